@@ -1,0 +1,236 @@
+import { join } from "node:path";
+import { physicalBlockDevices } from "./block-devices.js";
+import { parseDiskstats, totalReadBytes } from "./diskstats.js";
+import { parseMeminfo } from "./meminfo.js";
+import { GpuMonitor } from "./nvidia-smi/gpu-monitor.js";
+import { ProcFile, tryOpenProcFile } from "./proc-file.js";
+import { corePercents, cpuPercents, parseProcStat, type ProcStat } from "./proc-stat.js";
+import { parseProcessIo, type ProcessIo } from "./process-io.js";
+import { processTree } from "./process-tree.js";
+import { TreeIoAccumulator } from "./tree-io.js";
+import type { CpuPercents, GpuIdentity, Sample, TelemetryNote } from "./types.js";
+
+export interface SamplerOptions {
+  intervalMs: number;
+  /** Root of the process tree whose reads are counted; none means I/O is counted per device only. */
+  rootPid?: number;
+  /** nvidia-smi executable, or null to skip GPU sampling. */
+  nvidiaSmi: string | null;
+  /** Called with new samples about once a second, so an interrupted run keeps what it measured. */
+  onSamples?: (samples: Sample[]) => void;
+  onNote?: (note: TelemetryNote) => void;
+  /** Environment for the nvidia-smi children. */
+  env?: NodeJS.ProcessEnv;
+  proc?: string;
+  sysBlock?: string;
+}
+
+/** The process tree is re-read this often; new workers show up within this delay. */
+const TREE_REFRESH_MS = 1000;
+const FLUSH_MS = 1000;
+
+const round2 = (v: number): number => Math.round(v * 100) / 100;
+
+function roundCpu(p: CpuPercents): CpuPercents {
+  return {
+    userPct: round2(p.userPct),
+    nicePct: round2(p.nicePct),
+    systemPct: round2(p.systemPct),
+    iowaitPct: round2(p.iowaitPct),
+    irqPct: round2(p.irqPct),
+    softirqPct: round2(p.softirqPct),
+    stealPct: round2(p.stealPct),
+    idlePct: round2(p.idlePct),
+  };
+}
+
+/**
+ * Samples CPU (/proc/stat), memory (/proc/meminfo), I/O (/proc/<pid>/io of a process tree and
+ * /proc/diskstats) and GPUs (one streaming nvidia-smi) on a fixed monotonic schedule.
+ */
+export class Sampler {
+  readonly samples: Sample[] = [];
+  readonly notes: TelemetryNote[] = [];
+  private readonly proc: string;
+  private readonly statFile: ProcFile;
+  private readonly meminfoFile: ProcFile | null;
+  private readonly diskstatsFile: ProcFile | null;
+  private readonly disks: string[];
+  private readonly gpu: GpuMonitor | null;
+  private readonly treeIo = new TreeIoAccumulator();
+  private ioFiles = new Map<number, { file: ProcFile; parent: number | null }>();
+  private startedAt = 0;
+  private prevStat: ProcStat | null = null;
+  private prevDiskBytes: number | null = null;
+  private prevTMs = 0;
+  private lastTreeRefresh = Number.NEGATIVE_INFINITY;
+  private pending: Sample[] = [];
+  private lastFlush = 0;
+  private timer: NodeJS.Timeout | null = null;
+  private tick = 0;
+  private running = false;
+  /** Tree reads counted so far, to settle against the exact total when the tree has been reaped. */
+  private countedTreeIo: ProcessIo = { rchar: 0, readBytes: 0 };
+
+  constructor(private readonly options: SamplerOptions) {
+    this.proc = options.proc ?? "/proc";
+    this.statFile = new ProcFile(join(this.proc, "stat"));
+    this.meminfoFile = tryOpenProcFile(join(this.proc, "meminfo"));
+    this.diskstatsFile = tryOpenProcFile(join(this.proc, "diskstats"));
+    this.disks = physicalBlockDevices(options.sysBlock);
+    this.gpu = options.nvidiaSmi
+      ? new GpuMonitor({
+          executable: options.nvidiaSmi,
+          loopMs: Math.max(100, options.intervalMs),
+          nowMs: () => this.nowMs(),
+          env: options.env,
+          onNote: (note) => this.addNote(note),
+        })
+      : null;
+  }
+
+  /** Milliseconds since start() on the monotonic clock. */
+  nowMs(): number {
+    return performance.now() - this.startedAt;
+  }
+
+  start(): void {
+    this.startedAt = performance.now();
+    this.running = true;
+    this.prevStat = parseProcStat(this.statFile.read());
+    this.prevDiskBytes = this.readDiskBytes();
+    if (this.options.rootPid !== undefined) this.treeIo.update(this.readTreeIo(0));
+    this.gpu?.start();
+    this.schedule();
+  }
+
+  /**
+   * Stops sampling, takes one last sample, and hands back everything measured. `exactTreeIo` is the
+   * tree's true total once it has been reaped (see reapedIo): reads made after the last sample, by a
+   * process that then exited, land in that last sample instead of being lost.
+   */
+  stop(exactTreeIo?: ProcessIo | null): { samples: Sample[]; notes: TelemetryNote[]; gpus: GpuIdentity[] } {
+    if (this.running) {
+      this.running = false;
+      if (this.timer) clearTimeout(this.timer);
+      this.sampleOnce(exactTreeIo ?? undefined);
+      this.flush();
+      this.gpu?.stop();
+      this.statFile.close();
+      this.meminfoFile?.close();
+      this.diskstatsFile?.close();
+      for (const { file } of this.ioFiles.values()) file.close();
+      this.ioFiles.clear();
+    }
+    return { samples: this.samples, notes: this.notes, gpus: this.gpu?.gpus() ?? [] };
+  }
+
+  private addNote(note: TelemetryNote): void {
+    this.notes.push(note);
+    this.options.onNote?.(note);
+  }
+
+  /** Ticks land on start + k * interval; a late tick skips ahead instead of drifting. */
+  private schedule(): void {
+    if (!this.running) return;
+    const now = this.nowMs();
+    this.tick = Math.max(this.tick + 1, Math.floor(now / this.options.intervalMs) + 1);
+    this.timer = setTimeout(() => {
+      this.sampleOnce();
+      this.schedule();
+    }, this.tick * this.options.intervalMs - now);
+  }
+
+  private sampleOnce(exactTreeIo?: ProcessIo): void {
+    const tMs = this.nowMs();
+    const dtS = (tMs - this.prevTMs) / 1000;
+    if (dtS <= 0) return;
+    const stat = parseProcStat(this.statFile.read());
+    if (!stat || !this.prevStat) return;
+    const diskBytes = this.readDiskBytes();
+    const diskRate = diskBytes !== null && this.prevDiskBytes !== null ? Math.max(0, diskBytes - this.prevDiskBytes) / dtS : null;
+    const procIo = this.options.rootPid !== undefined ? this.treeIo.update(this.readTreeIo(tMs)) : null;
+    if (procIo && exactTreeIo) {
+      procIo.rchar = Math.max(procIo.rchar, exactTreeIo.rchar - this.countedTreeIo.rchar);
+      procIo.readBytes = Math.max(procIo.readBytes, exactTreeIo.readBytes - this.countedTreeIo.readBytes);
+    }
+    if (procIo) {
+      this.countedTreeIo.rchar += procIo.rchar;
+      this.countedTreeIo.readBytes += procIo.readBytes;
+    }
+    const sample: Sample = {
+      tMs: round2(tMs),
+      cpu: roundCpu(cpuPercents(this.prevStat.total, stat.total)),
+      cores: corePercents(this.prevStat, stat).map(roundCpu),
+      mem: this.readMemory(),
+      io: {
+        procReadBytesPerS: procIo ? Math.round(procIo.rchar / dtS) : null,
+        procStorageReadBytesPerS: procIo ? Math.round(procIo.readBytes / dtS) : null,
+        diskReadBytesPerS: diskRate === null ? null : Math.round(diskRate),
+      },
+      gpus: this.gpu?.snapshot(tMs) ?? [],
+    };
+    this.prevStat = stat;
+    this.prevDiskBytes = diskBytes;
+    this.prevTMs = tMs;
+    this.samples.push(sample);
+    this.pending.push(sample);
+    if (tMs - this.lastFlush >= FLUSH_MS) this.flush();
+  }
+
+  private flush(): void {
+    this.lastFlush = this.nowMs();
+    if (this.pending.length === 0) return;
+    const batch = this.pending;
+    this.pending = [];
+    this.options.onSamples?.(batch);
+  }
+
+  private readMemory(): Sample["mem"] {
+    const m = this.meminfoFile ? parseMeminfo(this.meminfoFile.read()) : null;
+    const r1 = (v: number | null | undefined): number | null => (v === null || v === undefined ? null : Math.round(v * 10) / 10);
+    return { totalMiB: r1(m?.totalMiB), availableMiB: r1(m?.availableMiB), pageCacheMiB: r1(m?.pageCacheMiB) };
+  }
+
+  private readDiskBytes(): number | null {
+    if (!this.diskstatsFile || this.disks.length === 0) return null;
+    return totalReadBytes(parseDiskstats(this.diskstatsFile.read()), this.disks);
+  }
+
+  private readTreeIo(tMs: number): Map<number, { io: ProcessIo; parent: number | null }> {
+    if (tMs - this.lastTreeRefresh >= TREE_REFRESH_MS) {
+      this.lastTreeRefresh = tMs;
+      this.refreshTree();
+    }
+    const out = new Map<number, { io: ProcessIo; parent: number | null }>();
+    for (const [pid, entry] of this.ioFiles) {
+      let io: ProcessIo | null = null;
+      try {
+        io = parseProcessIo(entry.file.read());
+      } catch {
+        io = null;
+      }
+      if (io) out.set(pid, { io, parent: entry.parent });
+      else {
+        entry.file.close();
+        this.ioFiles.delete(pid);
+      }
+    }
+    return out;
+  }
+
+  private refreshTree(): void {
+    const tree = processTree(this.options.rootPid!, this.proc);
+    for (const [pid, entry] of this.ioFiles) {
+      if (!tree.has(pid)) {
+        entry.file.close();
+        this.ioFiles.delete(pid);
+      }
+    }
+    for (const [pid, parent] of tree) {
+      if (this.ioFiles.has(pid)) continue;
+      const file = tryOpenProcFile(join(this.proc, String(pid), "io"));
+      if (file) this.ioFiles.set(pid, { file, parent });
+    }
+  }
+}

@@ -1,0 +1,62 @@
+import { spawn } from "node:child_process";
+import { mkdtempSync, readFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { dirname, join } from "node:path";
+import { fileURLToPath } from "node:url";
+
+export const root = join(dirname(fileURLToPath(import.meta.url)), "..");
+export const fakeNvidiaSmi = join(root, "test", "fake-nvidia-smi.mjs");
+export const missingNvidiaSmi = join(root, "test", "no-such-nvidia-smi");
+
+export function fixture(...parts: string[]): string {
+  return readFileSync(join(root, "fixtures", ...parts), "utf8");
+}
+
+export function fixtureLines(...parts: string[]): string[] {
+  return fixture(...parts)
+    .split("\n")
+    .filter((l) => l.trim() !== "");
+}
+
+export function tempDir(prefix = "gpuprof-test-"): string {
+  return mkdtempSync(join(tmpdir(), prefix));
+}
+
+export interface CliRun {
+  code: number | null;
+  signal: NodeJS.Signals | null;
+  stdout: string;
+  stderr: string;
+}
+
+export interface CliOptions {
+  cwd?: string;
+  env?: Record<string, string>;
+  /** Called once the process is running (e.g. to signal it). */
+  onStart?: (pid: number) => void;
+  timeoutMs?: number;
+}
+
+/** Runs the built CLI (bin/gpuprof.js) as a user would, without a terminal. */
+export function runCli(args: string[], options: CliOptions = {}): Promise<CliRun> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [join(root, "bin", "gpuprof.js"), ...args], {
+      cwd: options.cwd ?? tempDir(),
+      env: { ...process.env, NO_COLOR: "1", GPUPROF_NVIDIA_SMI: missingNvidiaSmi, ...options.env },
+      stdio: ["ignore", "pipe", "pipe"],
+    });
+    let stdout = "";
+    let stderr = "";
+    child.stdout.on("data", (d: Buffer) => (stdout += d.toString()));
+    child.stderr.on("data", (d: Buffer) => (stderr += d.toString()));
+    const timer = setTimeout(() => {
+      child.kill("SIGKILL");
+      reject(new Error(`gpuprof ${args.join(" ")} did not finish in time; stderr: ${stderr}`));
+    }, options.timeoutMs ?? 30000);
+    child.on("spawn", () => options.onStart?.(child.pid!));
+    child.on("close", (code, signal) => {
+      clearTimeout(timer);
+      resolve({ code, signal, stdout, stderr });
+    });
+  });
+}

@@ -1,0 +1,13 @@
+import { fileURLToPath } from "node:url";
+import { defineConfig } from "vitest/config";
+
+export default defineConfig({
+  test: {
+    root: fileURLToPath(new URL("..", import.meta.url)),
+    include: ["test/**/*.test.ts"],
+    environment: "node",
+    testTimeout: 20000,
+    // End-to-end tests measure this machine's CPU: running them all at once on 2 cores would skew them.
+    fileParallelism: false,
+  },
+});
