@@ -34,7 +34,14 @@ export interface CliOptions {
   env?: Record<string, string>;
   /** Called once the process is running (e.g. to signal it). */
   onStart?: (pid: number) => void;
+  /** Called with all stderr so far, each time more arrives. */
+  onStderr?: (stderrSoFar: string) => void;
   timeoutMs?: number;
+  /**
+   * Start gpuprof in its own process group, away from any terminal: then it is never in a terminal's
+   * foreground group and forwards SIGINT itself, whether the tests run in a terminal or in CI.
+   */
+  detached?: boolean;
 }
 
 /** Runs the built CLI (bin/gpuprof.js) as a user would, without a terminal. */
@@ -44,11 +51,15 @@ export function runCli(args: string[], options: CliOptions = {}): Promise<CliRun
       cwd: options.cwd ?? tempDir(),
       env: { ...process.env, NO_COLOR: "1", GPUPROF_NVIDIA_SMI: missingNvidiaSmi, ...options.env },
       stdio: ["ignore", "pipe", "pipe"],
+      detached: options.detached ?? false,
     });
     let stdout = "";
     let stderr = "";
     child.stdout.on("data", (d: Buffer) => (stdout += d.toString()));
-    child.stderr.on("data", (d: Buffer) => (stderr += d.toString()));
+    child.stderr.on("data", (d: Buffer) => {
+      stderr += d.toString();
+      options.onStderr?.(stderr);
+    });
     const timer = setTimeout(() => {
       child.kill("SIGKILL");
       reject(new Error(`gpuprof ${args.join(" ")} did not finish in time; stderr: ${stderr}`));

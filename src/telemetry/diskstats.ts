@@ -1,22 +1,14 @@
-/** Sectors in /proc/diskstats are always 512 bytes, whatever the device's own sector size. */
-const DISKSTATS_SECTOR_BYTES = 512;
+/** Sectors in /proc/diskstats and /sys/block/<dev>/stat are always 512 bytes, whatever the device's own sector size. */
+const SECTOR_BYTES = 512;
 
-/** Bytes read so far per block device name, from /proc/diskstats. */
-export function parseDiskstats(text: string): Map<string, number> {
-  const out = new Map<string, number>();
-  for (const line of text.split("\n")) {
-    const parts = line.trim().split(/\s+/);
-    // major minor name reads merged sectors_read ...
-    if (parts.length < 6) continue;
-    const sectors = Number(parts[5]);
-    if (Number.isFinite(sectors)) out.set(parts[2]!, sectors * DISKSTATS_SECTOR_BYTES);
-  }
-  return out;
-}
-
-/** Sum of bytes read over the devices given; devices missing from the reading are skipped. */
-export function totalReadBytes(readBytesByDevice: Map<string, number>, devices: readonly string[]): number {
-  let sum = 0;
-  for (const name of devices) sum += readBytesByDevice.get(name) ?? 0;
-  return sum;
+/**
+ * Bytes read so far by one device, from /sys/block/<dev>/stat (the fields of /proc/diskstats after
+ * the name). One small file per disk costs far less to read than /proc/diskstats, which the kernel
+ * builds from every block device, loop and zram included, on each read.
+ */
+export function deviceReadBytes(statText: string): number | null {
+  const fields = statText.trim().split(/\s+/);
+  // read I/Os, read merges, read sectors, ...
+  const sectors = Number(fields[2]);
+  return fields.length >= 3 && Number.isFinite(sectors) ? sectors * SECTOR_BYTES : null;
 }

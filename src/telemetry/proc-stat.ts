@@ -36,8 +36,12 @@ function parseTicks(parts: string[]): CpuTicks | null {
 export function parseProcStat(text: string): ProcStat | null {
   let total: CpuTicks | null = null;
   const cores = new Map<number, CpuTicks>();
-  for (const line of text.split("\n")) {
-    if (!line.startsWith("cpu")) continue;
+  // The cpu lines come first; the lines after them (intr alone can be tens of KB on a big machine) are skipped.
+  let start = 0;
+  while (text.startsWith("cpu", start)) {
+    const newline = text.indexOf("\n", start);
+    const line = text.slice(start, newline < 0 ? undefined : newline);
+    start = newline < 0 ? text.length : newline + 1;
     const parts = line.trim().split(/\s+/);
     const label = parts[0]!;
     const ticks = parseTicks(parts);
@@ -64,7 +68,8 @@ export function cpuPercents(prev: CpuTicks, cur: CpuTicks): CpuPercents {
     delta[field] = d;
     sum += d;
   }
-  const pct = (v: number): number => (sum === 0 ? 0 : (100 * v) / sum);
+  // Two decimals are far below what a tick-based share can resolve, and keep timelines small.
+  const pct = (v: number): number => (sum === 0 ? 0 : Math.round((10000 * v) / sum) / 100);
   return {
     userPct: pct(delta.user),
     nicePct: pct(delta.nice),
@@ -77,13 +82,12 @@ export function cpuPercents(prev: CpuTicks, cur: CpuTicks): CpuPercents {
   };
 }
 
-/** Per-core percentages for the cores present in both readings, in core order. */
+/** Per-core percentages for the cores present in both readings, in core order (the kernel lists them in order). */
 export function corePercents(prev: ProcStat, cur: ProcStat): CpuPercents[] {
   const out: CpuPercents[] = [];
-  const indices = [...cur.cores.keys()].sort((a, b) => a - b);
-  for (const index of indices) {
+  for (const [index, ticks] of cur.cores) {
     const before = prev.cores.get(index);
-    if (before) out.push(cpuPercents(before, cur.cores.get(index)!));
+    if (before) out.push(cpuPercents(before, ticks));
   }
   return out;
 }

@@ -13,6 +13,7 @@ export interface CpuPercents {
   idlePct: number;
 }
 
+/** From /proc/meminfo, read every 500 ms (a sample in between repeats the last reading). */
 export interface MemorySample {
   totalMiB: Reading;
   availableMiB: Reading;

@@ -21,7 +21,10 @@ function startFake(scenario: string, extra: Partial<ConstructorParameters<typeof
   });
   monitors.push(monitor);
   monitor.start();
-  return { monitor, notes, now: () => performance.now() - t0 };
+  const now = () => performance.now() - t0;
+  // The monitor reads nvidia-smi's output when the sampler asks for a snapshot; tests ask the same way.
+  const poll = () => monitor.snapshot(now());
+  return { monitor, notes, now, poll };
 }
 
 /** Polls until the condition holds; the fake runs at 50 ms per row, so this is seconds at worst. */
@@ -35,8 +38,8 @@ async function until(condition: () => boolean, timeoutMs = 10000): Promise<void>
 
 describe("GPU monitor over a fake nvidia-smi", () => {
   it("reads one GPU's rows and PCIe traffic", async () => {
-    const { monitor, notes, now } = startFake("one-gpu");
-    await until(() => monitor.snapshot(now()).some((g) => g.pcieRxMBPerS !== null));
+    const { monitor, notes, now, poll } = startFake("one-gpu");
+    await until(() => poll().some((g) => g.pcieRxMBPerS !== null));
     const [gpu] = monitor.snapshot(now());
     expect(monitor.gpus()).toEqual([{ index: 0, name: "NVIDIA H100 80GB HBM3", uuid: "GPU-0ec42c2e-244f-9c27-8ed5-ce9c2a7ca4a6", busId: "00000000:00:06.0" }]);
     expect(gpu).toMatchObject({ index: 0, memTotalMiB: 81559, pcieGen: 5, pcieWidth: 16, pstate: "P0" });
@@ -46,23 +49,23 @@ describe("GPU monitor over a fake nvidia-smi", () => {
   });
 
   it("reads every GPU of a multi-GPU box", async () => {
-    const { monitor, now } = startFake("four-gpus");
-    await until(() => monitor.gpus().length === 4);
+    const { monitor, now, poll } = startFake("four-gpus");
+    await until(() => poll().length === 4);
     expect(monitor.snapshot(now()).map((g) => g.index)).toEqual([0, 1, 2, 3]);
     expect(new Set(monitor.gpus().map((g) => g.busId)).size).toBe(4);
   });
 
   it("turns N/A fields into null and says once that dmon is unsupported", async () => {
-    const { monitor, notes, now } = startFake("na-fields");
-    await until(() => monitor.gpus().length === 1 && notes.length === 1);
+    const { monitor, notes, now, poll } = startFake("na-fields");
+    await until(() => poll().length === 1 && notes.length === 1);
     const [gpu] = monitor.snapshot(now());
     expect(gpu).toMatchObject({ utilPct: null, memUtilPct: null, powerW: null, tempC: null, smClockMHz: null, memTotalMiB: 81559 });
     expect(notes[0]!.message).toBe("PCIe throughput unavailable: nvidia-smi dmon is not supported on this GPU");
   });
 
   it("detects a hung nvidia-smi, kills it, reports it once, and stops reporting stale readings", async () => {
-    const { monitor, notes, now } = startFake("hang", { stallTimeoutMs: 400 });
-    await until(() => notes.some((n) => n.source === "nvidia-smi"));
+    const { monitor, notes, now, poll } = startFake("hang", { stallTimeoutMs: 400 });
+    await until(() => poll() && notes.some((n) => n.source === "nvidia-smi"));
     const hang = notes.filter((n) => n.source === "nvidia-smi");
     expect(hang).toHaveLength(1);
     expect(hang[0]!.message).toMatch(/^nvidia-smi stopped responding \(no output for \d+\.\d s\); killed it, GPU readings stop here$/);
@@ -71,14 +74,14 @@ describe("GPU monitor over a fake nvidia-smi", () => {
   });
 
   it("reports a crash mid-stream with the number of rows it gave", async () => {
-    const { notes } = startFake("crash");
-    await until(() => notes.length > 0);
+    const { notes, poll } = startFake("crash");
+    await until(() => poll() && notes.length > 0);
     expect(notes[0]!.message).toBe("nvidia-smi was killed by SIGSEGV after 3 rows; GPU readings stop here");
   });
 
   it("drops a field an older nvidia-smi does not know, and keeps streaming", async () => {
-    const { monitor, notes, now } = startFake("old-driver-unknown-field");
-    await until(() => monitor.gpus().length === 1);
+    const { monitor, notes, now, poll } = startFake("old-driver-unknown-field");
+    await until(() => poll().length === 1);
     expect(notes[0]!.message).toBe("this nvidia-smi does not know the field clocks_event_reasons.active; it is recorded as missing");
     const [gpu] = monitor.snapshot(now());
     expect(gpu!.clocksEventReasons).toBeNull();

@@ -1,6 +1,6 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { parseDiskstats, totalReadBytes } from "../../src/telemetry/diskstats.js";
+import { deviceReadBytes } from "../../src/telemetry/diskstats.js";
 import { parseMeminfo } from "../../src/telemetry/meminfo.js";
 import { parseProcessIo } from "../../src/telemetry/process-io.js";
 import { parentPidFromStat } from "../../src/telemetry/process-tree.js";
@@ -33,17 +33,21 @@ describe("/proc/<pid>/io", () => {
   });
 });
 
-describe("/proc/diskstats", () => {
-  it("measures the bytes a cold 64 MiB read fetched from the disk", () => {
-    const before = parseDiskstats(fixture("proc", "diskstats_vm_before_read.txt"));
-    const after = parseDiskstats(fixture("proc", "diskstats_vm_after_read.txt"));
-    expect(totalReadBytes(after, ["vda"]) - totalReadBytes(before, ["vda"])).toBe(162656 * 512);
+describe("/sys/block/<dev>/stat", () => {
+  it("gives the bytes a device has read, in 512-byte sectors", () => {
+    const text = fixture("proc", "sys_block_vda_stat.txt");
+    const sectors = Number(text.trim().split(/\s+/)[2]);
+    expect(deviceReadBytes(text)).toBe(sectors * 512);
   });
-  it("skips devices that are not in the reading", () => {
-    expect(totalReadBytes(new Map([["vda", 10]]), ["vda", "nvme0n1"])).toBe(10);
+  it("agrees with the same device's line in /proc/diskstats", () => {
+    // The diskstats fixtures hold vda's line: sectors read is the 6th field there, the 3rd in /sys/block.
+    const line = fixture("proc", "diskstats_vm_after_read.txt").split("\n").find((l) => / vda /.test(l))!;
+    const afterName = line.trim().split(/\s+/).slice(3).join(" ");
+    expect(deviceReadBytes(afterName)).toBe(990634 * 512);
   });
-  it("never throws on arbitrary text", () => {
-    fc.assert(fc.property(fc.string(), (t) => void parseDiskstats(t)));
+  it("is null for text without the field, and never throws", () => {
+    expect(deviceReadBytes("")).toBeNull();
+    fc.assert(fc.property(fc.string(), (t) => void deviceReadBytes(t)));
   });
 });
 

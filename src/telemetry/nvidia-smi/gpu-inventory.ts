@@ -56,21 +56,29 @@ export function readGpuInventory(executable: string, timeoutMs = 10000, env?: No
   return new Promise((resolve) => {
     const lines: string[] = [];
     const args = [`--query-gpu=${INVENTORY_FIELDS.join(",")}`, "--format=csv,noheader,nounits"];
-    // Static query: the whole answer must come within the timeout, so the gap limit equals it too.
     const watchdog = { firstLineMs: timeoutMs, gapMs: timeoutMs };
+    let timer: NodeJS.Timeout | undefined;
+    const finish = (result: GpuInventory): void => {
+      clearTimeout(timer);
+      resolve(result);
+    };
     const child = new LineChild({ executable, args, env, watchdog }, {
         onLine: (line) => lines.push(line),
-        onSpawnError: (code) => resolve({ ok: false, message: spawnFailure(executable, code).message }),
+        onSpawnError: (code) => finish({ ok: false, message: spawnFailure(executable, code).message }),
         onExit: (code, signal, output) => {
           const gpus = inventoryFromLines(lines);
-          if (code === 0 && gpus.length > 0) return resolve({ ok: true, gpus });
+          if (code === 0 && gpus.length > 0) return finish({ ok: true, gpus });
           const failure = classifyNvidiaSmiOutput(output, code);
           const how = signal ? `was killed by ${signal}` : `exited with code ${code}`;
-          resolve({ ok: false, message: failure?.message ?? `nvidia-smi ${how}: ${output.trim().split("\n")[0] ?? ""}` });
+          finish({ ok: false, message: failure?.message ?? `nvidia-smi ${how}: ${output.trim().split("\n")[0] ?? ""}` });
         },
-        onHang: (silentMs) =>
-          resolve({ ok: false, message: `nvidia-smi did not answer within ${(silentMs / 1000).toFixed(1)} s; killed it` }),
+        onHang: () => undefined,
     });
     child.start();
+    // A one-shot query is never polled; a plain timer bounds it, and a hung child is left behind, not awaited.
+    timer = setTimeout(() => {
+      child.stop("SIGKILL");
+      finish({ ok: false, message: `nvidia-smi did not answer within ${(timeoutMs / 1000).toFixed(1)} s; killed it` });
+    }, timeoutMs);
   });
 }

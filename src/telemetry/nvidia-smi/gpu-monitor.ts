@@ -19,9 +19,45 @@ export interface GpuMonitorOptions {
   onNote: (note: TelemetryNote) => void;
 }
 
+/** The readings of one row, converted once when the row arrives rather than at every sample. */
+type RowReading = Omit<GpuSample, "index" | "ageMs" | "pcieRxMBPerS" | "pcieTxMBPerS">;
+
 interface LatestRow {
-  values: QueryValues;
+  reading: RowReading;
   tMs: number;
+}
+
+const MISSING: RowReading = {
+  utilPct: null,
+  memUtilPct: null,
+  memUsedMiB: null,
+  memTotalMiB: null,
+  powerW: null,
+  smClockMHz: null,
+  memClockMHz: null,
+  tempC: null,
+  pcieGen: null,
+  pcieWidth: null,
+  pstate: null,
+  clocksEventReasons: null,
+};
+
+function rowReading(values: QueryValues): RowReading {
+  const v = (field: string): number | null => numberValue(values[field]);
+  return {
+    utilPct: v("utilization.gpu"),
+    memUtilPct: v("utilization.memory"),
+    memUsedMiB: v("memory.used"),
+    memTotalMiB: v("memory.total"),
+    powerW: v("power.draw"),
+    smClockMHz: v("clocks.sm"),
+    memClockMHz: v("clocks.mem"),
+    tempC: v("temperature.gpu"),
+    pcieGen: v("pcie.link.gen.current"),
+    pcieWidth: v("pcie.link.width.current"),
+    pstate: values["pstate"] ?? null,
+    clocksEventReasons: values["clocks_event_reasons.active"] ?? null,
+  };
 }
 
 interface PcieReading {
@@ -34,6 +70,7 @@ interface PcieReading {
 const MAX_FIELD_RETRIES = 5;
 /** dmon prints once a second; a reading older than this is no longer current. */
 const PCIE_STALE_MS = 3000;
+const DMON_POLL_MS = 500;
 
 /**
  * Streams every GPU's readings from ONE long-running `nvidia-smi --loop-ms` child (a process per
@@ -50,6 +87,7 @@ export class GpuMonitor {
   private fieldRetries = 0;
   private rows = 0;
   private stopped = false;
+  private lastDmonPoll = Number.NEGATIVE_INFINITY;
   private readonly staleMs: number;
 
   constructor(private readonly options: GpuMonitorOptions) {
@@ -72,30 +110,23 @@ export class GpuMonitor {
 
   /** The current reading of every GPU seen so far; a GPU whose rows stopped coming reads null. */
   snapshot(nowMs: number): GpuSample[] {
+    this.query?.poll();
+    // dmon prints once a second; reading its output more often would only cost CPU.
+    if (nowMs - this.lastDmonPoll >= DMON_POLL_MS) {
+      this.lastDmonPoll = nowMs;
+      this.dmon?.poll();
+    }
     const out: GpuSample[] = [];
     for (const { index } of this.gpus()) {
       const row = this.latest.get(index);
       const ageMs = row ? nowMs - row.tMs : Number.POSITIVE_INFINITY;
       const fresh = row !== undefined && ageMs <= this.staleMs;
-      const v = (field: string): number | null => (fresh ? numberValue(row.values[field]) : null);
-      const s = (field: string): string | null => (fresh ? (row.values[field] ?? null) : null);
       const link = this.pcie.get(index);
       const pcieFresh = link !== undefined && nowMs - link.tMs <= PCIE_STALE_MS;
       out.push({
         index,
         ageMs: Number.isFinite(ageMs) ? Math.round(ageMs) : -1,
-        utilPct: v("utilization.gpu"),
-        memUtilPct: v("utilization.memory"),
-        memUsedMiB: v("memory.used"),
-        memTotalMiB: v("memory.total"),
-        powerW: v("power.draw"),
-        smClockMHz: v("clocks.sm"),
-        memClockMHz: v("clocks.mem"),
-        tempC: v("temperature.gpu"),
-        pcieGen: v("pcie.link.gen.current"),
-        pcieWidth: v("pcie.link.width.current"),
-        pstate: s("pstate"),
-        clocksEventReasons: s("clocks_event_reasons.active"),
+        ...(fresh ? row.reading : MISSING),
         pcieRxMBPerS: pcieFresh ? link.rxMBPerS : null,
         pcieTxMBPerS: pcieFresh ? link.txMBPerS : null,
       });
@@ -133,7 +164,7 @@ export class GpuMonitor {
     const firstRow = this.rows === 0;
     this.rows++;
     if (!this.identities.has(identity.index)) this.identities.set(identity.index, identity);
-    this.latest.set(identity.index, { values: parsed.values, tMs: this.options.nowMs() });
+    this.latest.set(identity.index, { reading: rowReading(parsed.values), tMs: this.options.nowMs() });
     if (firstRow && this.options.pcie !== false) this.startDmon();
   }
 

@@ -1,4 +1,7 @@
 import { spawn, type ChildProcess } from "node:child_process";
+import { closeSync, mkdtempSync, openSync, readSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 
 export interface LineChildHandlers {
   onLine(line: string): void;
@@ -24,60 +27,99 @@ export interface LineChildSpec {
 }
 
 const OUTPUT_TAIL_CHARS = 4000;
+const READ_CHUNK = 64 * 1024;
 
 /**
- * A long-running child whose stdout is read line by line, guarded by a watchdog. A hung nvidia-smi
- * may survive even SIGKILL, so nothing here ever waits for the child's exit: on stop or hang its
- * pipes are destroyed and it is unref'd, and the event loop is free to end.
+ * A long-running child whose output is read line by line when the owner polls, guarded by a watchdog.
+ *
+ * The child writes its stdout into an unlinked temporary file instead of a pipe, and poll() reads
+ * what is new. A pipe would wake this process for every row, and on a virtual machine each wake-up
+ * costs about as much CPU as a whole telemetry sample; polled from the sampler's own tick, nvidia-smi
+ * costs one read per sample. A hung nvidia-smi may survive even SIGKILL, so nothing here waits for
+ * the child's exit: on stop or hang it is signalled, unref'd and left behind.
  */
 export class LineChild {
   private child: ChildProcess | null = null;
+  private fd: number | null = null;
+  private offset = 0;
+  private readonly chunk = Buffer.allocUnsafe(READ_CHUNK);
   private buffered = "";
   private tail = "";
+  private stderrTail = "";
   private lastLineAt = 0;
   private sawLine = false;
-  private timer: NodeJS.Timeout | null = null;
   private finished = false;
-
   private readonly nowMs: () => number;
-  private readonly watchdog: Watchdog;
 
   constructor(
     private readonly spec: LineChildSpec,
     private readonly handlers: LineChildHandlers,
   ) {
     this.nowMs = spec.nowMs ?? (() => performance.now());
-    this.watchdog = spec.watchdog;
   }
 
   start(): void {
-    const child = spawn(this.spec.executable, this.spec.args, { stdio: ["ignore", "pipe", "pipe"], env: this.spec.env ?? process.env });
+    const dir = mkdtempSync(join(tmpdir(), "gpuprof-"));
+    const path = join(dir, "stdout");
+    this.fd = openSync(path, "w+");
+    const child = spawn(this.spec.executable, this.spec.args, {
+      stdio: ["ignore", this.fd, "pipe"],
+      env: this.spec.env ?? process.env,
+    });
+    // The child and this process hold descriptors; the name is no longer needed, so nothing is left behind.
+    rmSync(dir, { recursive: true, force: true });
     this.child = child;
     this.lastLineAt = this.nowMs();
     child.on("error", (err: NodeJS.ErrnoException) => {
-      if (this.finish()) this.handlers.onSpawnError(err.code);
+      if (!this.finish()) return;
+      this.closeFile();
+      this.handlers.onSpawnError(err.code);
     });
-    child.stdout!.setEncoding("utf8");
     child.stderr!.setEncoding("utf8");
-    child.stdout!.on("data", (chunk: string) => this.onStdout(chunk));
-    child.stderr!.on("data", (chunk: string) => this.keepTail(chunk));
-    child.on("close", (code, signal) => {
-      if (this.buffered !== "") this.emitLine(this.buffered);
-      if (this.finish()) this.handlers.onExit(code, signal, this.tail);
+    child.stderr!.on("data", (chunk: string) => {
+      this.stderrTail = (this.stderrTail + chunk).slice(-OUTPUT_TAIL_CHARS);
     });
-    const checkEvery = Math.max(20, Math.min(this.watchdog.gapMs, 1000) / 4);
-    this.timer = setInterval(() => this.check(), checkEvery);
-    this.timer.unref();
+    child.on("close", (code, signal) => {
+      if (this.finished) return;
+      this.readNew();
+      if (this.buffered !== "") this.emitLine(this.buffered);
+      this.buffered = "";
+      if (!this.finish()) return;
+      this.closeFile();
+      this.handlers.onExit(code, signal, this.tail + this.stderrTail);
+    });
+  }
+
+  /** Reads the lines written since the last poll and checks the watchdog. */
+  poll(): void {
+    if (this.finished) return;
+    this.readNew();
+    const silentMs = this.nowMs() - this.lastLineAt;
+    const limit = this.sawLine ? this.spec.watchdog.gapMs : this.spec.watchdog.firstLineMs;
+    if (silentMs > limit && this.finish()) {
+      this.abandon("SIGKILL");
+      this.handlers.onHang(silentMs);
+    }
   }
 
   /** Ends the child without waiting for it. Safe to call more than once. */
-  stop(): void {
-    if (this.finish()) this.abandon("SIGTERM");
+  stop(signal: NodeJS.Signals = "SIGTERM"): void {
+    if (this.finish()) this.abandon(signal);
   }
 
-  private onStdout(chunk: string): void {
-    this.keepTail(chunk);
-    this.buffered += chunk;
+  private readNew(): void {
+    if (this.fd === null) return;
+    let text = "";
+    for (;;) {
+      const n = readSync(this.fd, this.chunk, 0, READ_CHUNK, this.offset);
+      if (n <= 0) break;
+      this.offset += n;
+      text += this.chunk.toString("utf8", 0, n);
+      if (n < READ_CHUNK) break;
+    }
+    if (text === "") return;
+    this.tail = (this.tail + text).slice(-OUTPUT_TAIL_CHARS);
+    this.buffered += text;
     let newline = this.buffered.indexOf("\n");
     while (newline >= 0) {
       const line = this.buffered.slice(0, newline);
@@ -88,43 +130,36 @@ export class LineChild {
   }
 
   private emitLine(line: string): void {
-    if (this.finished) return;
     this.lastLineAt = this.nowMs();
     this.sawLine = true;
     this.handlers.onLine(line.replace(/\r$/, ""));
-  }
-
-  private keepTail(chunk: string): void {
-    this.tail = (this.tail + chunk).slice(-OUTPUT_TAIL_CHARS);
-  }
-
-  private check(): void {
-    const silentMs = this.nowMs() - this.lastLineAt;
-    const limit = this.sawLine ? this.watchdog.gapMs : this.watchdog.firstLineMs;
-    if (silentMs > limit && this.finish()) {
-      this.abandon("SIGKILL");
-      this.handlers.onHang(silentMs);
-    }
   }
 
   /** Marks the child finished; true only for the first caller, so each outcome is reported once. */
   private finish(): boolean {
     if (this.finished) return false;
     this.finished = true;
-    if (this.timer) clearInterval(this.timer);
     return true;
   }
 
   private abandon(signal: NodeJS.Signals): void {
     const child = this.child;
-    if (!child) return;
-    try {
-      child.kill(signal);
-    } catch {
-      // Already gone: nothing to end.
+    if (child) {
+      try {
+        child.kill(signal);
+      } catch {
+        // Already gone: nothing to end.
+      }
+      child.stderr?.destroy();
+      child.unref();
     }
-    child.stdout?.destroy();
-    child.stderr?.destroy();
-    child.unref();
+    this.closeFile();
+  }
+
+  private closeFile(): void {
+    if (this.fd !== null) {
+      closeSync(this.fd);
+      this.fd = null;
+    }
   }
 }

@@ -1,0 +1,51 @@
+import { mkdirSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
+import { runCli, tempDir } from "../helpers.js";
+
+function expectOneLineUsageError(run: { code: number | null; stderr: string }, text: RegExp): void {
+  expect(run.code).toBe(2);
+  const lines = run.stderr.trim().split("\n");
+  expect(lines).toHaveLength(1);
+  expect(lines[0]).toMatch(/^gpuprof: /);
+  expect(lines[0]).toMatch(text);
+  expect(run.stderr).not.toMatch(/\bat .*\.js:\d+/);
+}
+
+describe("bad input gets one line and exit code 2", () => {
+  it.each([
+    [["watch", "--interval", "abc", "--", "true"], /--interval.*whole number of milliseconds/],
+    [["watch", "--interval", "0", "--", "true"], /from 10 to 60000/],
+    [["watch", "--bogus", "--", "true"], /unknown option '--bogus'.*gpuprof watch --help/],
+    [["watch"], /missing required argument 'command'/],
+    [["wat"], /unknown command 'wat' \(Did you mean watch\?\)/],
+    [["info", "--jsn"], /unknown option '--jsn'/],
+    [["watch", "--", "no-such-command-xyz"], /command not found: no-such-command-xyz/],
+  ])("gpuprof %j", async (args, text) => {
+    expectOneLineUsageError(await runCli(args), text);
+  });
+
+  it("refuses to write over an earlier run in --out", async () => {
+    const out = join(tempDir(), "out");
+    mkdirSync(out);
+    writeFileSync(join(out, "summary.json"), "{}");
+    expectOneLineUsageError(await runCli(["watch", "--out", out, "--", "true"]), /already holds files.*--force/);
+  });
+
+  it("shows a stack trace only with --debug", async () => {
+    const out = join(tempDir(), "out");
+    mkdirSync(out);
+    writeFileSync(join(out, "x"), "");
+    const run = await runCli(["--debug", "watch", "--out", out, "--", "true"]);
+    expect(run.code).toBe(2);
+    expect(run.stderr).toMatch(/UsageError/);
+  });
+
+  it("prints help and the version with exit code 0", async () => {
+    const help = await runCli(["watch", "--help"]);
+    expect(help.code).toBe(0);
+    expect(help.stdout).toMatch(/Usage: gpuprof watch \[options\] -- <command> \[args\.\.\.\]/);
+    const version = await runCli(["--version"]);
+    expect(version.stdout.trim()).toMatch(/^\d+\.\d+\.\d+$/);
+  });
+});

@@ -1,0 +1,147 @@
+import { existsSync, readFileSync, readdirSync, writeFileSync } from "node:fs";
+import { availableParallelism } from "node:os";
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
+import { WatchResultSchema } from "../../src/store/summary-schema.js";
+import { TimelineFileSchema } from "../../src/store/timeline-schema.js";
+import { fakeNvidiaSmi, runCli, tempDir } from "../helpers.js";
+
+const node = process.execPath;
+const parseResult = (stdout: string) => WatchResultSchema.parse(JSON.parse(stdout));
+
+describe("gpuprof watch", () => {
+  it("sees a busy loop as user CPU", async () => {
+    const run = await runCli(["watch", "--json", "--", node, "-e", "const t = Date.now(); while (Date.now() - t < 1500);"]);
+    expect(run.code).toBe(0);
+    const result = parseResult(run.stdout);
+    // One core spinning for 1.5 s: at least half a core's share of all cores, whatever else runs.
+    const oneCorePct = 100 / availableParallelism();
+    expect(result.summary.cpu.userPct!.mean).toBeGreaterThan(oneCorePct / 2);
+    expect(result.summary.cpu.userPct!.max).toBeGreaterThan(oneCorePct * 0.8);
+  });
+
+  it("counts the bytes a command reads, and writes a timeline that matches its schema", async () => {
+    const dir = tempDir();
+    const file = join(dir, "data.bin");
+    writeFileSync(file, Buffer.alloc(32 * 1024 * 1024, 7));
+    const run = await runCli(["watch", "--json", "--", node, "-e", `require("fs").readFileSync(${JSON.stringify(file)})`], { cwd: dir });
+    expect(run.code).toBe(0);
+    const result = parseResult(run.stdout);
+    expect(result.summary.io.procReadBytes).toBeGreaterThanOrEqual(32 * 1024 * 1024);
+    expect(result.outDir).toMatch(/^reports\/\d{8}-\d{6}-node$/);
+    const timeline = TimelineFileSchema.parse(JSON.parse(readFileSync(join(dir, result.files.timelineJson), "utf8")));
+    expect(timeline.samples.length).toBe(result.summary.sampleCount);
+    expect(timeline.samples.length).toBeGreaterThan(0);
+    const csv = readFileSync(join(dir, result.files.timelineCsv), "utf8").trim().split("\n");
+    expect(csv[0]).toMatch(/^t_ms,cpu_user_pct,/);
+    expect(csv).toHaveLength(timeline.samples.length + 1);
+    expect(readdirSync(join(dir, result.outDir)).sort()).toEqual(["summary.json", "timeline.csv", "timeline.json"]);
+  });
+
+  it("passes the command's stdout through, or moves it to stderr under --json", async () => {
+    const plain = await runCli(["watch", "--", node, "-e", "console.log('hello from the job')"]);
+    expect(plain.stdout).toBe("hello from the job\n");
+    expect(plain.stderr).toMatch(/gpuprof watch: .* exited with code 0/);
+    const json = await runCli(["watch", "--json", "--", node, "-e", "console.log('hello from the job')"]);
+    expect(json.stderr).toContain("hello from the job");
+    expect(() => JSON.parse(json.stdout)).not.toThrow();
+  });
+
+  it("exits with the command's exit code, or 128 + the signal that ended it", async () => {
+    expect((await runCli(["watch", "--", node, "-e", "process.exit(3)"])).code).toBe(3);
+    const killed = await runCli(["watch", "--json", "--", node, "-e", "process.kill(process.pid, 'SIGTERM')"]);
+    expect(killed.code).toBe(143);
+    expect(parseResult(killed.stdout).exit).toEqual({ code: null, signal: "SIGTERM" });
+  });
+
+  it("never writes over an earlier run", async () => {
+    const dir = tempDir();
+    const runs = await Promise.all([0, 1].map(() => runCli(["watch", "--json", "--", "true"], { cwd: dir })));
+    const dirs = runs.map((r) => parseResult(r.stdout).outDir);
+    expect(new Set(dirs).size).toBe(2);
+  });
+
+  it("forwards Ctrl-C to the command and still writes everything sampled", async () => {
+    const dir = tempDir();
+    const job = `process.on("SIGINT", () => { console.error("job got SIGINT"); process.exit(130); }); console.error("job ready"); setInterval(() => {}, 1000);`;
+    let pid = 0;
+    let sent = false;
+    const run = await runCli(["watch", "--json", "--", node, "-e", job], {
+      cwd: dir,
+      detached: true,
+      onStart: (p) => (pid = p),
+      onStderr: (text) => {
+        if (!sent && text.includes("job ready")) {
+          sent = true;
+          setTimeout(() => process.kill(pid, "SIGINT"), 500);
+        }
+      },
+    });
+    expect(run.stderr).toContain("gpuprof: interrupted: waiting for");
+    expect(run.stderr).toContain("job got SIGINT");
+    expect(run.code).toBe(130);
+    const result = parseResult(run.stdout);
+    expect(result.interrupted).toBe(true);
+    expect(result.summary.sampleCount).toBeGreaterThan(3);
+    expect(existsSync(join(dir, result.files.timelineJson))).toBe(true);
+  });
+
+  it("leaves the samples measured so far when gpuprof itself is killed", async () => {
+    const dir = tempDir();
+    const out = join(dir, "out");
+    let pid = 0;
+    await runCli(["watch", "--out", out, "--", "sleep", "30"], {
+      cwd: dir,
+      detached: true,
+      onStart: (p) => {
+        pid = p;
+        // The whole group: gpuprof and the job it runs, as a closed terminal would.
+        setTimeout(() => process.kill(-pid, "SIGKILL"), 2500);
+      },
+    });
+    const partial = readFileSync(join(out, "samples.partial.jsonl"), "utf8").trim().split("\n");
+    expect(partial.length).toBeGreaterThanOrEqual(5);
+    expect(JSON.parse(partial[0]!)).toHaveProperty("cpu.userPct");
+  });
+});
+
+describe("gpuprof watch with a fake nvidia-smi", () => {
+  const withFake = (scenario: string) => ({ env: { GPUPROF_NVIDIA_SMI: fakeNvidiaSmi, FAKE_NVIDIA_SMI_SCENARIO: scenario } });
+
+  it("reports GPU utilization per GPU", async () => {
+    const run = await runCli(["watch", "--json", "--", "sleep", "1.5"], withFake("four-gpus"));
+    const result = parseResult(run.stdout);
+    expect(result.summary.gpus.map((g) => g.index)).toEqual([0, 1, 2, 3]);
+    expect(result.summary.gpus[0]!.utilPct).not.toBeNull();
+    expect(result.summary.gpus[0]!.name).toBe("NVIDIA H100 80GB HBM3");
+  });
+
+  it("says once that no NVIDIA GPU was found when nvidia-smi is missing, and still samples the CPU", async () => {
+    const run = await runCli(["watch", "--", "sleep", "0.5"]);
+    expect(run.code).toBe(0);
+    expect(run.stderr.match(/no NVIDIA GPU found/g)).toHaveLength(1);
+    expect(run.stderr).toMatch(/CPU {3}us \d+\.\d%/);
+  });
+
+  it("tells the user about a driver problem in one line", async () => {
+    const run = await runCli(["watch", "--", "sleep", "0.5"], withFake("driver-mismatch"));
+    expect(run.code).toBe(0);
+    const notes = run.stderr.split("\n").filter((l) => l.startsWith("gpuprof: "));
+    expect(notes).toEqual([
+      "gpuprof: nvidia-smi: the NVIDIA driver and its library versions do not match (NVML: Driver/library version mismatch); reboot or reload the nvidia kernel module; continuing without GPU telemetry",
+    ]);
+  });
+
+  it("tells the user when nvidia-smi crashes mid-stream", async () => {
+    const run = await runCli(["watch", "--", "sleep", "1"], withFake("crash"));
+    expect(run.stderr).toContain("gpuprof: nvidia-smi was killed by SIGSEGV after 3 rows; GPU readings stop here");
+  });
+
+  it("finishes on time when nvidia-smi hangs, and says so", async () => {
+    const started = Date.now();
+    const run = await runCli(["watch", "--", "sleep", "6.5"], withFake("hang"));
+    expect(run.code).toBe(0);
+    expect(run.stderr).toMatch(/gpuprof: nvidia-smi stopped responding \(no output for \d+\.\d s\); killed it, GPU readings stop here/);
+    expect(Date.now() - started).toBeLessThan(15000);
+  });
+});
