@@ -19,11 +19,13 @@ export function fixtureLines(...parts: string[]): string[] {
 }
 
 const tempDirs: string[] = [];
-process.on("exit", () => {
-  for (const dir of tempDirs) rmSync(dir, { recursive: true, force: true });
-});
 
-/** A fresh folder under the system temp dir, removed when the test process exits. */
+/** Removes the folders tempDir() made; test/setup.ts calls it after each test file. */
+export function removeTempDirs(): void {
+  for (const dir of tempDirs.splice(0)) rmSync(dir, { recursive: true, force: true });
+}
+
+/** A fresh folder under the system temp dir, removed after the test file. */
 export function tempDir(prefix = "gpuprof-test-"): string {
   const dir = mkdtempSync(join(tmpdir(), prefix));
   tempDirs.push(dir);
