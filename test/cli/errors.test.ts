@@ -1,4 +1,4 @@
-import { mkdirSync, writeFileSync } from "node:fs";
+import { mkdirSync, readdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { runCli, tempDir } from "../helpers.js";
@@ -30,6 +30,18 @@ describe("bad input gets one line and exit code 2", () => {
     mkdirSync(out);
     writeFileSync(join(out, "summary.json"), "{}");
     expectOneLineUsageError(await runCli(["watch", "--out", out, "--", "true"]), /already holds files.*--force/);
+  });
+
+  it("leaves no run folder behind, and never touches a user's --out, when the command cannot start", async () => {
+    const cwd = tempDir();
+    const run = await runCli(["watch", "--", "no-such-command-xyz"], { cwd });
+    expect(run.code).toBe(2);
+    expect(readdirSync(join(cwd, "reports"))).toEqual([]);
+    const out = join(cwd, "mine");
+    mkdirSync(out);
+    writeFileSync(join(out, "keep.txt"), "earlier results");
+    expect((await runCli(["watch", "--force", "--out", out, "--", "no-such-command-xyz"], { cwd })).code).toBe(2);
+    expect(readdirSync(out)).toEqual(["keep.txt"]);
   });
 
   it("shows a stack trace only with --debug", async () => {

@@ -1,0 +1,53 @@
+import type { ChildProcess } from "node:child_process";
+import { inForegroundOfTerminal } from "../util/foreground.js";
+
+/** Ctrl-C this many times and the command is killed outright. */
+const SIGINTS_BEFORE_KILL = 3;
+
+export interface SignalRelay {
+  /** True once gpuprof got SIGINT, SIGTERM or SIGHUP while the command ran. */
+  interrupted(): boolean;
+  /** Gives the signals back to their default handling. */
+  dispose(): void;
+}
+
+/**
+ * Passes the user's signals on to the watched command while gpuprof keeps sampling, so that an
+ * interrupted run still writes everything it measured.
+ */
+export function relaySignals(child: ChildProcess, program: string, say: (line: string) => void): SignalRelay {
+  let interrupted = false;
+  let sigints = 0;
+  // In the terminal's foreground group the child gets a Ctrl-C itself; forwarding would double it.
+  const forwardSigint = !inForegroundOfTerminal();
+  const onSigint = (): void => {
+    interrupted = true;
+    sigints++;
+    if (sigints >= SIGINTS_BEFORE_KILL) {
+      say(`interrupted ${sigints} times: killing ${program}`);
+      child.kill("SIGKILL");
+      return;
+    }
+    if (sigints === 1) {
+      say(`interrupted: waiting for ${program} to exit; samples so far are kept (Ctrl-C ${SIGINTS_BEFORE_KILL - 1} more times to kill it)`);
+    }
+    if (forwardSigint) child.kill("SIGINT");
+  };
+  const forward = (signal: NodeJS.Signals) => (): void => {
+    interrupted = true;
+    child.kill(signal);
+  };
+  const onSigterm = forward("SIGTERM");
+  const onSighup = forward("SIGHUP");
+  process.on("SIGINT", onSigint);
+  process.on("SIGTERM", onSigterm);
+  process.on("SIGHUP", onSighup);
+  return {
+    interrupted: () => interrupted,
+    dispose: () => {
+      process.off("SIGINT", onSigint);
+      process.off("SIGTERM", onSigterm);
+      process.off("SIGHUP", onSighup);
+    },
+  };
+}
