@@ -132,6 +132,31 @@ describe("gpuprof watch with a fake nvidia-smi", () => {
     ]);
   });
 
+  it.each([
+    ["no-driver", "gpuprof: nvidia-smi cannot communicate with the NVIDIA driver; check that the driver is installed and loaded (lsmod | grep nvidia); continuing without GPU telemetry"],
+    ["silent-exit-9", "gpuprof: nvidia-smi cannot communicate with the NVIDIA driver; check that the driver is installed and loaded (lsmod | grep nvidia); continuing without GPU telemetry"],
+    ["device-lost", "gpuprof: nvidia-smi lost GPU 0000:0B:00.0 (Unknown Error); it may have fallen off the bus: look for Xid errors in dmesg; continuing without GPU telemetry"],
+    ["nvml-unknown", "gpuprof: nvidia-smi could not initialize NVML (Unknown Error); check the driver installation; continuing without GPU telemetry"],
+    ["no-devices", "gpuprof: no NVIDIA GPU found (nvidia-smi sees no devices); continuing without GPU telemetry"],
+    ["old-driver-unknown-field", "gpuprof: this nvidia-smi does not know the field clocks_event_reasons.active; it is recorded as missing"],
+    ["na-fields", "gpuprof: PCIe throughput unavailable: nvidia-smi dmon is not supported on this GPU"],
+  ])("shows the %s case in one line", async (scenario, line) => {
+    const run = await runCli(["watch", "--", "sleep", "0.8"], withFake(scenario));
+    expect(run.code).toBe(0);
+    expect(run.stderr.split("\n").filter((l) => l.startsWith("gpuprof: "))).toEqual([line]);
+  });
+
+  it("records N/A readings as missing, not as zero", async () => {
+    const dir = tempDir();
+    const run = await runCli(["watch", "--json", "--", "sleep", "1.2"], { cwd: dir, ...withFake("na-fields") });
+    const result = parseResult(run.stdout);
+    expect(result.summary.gpus[0]!.utilPct).toBeNull();
+    expect(result.summary.gpus[0]!.memUsedMiB).not.toBeNull();
+    const [header, ...rows] = readFileSync(join(dir, result.files.timelineCsv), "utf8").trim().split("\n");
+    const util = header!.split(",").indexOf("gpu0_util_pct");
+    expect(rows.every((r) => r.split(",")[util] === "")).toBe(true);
+  });
+
   it("tells the user when nvidia-smi crashes mid-stream", async () => {
     const run = await runCli(["watch", "--", "sleep", "1"], withFake("crash"));
     expect(run.stderr).toContain("gpuprof: nvidia-smi was killed by SIGSEGV after 3 rows; GPU readings stop here");

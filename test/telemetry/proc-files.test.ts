@@ -16,6 +16,12 @@ describe("/proc/meminfo", () => {
   it("gives null for fields it cannot find", () => {
     expect(parseMeminfo("garbage")).toEqual({ totalMiB: null, availableMiB: null, pageCacheMiB: null });
   });
+  it("does not mistake SwapCached for Cached", () => {
+    expect(parseMeminfo("MemTotal: 2048 kB\nSwapCached: 1024 kB\n").pageCacheMiB).toBeNull();
+  });
+  it("never throws on arbitrary text", () => {
+    fc.assert(fc.property(fc.string(), (t) => void parseMeminfo(t)));
+  });
 });
 
 describe("/proc/<pid>/io", () => {
