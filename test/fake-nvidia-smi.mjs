@@ -15,10 +15,17 @@ const errors = JSON.parse(readFileSync(join(fixtures, "errors.json"), "utf8"));
 const args = process.argv.slice(2);
 
 const out = (text) => process.stdout.write(text);
-const lines = (file) => readFileSync(join(fixtures, file), "utf8").split("\n").filter((l) => l.trim() !== "");
+const lines = (file) =>
+  readFileSync(join(fixtures, file), "utf8")
+    .split("\n")
+    .filter((l) => l.trim() !== "");
 
 function fail(spec) {
-  const text = spec.errorKey ? errors[spec.errorKey] : spec.fixture ? readFileSync(join(fixtures, spec.fixture), "utf8") : (spec.text ?? "");
+  const text = spec.errorKey
+    ? errors[spec.errorKey]
+    : spec.fixture
+      ? readFileSync(join(fixtures, spec.fixture), "utf8")
+      : (spec.text ?? "");
   out(text.endsWith("\n") || text === "" ? text : text + "\n");
   process.exit(spec.exitCode);
 }

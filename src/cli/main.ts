@@ -20,7 +20,10 @@ const EXIT_FAILURE = 1;
 
 /** Commander's "error: unknown option '--x'\n(Did you mean --y?)" as one line with the way to help. */
 function commanderLine(err: CommanderError, command: string): string {
-  const text = err.message.replace(/^error:\s*/i, "").replace(/\s*\n\s*/g, " ").trim();
+  const text = err.message
+    .replace(/^error:\s*/i, "")
+    .replace(/\s*\n\s*/g, " ")
+    .trim();
   return `${text}; run 'gpuprof${command ? ` ${command}` : ""} --help' for usage`;
 }
 
@@ -63,7 +66,15 @@ function buildProgram(io: CliIo, setExit: (code: number) => void): Command {
     .action(async (command: string[], opts: { interval: number; out?: string; force?: boolean; json?: boolean }) => {
       const stderrChalk = chalkFor(io.stderr, io.env);
       const result = await watch(
-        { command, intervalMs: opts.interval, out: opts.out, force: opts.force === true, json: opts.json === true, reportsDir: "reports", env: io.env },
+        {
+          command,
+          intervalMs: opts.interval,
+          out: opts.out,
+          force: opts.force === true,
+          json: opts.json === true,
+          reportsDir: "reports",
+          env: io.env,
+        },
         { say: (line) => io.stderr.write(stderrChalk.dim(`gpuprof: ${line}`) + "\n") },
       );
       if (opts.json) io.stdout.write(JSON.stringify(result, null, 2) + "\n");
@@ -75,7 +86,10 @@ function buildProgram(io: CliIo, setExit: (code: number) => void): Command {
 }
 
 /** Runs the CLI and returns the exit code; never calls process.exit and never throws. */
-export async function main(argv: string[], io: CliIo = { stdout: process.stdout, stderr: process.stderr, env: process.env, cwd: process.cwd() }): Promise<number> {
+export async function main(
+  argv: string[],
+  io: CliIo = { stdout: process.stdout, stderr: process.stderr, env: process.env, cwd: process.cwd() },
+): Promise<number> {
   let exitCode = 0;
   const program = buildProgram(io, (code) => {
     exitCode = code;

@@ -64,7 +64,12 @@ export async function watch(options: WatchOptions, hooks: WatchHooks): Promise<W
   if (program === undefined) throw new UsageError("watch needs a command to run: gpuprof watch -- python train.py");
   const startedAt = new Date();
   const outExisted = options.out !== undefined && existsSync(options.out);
-  const outDir = claimRunDir({ out: options.out, reportsDir: options.reportsDir, label: runDirLabel(startedAt, program), force: options.force });
+  const outDir = claimRunDir({
+    out: options.out,
+    reportsDir: options.reportsDir,
+    label: runDirLabel(startedAt, program),
+    force: options.force,
+  });
   const files = new RunFiles(outDir);
 
   const ioBefore = reapedIo();
@@ -135,6 +140,8 @@ function writeWatchFiles(files: RunFiles, timeline: TimelineFile, result: WatchR
     files.discardPartialSamples();
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code ?? String(err);
-    throw new EnvironmentError(`could not write results to ${files.dir} (${code}); what was sampled is in ${files.path("samples.partial.jsonl")}`);
+    throw new EnvironmentError(
+      `could not write results to ${files.dir} (${code}); what was sampled is in ${files.path("samples.partial.jsonl")}`,
+    );
   }
 }

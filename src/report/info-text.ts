@@ -28,7 +28,9 @@ export function renderInfo(result: InfoResult, c: ChalkInstance): string {
       g.pcieGenCurrent !== null
         ? `, PCIe gen ${g.pcieGenCurrent} x${g.pcieWidthCurrent ?? "?"} (max gen ${g.pcieGenMax ?? "?"} x${g.pcieWidthMax ?? "?"})`
         : "";
-    lines.push(`${label(`GPU ${g.index}`)}${g.name ?? "unknown"}, ${mib(g.memoryTotalMiB)}, driver ${g.driverVersion ?? "?"}${link}, bus ${g.busId ?? "?"}`);
+    lines.push(
+      `${label(`GPU ${g.index}`)}${g.name ?? "unknown"}, ${mib(g.memoryTotalMiB)}, driver ${g.driverVersion ?? "?"}${link}, bus ${g.busId ?? "?"}`,
+    );
   }
   lines.push("");
   lines.push(c.bold("For loader tuning"));

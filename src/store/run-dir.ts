@@ -7,7 +7,10 @@ const pad = (n: number): string => String(n).padStart(2, "0");
 /** "20261123-091848-python": local time, so it matches the clock the user sees, then the command's name. */
 export function runDirLabel(now: Date, command: string): string {
   const stamp = `${now.getFullYear()}${pad(now.getMonth() + 1)}${pad(now.getDate())}-${pad(now.getHours())}${pad(now.getMinutes())}${pad(now.getSeconds())}`;
-  const name = basename(command).replace(/[^A-Za-z0-9._-]+/g, "_").replace(/^[._]+/, "").slice(0, 40);
+  const name = basename(command)
+    .replace(/[^A-Za-z0-9._-]+/g, "_")
+    .replace(/^[._]+/, "")
+    .slice(0, 40);
   return name ? `${stamp}-${name}` : stamp;
 }
 
@@ -42,7 +45,9 @@ export function claimRunDir(options: ClaimOptions): string {
     try {
       mkdirSync(options.out, { recursive: true });
     } catch (err) {
-      throw new UsageError(`cannot create --out ${options.out} (${(err as NodeJS.ErrnoException).code ?? String(err)}); choose a writable folder`);
+      throw new UsageError(
+        `cannot create --out ${options.out} (${(err as NodeJS.ErrnoException).code ?? String(err)}); choose a writable folder`,
+      );
     }
     return options.out;
   }
@@ -60,7 +65,9 @@ export function claimRunDir(options: ClaimOptions): string {
       return path;
     } catch (err) {
       if ((err as NodeJS.ErrnoException).code !== "EEXIST") {
-        throw new UsageError(`cannot create ${path} (${(err as NodeJS.ErrnoException).code ?? String(err)}); pass --out with a writable folder`);
+        throw new UsageError(
+          `cannot create ${path} (${(err as NodeJS.ErrnoException).code ?? String(err)}); pass --out with a writable folder`,
+        );
       }
     }
   }

@@ -26,9 +26,7 @@ export const TelemetrySummarySchema: z.ZodType<TelemetrySummary> = z.object({
     procStorageReadBytes: z.number().nullable(),
     diskReadBytes: z.number().nullable(),
   }),
-  gpus: z.array(
-    GpuIdentitySchema.and(z.object({ utilPct: stats, memUsedMiB: stats, powerW: stats, pcieRxMBPerS: stats })),
-  ),
+  gpus: z.array(GpuIdentitySchema.and(z.object({ utilPct: stats, memUsedMiB: stats, powerW: stats, pcieRxMBPerS: stats }))),
 });
 
 export const WATCH_SCHEMA_VERSION = 1;

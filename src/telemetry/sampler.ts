@@ -127,10 +127,13 @@ export class Sampler {
     if (!this.running) return;
     const now = this.nowMs();
     this.tick = Math.max(this.tick + 1, Math.floor(now / this.options.intervalMs) + 1);
-    this.timer = setTimeout(() => {
-      this.sampleOnce();
-      this.schedule();
-    }, this.tick * this.options.intervalMs - now);
+    this.timer = setTimeout(
+      () => {
+        this.sampleOnce();
+        this.schedule();
+      },
+      this.tick * this.options.intervalMs - now,
+    );
   }
 
   private sampleOnce(exactTreeIo?: ProcessIo): void {

@@ -57,10 +57,12 @@ const perMB = (v: Reading): Reading => (v === null ? null : v / MB);
 
 /** Time-weighted summaries of a timeline: what the terminal summary and --json print. */
 export function summarizeTelemetry(samples: readonly Sample[], gpus: readonly GpuIdentity[]): TelemetrySummary {
-  const gpuValue = (index: number, pick: (g: Sample["gpus"][number]) => Reading) => (s: Sample): Reading => {
-    const g = s.gpus.find((x) => x.index === index);
-    return g ? pick(g) : null;
-  };
+  const gpuValue =
+    (index: number, pick: (g: Sample["gpus"][number]) => Reading) =>
+    (s: Sample): Reading => {
+      const g = s.gpus.find((x) => x.index === index);
+      return g ? pick(g) : null;
+    };
   return {
     durationS: samples.length > 0 ? samples[samples.length - 1]!.tMs / 1000 : 0,
     sampleCount: samples.length,
@@ -81,10 +83,22 @@ export function summarizeTelemetry(samples: readonly Sample[], gpus: readonly Gp
     },
     gpus: gpus.map((id) => ({
       ...id,
-      utilPct: series(samples, gpuValue(id.index, (g) => g.utilPct)),
-      memUsedMiB: series(samples, gpuValue(id.index, (g) => g.memUsedMiB)),
-      powerW: series(samples, gpuValue(id.index, (g) => g.powerW)),
-      pcieRxMBPerS: series(samples, gpuValue(id.index, (g) => g.pcieRxMBPerS)),
+      utilPct: series(
+        samples,
+        gpuValue(id.index, (g) => g.utilPct),
+      ),
+      memUsedMiB: series(
+        samples,
+        gpuValue(id.index, (g) => g.memUsedMiB),
+      ),
+      powerW: series(
+        samples,
+        gpuValue(id.index, (g) => g.powerW),
+      ),
+      pcieRxMBPerS: series(
+        samples,
+        gpuValue(id.index, (g) => g.pcieRxMBPerS),
+      ),
     })),
   };
 }

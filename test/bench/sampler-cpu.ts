@@ -63,8 +63,12 @@ const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
 const b = mean(baseline);
 const s = mean(sampled);
 const above = s - b;
-console.log(`sampler CPU at ${1000 / INTERVAL_MS} Hz, fake nvidia-smi (1 GPU) streaming, process tree of 1; ${ROUNDS} rounds of ${ROUND_S} s each`);
-console.log(`  baseline (empty ${INTERVAL_MS} ms timer): ${b.toFixed(2)} ms CPU per s   rounds: ${baseline.map((x) => x.toFixed(2)).join(", ")}`);
+console.log(
+  `sampler CPU at ${1000 / INTERVAL_MS} Hz, fake nvidia-smi (1 GPU) streaming, process tree of 1; ${ROUNDS} rounds of ${ROUND_S} s each`,
+);
+console.log(
+  `  baseline (empty ${INTERVAL_MS} ms timer): ${b.toFixed(2)} ms CPU per s   rounds: ${baseline.map((x) => x.toFixed(2)).join(", ")}`,
+);
 console.log(`  sampler:                       ${s.toFixed(2)} ms CPU per s   rounds: ${sampled.map((x) => x.toFixed(2)).join(", ")}`);
 console.log(`  sampler / baseline:            ${(s / b).toFixed(2)}x`);
 console.log(

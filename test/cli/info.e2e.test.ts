@@ -17,7 +17,13 @@ describe("gpuprof info", () => {
     const run = await runCli(["info", "--json"], { env: { GPUPROF_NVIDIA_SMI: fakeNvidiaSmi, FAKE_NVIDIA_SMI_SCENARIO: "four-gpus" } });
     const result = InfoResultSchema.parse(JSON.parse(run.stdout));
     expect(result.host.gpus).toHaveLength(4);
-    expect(result.host.gpus[3]).toMatchObject({ index: 3, driverVersion: "580.159.04", memoryTotalMiB: 81559, pcieGenCurrent: 5, pcieWidthCurrent: 16 });
+    expect(result.host.gpus[3]).toMatchObject({
+      index: 3,
+      driverVersion: "580.159.04",
+      memoryTotalMiB: 81559,
+      pcieGenCurrent: 5,
+      pcieWidthCurrent: 16,
+    });
   });
 
   it("prints a readable summary with the worker ceiling", async () => {

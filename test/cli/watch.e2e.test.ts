@@ -133,10 +133,22 @@ describe("gpuprof watch with a fake nvidia-smi", () => {
   });
 
   it.each([
-    ["no-driver", "gpuprof: nvidia-smi cannot communicate with the NVIDIA driver; check that the driver is installed and loaded (lsmod | grep nvidia); continuing without GPU telemetry"],
-    ["silent-exit-9", "gpuprof: nvidia-smi cannot communicate with the NVIDIA driver; check that the driver is installed and loaded (lsmod | grep nvidia); continuing without GPU telemetry"],
-    ["device-lost", "gpuprof: nvidia-smi lost GPU 0000:0B:00.0 (Unknown Error); it may have fallen off the bus: look for Xid errors in dmesg; continuing without GPU telemetry"],
-    ["nvml-unknown", "gpuprof: nvidia-smi could not initialize NVML (Unknown Error); check the driver installation; continuing without GPU telemetry"],
+    [
+      "no-driver",
+      "gpuprof: nvidia-smi cannot communicate with the NVIDIA driver; check that the driver is installed and loaded (lsmod | grep nvidia); continuing without GPU telemetry",
+    ],
+    [
+      "silent-exit-9",
+      "gpuprof: nvidia-smi cannot communicate with the NVIDIA driver; check that the driver is installed and loaded (lsmod | grep nvidia); continuing without GPU telemetry",
+    ],
+    [
+      "device-lost",
+      "gpuprof: nvidia-smi lost GPU 0000:0B:00.0 (Unknown Error); it may have fallen off the bus: look for Xid errors in dmesg; continuing without GPU telemetry",
+    ],
+    [
+      "nvml-unknown",
+      "gpuprof: nvidia-smi could not initialize NVML (Unknown Error); check the driver installation; continuing without GPU telemetry",
+    ],
     ["no-devices", "gpuprof: no NVIDIA GPU found (nvidia-smi sees no devices); continuing without GPU telemetry"],
     ["old-driver-unknown-field", "gpuprof: this nvidia-smi does not know the field clocks_event_reasons.active; it is recorded as missing"],
     ["na-fields", "gpuprof: PCIe throughput unavailable: nvidia-smi dmon is not supported on this GPU"],

@@ -36,7 +36,10 @@ describe("timeline CSV", () => {
     { index: 1, name: "B", uuid: null, busId: null },
   ];
   const csv = timelineCsv([sample(100, []), sample(200, [gpu(0, 40), gpu(1, null)])], gpus);
-  const [header, first, second] = csv.trim().split("\n").map((l) => l.split(","));
+  const [header, first, second] = csv
+    .trim()
+    .split("\n")
+    .map((l) => l.split(","));
 
   it("has one column per series, with units in the names", () => {
     expect(header).toContain("cpu_user_pct");

@@ -41,7 +41,9 @@ describe("GPU monitor over a fake nvidia-smi", () => {
     const { monitor, notes, now, poll } = startFake("one-gpu");
     await until(() => poll().some((g) => g.pcieRxMBPerS !== null));
     const [gpu] = monitor.snapshot(now());
-    expect(monitor.gpus()).toEqual([{ index: 0, name: "NVIDIA H100 80GB HBM3", uuid: "GPU-0ec42c2e-244f-9c27-8ed5-ce9c2a7ca4a6", busId: "00000000:00:06.0" }]);
+    expect(monitor.gpus()).toEqual([
+      { index: 0, name: "NVIDIA H100 80GB HBM3", uuid: "GPU-0ec42c2e-244f-9c27-8ed5-ce9c2a7ca4a6", busId: "00000000:00:06.0" },
+    ]);
     expect(gpu).toMatchObject({ index: 0, memTotalMiB: 81559, pcieGen: 5, pcieWidth: 16, pstate: "P0" });
     expect(gpu!.utilPct).not.toBeNull();
     expect(gpu!.ageMs).toBeGreaterThanOrEqual(0);

@@ -2,7 +2,14 @@ import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { parseDmonHeader, parseDmonRow } from "../../src/telemetry/nvidia-smi/dmon-format.js";
 import { inventoryFromLines } from "../../src/telemetry/nvidia-smi/gpu-inventory.js";
-import { QUERY_FIELDS, cleanValue, identityFromValues, numberValue, parseQueryRow, splitRow } from "../../src/telemetry/nvidia-smi/query-format.js";
+import {
+  QUERY_FIELDS,
+  cleanValue,
+  identityFromValues,
+  numberValue,
+  parseQueryRow,
+  splitRow,
+} from "../../src/telemetry/nvidia-smi/query-format.js";
 import { fixture, fixtureLines } from "../helpers.js";
 
 const fieldLists = JSON.parse(fixture("nvidia-smi", "fields.json")) as Record<string, string[] | null>;

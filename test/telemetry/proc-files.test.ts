@@ -47,7 +47,9 @@ describe("/sys/block/<dev>/stat", () => {
   });
   it("agrees with the same device's line in /proc/diskstats", () => {
     // The diskstats fixtures hold vda's line: sectors read is the 6th field there, the 3rd in /sys/block.
-    const line = fixture("proc", "diskstats_vm_after_read.txt").split("\n").find((l) => / vda /.test(l))!;
+    const line = fixture("proc", "diskstats_vm_after_read.txt")
+      .split("\n")
+      .find((l) => / vda /.test(l))!;
     const afterName = line.trim().split(/\s+/).slice(3).join(" ");
     expect(deviceReadBytes(afterName)).toBe(990634 * 512);
   });

@@ -37,7 +37,11 @@ export function classifyNvidiaSmiOutput(text: string, exitCode: number | null): 
   }
   const field = /Field "([^"]+)" is not a valid field to query/i.exec(text);
   if (field) {
-    return { kind: "unknown-field", field: field[1]!, message: `this nvidia-smi does not know the field ${field[1]!}; it is recorded as missing` };
+    return {
+      kind: "unknown-field",
+      field: field[1]!,
+      message: `this nvidia-smi does not know the field ${field[1]!}; it is recorded as missing`,
+    };
   }
   if (/Not supported on the device/i.test(text)) {
     return { kind: "dmon-unsupported", message: "PCIe throughput unavailable: nvidia-smi dmon is not supported on this GPU" };

@@ -62,7 +62,9 @@ export function readGpuInventory(executable: string, timeoutMs = 10000, env?: No
       clearTimeout(timer);
       resolve(result);
     };
-    const child = new LineChild({ executable, args, env, watchdog }, {
+    const child = new LineChild(
+      { executable, args, env, watchdog },
+      {
         onLine: (line) => lines.push(line),
         onSpawnError: (code) => finish({ ok: false, message: spawnFailure(executable, code).message }),
         onExit: (code, signal, output) => {
@@ -73,7 +75,8 @@ export function readGpuInventory(executable: string, timeoutMs = 10000, env?: No
           finish({ ok: false, message: failure?.message ?? `nvidia-smi ${how}: ${output.trim().split("\n")[0] ?? ""}` });
         },
         onHang: () => undefined,
-    });
+      },
+    );
     child.start();
     // A one-shot query is never polled; a plain timer bounds it, and a hung child is left behind, not awaited.
     timer = setTimeout(() => {

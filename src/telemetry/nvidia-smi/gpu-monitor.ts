@@ -143,15 +143,15 @@ export class GpuMonitor {
     const watchdog = { firstLineMs: this.options.firstRowTimeoutMs ?? 15000, gapMs: this.staleMs };
     const spec = { executable: this.options.executable, args, env: this.options.env, watchdog, nowMs: this.options.nowMs };
     this.query = new LineChild(spec, {
-        onLine: (line) => this.onQueryLine(line),
-        onSpawnError: (code) => this.note("nvidia-smi", "info", spawnFailure(this.options.executable, code).message),
-        onExit: (code, signal, output) => this.onQueryExit(code, signal, output),
-        onHang: (silentMs) =>
-          this.note(
-            "nvidia-smi",
-            "warning",
-            `nvidia-smi stopped responding (no output for ${(silentMs / 1000).toFixed(1)} s); killed it, GPU readings stop here`,
-          ),
+      onLine: (line) => this.onQueryLine(line),
+      onSpawnError: (code) => this.note("nvidia-smi", "info", spawnFailure(this.options.executable, code).message),
+      onExit: (code, signal, output) => this.onQueryExit(code, signal, output),
+      onHang: (silentMs) =>
+        this.note(
+          "nvidia-smi",
+          "warning",
+          `nvidia-smi stopped responding (no output for ${(silentMs / 1000).toFixed(1)} s); killed it, GPU readings stop here`,
+        ),
     });
     this.query.start();
   }
@@ -198,14 +198,18 @@ export class GpuMonitor {
       nowMs: this.options.nowMs,
     };
     this.dmon = new LineChild(spec, {
-        onLine: (line) => this.onDmonLine(line),
-        onSpawnError: () => undefined,
-        onExit: (code, _signal, output) => {
-          if (this.stopped) return;
-          const failure = classifyNvidiaSmiOutput(output, null);
-          this.note("dmon", "info", failure?.kind === "dmon-unsupported" ? failure.message : `PCIe throughput unavailable: nvidia-smi dmon exited with code ${code}`);
-        },
-        onHang: () => this.note("dmon", "info", "PCIe throughput unavailable: nvidia-smi dmon stopped responding"),
+      onLine: (line) => this.onDmonLine(line),
+      onSpawnError: () => undefined,
+      onExit: (code, _signal, output) => {
+        if (this.stopped) return;
+        const failure = classifyNvidiaSmiOutput(output, null);
+        this.note(
+          "dmon",
+          "info",
+          failure?.kind === "dmon-unsupported" ? failure.message : `PCIe throughput unavailable: nvidia-smi dmon exited with code ${code}`,
+        );
+      },
+      onHang: () => this.note("dmon", "info", "PCIe throughput unavailable: nvidia-smi dmon stopped responding"),
     });
     this.dmon.start();
   }
