@@ -1,4 +1,14 @@
-import { Command, CommanderError } from "commander";
+import { Command, CommanderError, Option } from "commander";
+import { Interrupted, run } from "../commands/run.js";
+import { DTYPES, type Dtype } from "../harness/dtype.js";
+import { SYNTHETIC_FORMATS, defaultCacheDir, type SyntheticFormat } from "../harness/dataset/synthetic.js";
+import type { SampleOrder } from "../harness/index-order.js";
+import { presetStepModel, STEP_PRESETS } from "../harness/step-presets.js";
+import { TRANSPORTS, type Transport } from "../harness/worker-protocol.js";
+import { renderDryRun, renderRunAnswer, renderRunTable } from "../report/run-text.js";
+import { sweepProgress } from "../report/run-progress.js";
+import { usableCores } from "../telemetry/usable-cores.js";
+import { choice, choiceList, int, intList, positiveNumber, shape } from "./run-option-values.js";
 import { info } from "../commands/info.js";
 import { watch } from "../commands/watch.js";
 import { chalkFor } from "../report/colors.js";
@@ -16,6 +26,7 @@ export interface CliIo {
 }
 
 const EXIT_USAGE = 2;
+const EXIT_INTERRUPTED = 130;
 const EXIT_FAILURE = 1;
 
 /** Commander's "error: unknown option '--x'\n(Did you mean --y?)" as one line with the way to help. */
@@ -82,7 +93,172 @@ function buildProgram(io: CliIo, setExit: (code: number) => void): Command {
       setExit(result.exitCode);
     });
 
+  addRunCommand(program, io, setExit);
   return program;
+}
+
+interface RunCliOptions {
+  workers?: number[];
+  dtype: Dtype[];
+  transport: Transport[];
+  echo: number[];
+  echoSplit: number;
+  batch: number;
+  prefetch: number;
+  dropLast?: boolean;
+  order: SampleOrder;
+  seed: number;
+  data?: string;
+  format: SyntheticFormat;
+  samples: number;
+  shape: number[];
+  cacheDir?: string;
+  cold?: boolean;
+  step: string;
+  stepMs?: number;
+  h2dGbps: number;
+  warmup: number;
+  duration: number;
+  steps?: number;
+  repeat: number;
+  baseline?: boolean;
+  dryRun?: boolean;
+  interval: number;
+  out?: string;
+  force?: boolean;
+  json?: boolean;
+}
+
+function addRunCommand(program: Command, io: CliIo, setExit: (code: number) => void): void {
+  const presets = Object.keys(STEP_PRESETS);
+  program
+    .command("run")
+    .description("sweep data-loader configurations (workers, dtype, transport, echo) and show which one feeds the GPU best")
+    .option(
+      "--workers <list>",
+      "prefetch worker threads to try; 0 loads on the training thread (default: 0, 1 and the usable cores)",
+      intList(0, "--workers 0,2,4"),
+    )
+    .option("--dtype <list>", `transfer dtypes to try: ${DTYPES.join(", ")}`, choiceList(DTYPES), ["uint8", "float32"] as Dtype[])
+    .option("--transport <list>", `how batches reach the consumer: ${TRANSPORTS.join(", ")}`, choiceList(TRANSPORTS), [
+      "transfer",
+    ] as Transport[])
+    .option("--echo <list>", "batch echo factors to try: each loaded batch is used e times", intList(1, "--echo 1,2,4"), [1])
+    .option("--echo-split <k>", "sub-batches per echoed use (512 -> two 256s: --echo-split 2)", int(1, "--echo-split 2"), 1)
+    .option("--batch <n>", "samples per batch", int(1, "--batch 64"), 64)
+    .option("--prefetch <n>", "batches in flight per worker (PyTorch prefetch_factor)", int(1, "--prefetch 2"), 2)
+    .option("--drop-last", "drop the last incomplete batch of each epoch")
+    .option(
+      "--order <order>",
+      "sample order: shuffle (reshuffled every epoch) or sequential",
+      choice(["shuffle", "sequential"] as const),
+      "shuffle" as SampleOrder,
+    )
+    .option("--seed <n>", "seed for shuffling and synthetic data", int(0, "--seed 0"), 0)
+    .option("--data <path>", "your data: a uint8 .npy array (N x C x H x W) or a folder of images (default: synthetic CelebA-like images)")
+    .option(
+      "--format <format>",
+      `synthetic dataset format: ${SYNTHETIC_FORMATS.join(", ")}`,
+      choice(SYNTHETIC_FORMATS),
+      "npy" as SyntheticFormat,
+    )
+    .option("--samples <n>", "synthetic dataset size in samples", int(1, "--samples 2048"), 2048)
+    .option("--shape <c,h,w>", "synthetic sample shape", shape, [3, 218, 178])
+    .option("--cache-dir <dir>", "where synthetic datasets are kept (default: $GPUPROF_CACHE_DIR or ~/.cache/gpuprof)")
+    .option("--cold", "drop the dataset from the page cache before each trial, so reads come from storage")
+    .option(
+      "--step <preset>",
+      `modelled device step per sample, from a published workload: ${presets.join(", ")}`,
+      choice(presets),
+      "resnet50-h100",
+    )
+    .addOption(
+      new Option("--step-ms <ms>", "modelled device step per full batch in milliseconds, instead of --step").argParser(
+        positiveNumber("--step-ms 35", true),
+      ),
+    )
+    .option("--h2d-gbps <GB/s>", "modelled host-to-device copy speed", positiveNumber("--h2d-gbps 25"), 25)
+    .option("--warmup <steps>", "steps excluded at the start of each trial", int(0, "--warmup 5"), 5)
+    .option("--duration <s>", "measured seconds per trial", positiveNumber("--duration 3"), 3)
+    .addOption(
+      new Option("--steps <n>", "measure this many steps per trial instead of --duration")
+        .argParser(int(1, "--steps 200"))
+        .conflicts("duration"),
+    )
+    .option("--repeat <n>", "run every configuration n times, for variance", int(1, "--repeat 3"), 1)
+    .option("--baseline", "also run trials whose workers skip reading and transforms: the harness's own ceiling")
+    .option("--dry-run", "print the plan and its estimated time, run nothing")
+    .option("--interval <ms>", "telemetry sampling interval in milliseconds", parseIntervalMs, 100)
+    .option("--out <dir>", "folder for the results (default: reports/<timestamp>-run/)")
+    .option("--force", "allow writing into a non-empty --out folder")
+    .option("--json", "print results.json on stdout instead of the table")
+    .action(async (opts: RunCliOptions) => {
+      const stderrChalk = chalkFor(io.stderr, io.env);
+      const say = (line: string): void => void io.stderr.write(stderrChalk.dim(`gpuprof: ${line}`) + "\n");
+      const cores = usableCores().count;
+      const controller = new AbortController();
+      const onSignal = (): void => {
+        if (controller.signal.aborted) return;
+        say("stopping: terminating workers and saving the finished trials");
+        controller.abort();
+      };
+      process.on("SIGINT", onSignal);
+      process.on("SIGTERM", onSignal);
+      try {
+        const outcome = await run(
+          {
+            axes: {
+              workers: opts.workers ?? [...new Set([0, 1, cores])],
+              dtypes: opts.dtype,
+              transports: opts.transport,
+              echoes: opts.echo,
+              echoSplit: opts.echoSplit,
+              baseline: opts.baseline === true,
+              repeat: opts.repeat,
+            },
+            settings: {
+              batch: opts.batch,
+              prefetch: opts.prefetch,
+              dropLast: opts.dropLast === true,
+              order: opts.order,
+              seed: opts.seed,
+              cold: opts.cold === true,
+              warmupSteps: opts.warmup,
+              durationS: opts.steps !== undefined ? null : opts.duration,
+              steps: opts.steps ?? null,
+            },
+            dataset: {
+              data: opts.data ?? null,
+              synthetic: { format: opts.format, count: opts.samples, shape: opts.shape, seed: opts.seed },
+              cacheDir: opts.cacheDir ?? defaultCacheDir(io.env),
+            },
+            stepModel:
+              opts.stepMs !== undefined ? { kind: "fixed", msPerBatch: opts.stepMs, batch: opts.batch } : presetStepModel(opts.step)!,
+            h2dGBPerS: opts.h2dGbps,
+            dryRun: opts.dryRun === true,
+            intervalMs: opts.interval,
+            out: opts.out,
+            force: opts.force === true,
+            reportsDir: "reports",
+            env: io.env,
+          },
+          { say, signal: controller.signal, progress: sweepProgress(io.stderr, stderrChalk) },
+        );
+        if (outcome.kind === "dry-run") {
+          io.stdout.write(opts.json ? JSON.stringify(outcome, null, 2) + "\n" : renderDryRun(outcome));
+          setExit(0);
+          return;
+        }
+        const chalk = chalkFor(io.stdout, io.env);
+        if (opts.json) io.stdout.write(JSON.stringify(outcome.results, null, 2) + "\n");
+        else io.stdout.write(renderRunTable(outcome.results, chalk) + renderRunAnswer(outcome.results, outcome.outDir, io.cwd, chalk));
+        const allFailed = outcome.results.trials.length > 0 && outcome.results.trials.every((t) => t.status === "failed");
+        setExit(outcome.results.interrupted ? EXIT_INTERRUPTED : allFailed ? EXIT_FAILURE : 0);
+      } finally {
+        process.off("SIGINT", onSignal);
+        process.off("SIGTERM", onSignal);
+      }
+    });
 }
 
 /** Runs the CLI and returns the exit code; never calls process.exit and never throws. */
@@ -110,6 +286,7 @@ export async function main(
       return fail(commanderLine(err, sub), EXIT_USAGE, err);
     }
     if (err instanceof UsageError) return fail(err.message, EXIT_USAGE, err);
+    if (err instanceof Interrupted) return fail(err.message, EXIT_INTERRUPTED, err);
     if (err instanceof EnvironmentError) return fail(err.message, EXIT_FAILURE, err);
     const message = err instanceof Error ? err.message : String(err);
     return fail(`internal error: ${message} (run again with --debug for details, and please report it)`, EXIT_FAILURE, err);

@@ -1,3 +1,4 @@
+import type { TimelineSpan } from "./timeline-schema.js";
 import type { CpuPercents, GpuIdentity, GpuSample, Sample } from "../telemetry/types.js";
 
 type Cell = number | string | null;
@@ -37,16 +38,17 @@ function csvCell(value: Cell): string {
  * One row per sample, one column per series: wide and flat so a spreadsheet or pandas can read it
  * directly. Missing readings are empty cells. Per-core and per-GPU columns are numbered.
  */
-export function timelineCsv(samples: readonly Sample[], gpus: readonly GpuIdentity[]): string {
+export function timelineCsv(samples: readonly Sample[], gpus: readonly GpuIdentity[], spans: readonly TimelineSpan[] = []): string {
   const coreCount = samples.reduce((n, s) => Math.max(n, s.cores.length), 0);
-  const header = ["t_ms", ...CPU_COLUMNS.map(([name]) => `cpu_${name}`)];
+  const header = ["t_ms", ...(spans.length > 0 ? ["trial"] : []), ...CPU_COLUMNS.map(([name]) => `cpu_${name}`)];
   for (let c = 0; c < coreCount; c++) header.push(...CORE_COLUMNS.map(([name]) => `core${c}_${name}`));
   header.push("mem_available_mib", "page_cache_mib", "proc_read_bytes_per_s", "proc_storage_read_bytes_per_s", "disk_read_bytes_per_s");
   for (const gpu of gpus) header.push(...GPU_COLUMNS.map(([name]) => `gpu${gpu.index}_${name}`));
 
   const lines = [header.join(",")];
   for (const s of samples) {
-    const row: Cell[] = [s.tMs, ...CPU_COLUMNS.map(([, key]) => s.cpu[key])];
+    const span = spans.find((x) => s.tMs >= x.startMs && s.tMs <= x.endMs);
+    const row: Cell[] = [s.tMs, ...(spans.length > 0 ? [span ? span.trialId : null] : []), ...CPU_COLUMNS.map(([, key]) => s.cpu[key])];
     for (let c = 0; c < coreCount; c++) {
       const core = s.cores[c];
       row.push(...CORE_COLUMNS.map(([, key]) => (core ? core[key] : null)));

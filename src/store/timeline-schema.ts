@@ -72,6 +72,10 @@ export const TimelineFileSchema = z.object({
   gpus: z.array(GpuIdentitySchema),
   notes: z.array(TelemetryNoteSchema),
   samples: z.array(SampleSchema),
+  /** Labelled stretches of the timeline, e.g. the measured window of each trial of a sweep. */
+  spans: z.array(z.object({ label: z.string(), trialId: z.number().int(), startMs: z.number(), endMs: z.number() })).optional(),
 });
+
+export type TimelineSpan = NonNullable<z.infer<typeof TimelineFileSchema>["spans"]>[number];
 
 export type TimelineFile = z.infer<typeof TimelineFileSchema>;

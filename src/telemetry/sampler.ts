@@ -81,6 +81,11 @@ export class Sampler {
       : null;
   }
 
+  /** Every sample taken so far (the array grows as sampling goes on; do not modify it). */
+  samplesSoFar(): readonly Sample[] {
+    return this.samples;
+  }
+
   /** Milliseconds since start() on the monotonic clock. */
   nowMs(): number {
     return performance.now() - this.startedAt;

@@ -1,0 +1,40 @@
+import { cachedSyntheticDataset, ensureSyntheticDataset, type SyntheticSpec } from "../harness/dataset/synthetic.js";
+import type { DatasetDescriptor } from "../harness/dataset/descriptor.js";
+import { openUserData } from "../harness/dataset/open-user-data.js";
+import { bytes } from "../report/format.js";
+
+export interface DatasetChoice {
+  /** --data, or null for the built-in synthetic dataset. */
+  data: string | null;
+  synthetic: SyntheticSpec;
+  cacheDir: string;
+}
+
+/** The dataset a dry run describes: the user's (header only) or the synthetic one, generated or not. */
+export async function peekDataset(choice: DatasetChoice): Promise<{ dataset: DatasetDescriptor | null; count: number }> {
+  if (choice.data !== null) {
+    const dataset = await openUserData(choice.data);
+    return { dataset, count: dataset.count };
+  }
+  return { dataset: cachedSyntheticDataset(choice.synthetic, choice.cacheDir), count: choice.synthetic.count };
+}
+
+/** Opens the user's data or makes sure the synthetic dataset exists, telling the user when it is generated. */
+export async function prepareDataset(
+  choice: DatasetChoice,
+  say: (line: string) => void,
+  signal: AbortSignal,
+): Promise<{ dataset: DatasetDescriptor; generated: boolean }> {
+  if (choice.data !== null) return { dataset: await openUserData(choice.data), generated: false };
+  const spec = choice.synthetic;
+  const cached = cachedSyntheticDataset(spec, choice.cacheDir);
+  if (cached) return { dataset: cached, generated: false };
+  const rawBytes = spec.count * spec.shape.reduce((a, b) => a * b, 1);
+  say(
+    `generating the synthetic ${spec.format} dataset (${spec.count} samples of ${spec.shape.join("x")}, ${bytes(rawBytes)} raw) in ${choice.cacheDir}; later runs reuse it`,
+  );
+  const started = performance.now();
+  const made = await ensureSyntheticDataset(spec, choice.cacheDir, undefined, signal);
+  say(`dataset ready in ${((performance.now() - started) / 1000).toFixed(1)} s (${bytes(made.dataset.diskBytes)} on disk)`);
+  return made;
+}

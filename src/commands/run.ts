@@ -1,0 +1,285 @@
+import { existsSync, readFileSync, rmdirSync } from "node:fs";
+import { availableParallelism, hostname } from "node:os";
+import { setTimeout as sleep } from "node:timers/promises";
+import { bestTrial } from "../harness/best.js";
+import { SimConsumer } from "../harness/consumer.js";
+import type { DatasetDescriptor } from "../harness/dataset/descriptor.js";
+import { GenerationInterrupted } from "../harness/dataset/synthetic.js";
+import { buildPlan, estimateTrialS, type SweepAxes, type TrialSettings, type TrialSpec } from "../harness/plan.js";
+import { stepMs, type StepModel } from "../harness/step-presets.js";
+import { LoaderFailure, runTrial, TrialInterrupted } from "../harness/trial.js";
+import { claimRunDir, runDirLabel } from "../store/run-dir.js";
+import { RunFiles } from "../store/run-files.js";
+import { RESULTS_SCHEMA_VERSION, type RunResults, type TrialResult } from "../store/results-schema.js";
+import { timelineCsv } from "../store/timeline-csv.js";
+import { TIMELINE_SCHEMA_VERSION, type TimelineFile, type TimelineSpan } from "../store/timeline-schema.js";
+import { parseMeminfo } from "../telemetry/meminfo.js";
+import { nvidiaSmiExecutable } from "../telemetry/nvidia-smi/failures.js";
+import { Sampler } from "../telemetry/sampler.js";
+import { summarizeTelemetry } from "../telemetry/summary.js";
+import { usableCores } from "../telemetry/usable-cores.js";
+import { EnvironmentError, UsageError } from "../util/errors.js";
+import { toolInfo } from "../util/tool-version.js";
+import { peekDataset, prepareDataset, type DatasetChoice } from "./run-dataset.js";
+
+export interface RunOptions {
+  axes: SweepAxes;
+  settings: TrialSettings;
+  dataset: DatasetChoice;
+  stepModel: StepModel;
+  h2dGBPerS: number;
+  dryRun: boolean;
+  intervalMs: number;
+  out?: string;
+  force: boolean;
+  reportsDir: string;
+  env: NodeJS.ProcessEnv;
+}
+
+export interface SweepProgress {
+  start(trials: number, estimatedS: number): void;
+  trialStarted(spec: TrialSpec): void;
+  trialFinished(result: TrialResult): void;
+  stop(): void;
+}
+
+export interface RunHooks {
+  say(line: string): void;
+  progress: SweepProgress;
+  signal: AbortSignal;
+}
+
+export interface DryRun {
+  kind: "dry-run";
+  plan: TrialSpec[];
+  estimatedS: number;
+  settings: TrialSettings;
+  datasetLabel: string;
+  datasetReady: boolean;
+}
+
+export type RunOutcome = DryRun | { kind: "results"; results: RunResults; outDir: string };
+
+function memoryMiB(): { totalMiB: number | null; availableMiB: number | null } {
+  try {
+    const m = parseMeminfo(readFileSync("/proc/meminfo", "latin1"));
+    return { totalMiB: m.totalMiB, availableMiB: m.availableMiB };
+  } catch {
+    return { totalMiB: null, availableMiB: null };
+  }
+}
+
+/** Checks what can be checked before any data is touched or any worker starts. */
+function validate(options: RunOptions, count: number, say: (line: string) => void): string[] {
+  const { settings, axes } = options;
+  const notes: string[] = [];
+  const usable = settings.dropLast ? Math.floor(count / settings.batch) : Math.ceil(count / settings.batch);
+  if (settings.batch > count || usable < 1) {
+    throw new UsageError(
+      `--batch ${settings.batch} is larger than the dataset (${count} samples); use a smaller --batch or a bigger dataset (--samples)`,
+    );
+  }
+  const cores = usableCores().count;
+  const most = Math.max(...axes.workers);
+  if (most > cores) {
+    const line = `--workers ${most} exceeds the ${cores} usable cores: workers will share cores, and the training process needs one too`;
+    notes.push(line);
+    say(`warning: ${line}`);
+  }
+  return notes;
+}
+
+function planEstimate(plan: TrialSpec[], options: RunOptions): number {
+  const deviceMsPerStep = stepMs(options.stepModel, options.settings.batch);
+  return plan.reduce((sum, spec) => sum + estimateTrialS(spec, options.settings, deviceMsPerStep), 0);
+}
+
+/** `gpuprof run`: the sweep. Library code: returns the outcome, never exits. */
+export async function run(options: RunOptions, hooks: RunHooks): Promise<RunOutcome> {
+  const plan = buildPlan(options.axes);
+  const estimatedS = planEstimate(plan, options);
+  if (options.dryRun) {
+    const peek = await peekDataset(options.dataset);
+    validate(options, peek.count, hooks.say);
+    return {
+      kind: "dry-run",
+      plan,
+      estimatedS,
+      settings: options.settings,
+      datasetLabel: peek.dataset?.label ?? `synthetic ${options.dataset.synthetic.format} (${options.dataset.synthetic.count} samples)`,
+      datasetReady: peek.dataset !== null,
+    };
+  }
+  // The user's data is checked (header, dtype, size) before anything is generated or started.
+  const peek = await peekDataset(options.dataset);
+  const notes = validate(options, peek.count, hooks.say);
+  const startedAt = new Date();
+  const outExisted = options.out !== undefined && existsSync(options.out);
+  const outDir = claimRunDir({
+    out: options.out,
+    reportsDir: options.reportsDir,
+    label: runDirLabel(startedAt, "run"),
+    force: options.force,
+  });
+  const files = new RunFiles(outDir);
+
+  let prepared: { dataset: DatasetDescriptor; generated: boolean };
+  try {
+    prepared = await prepareDataset(options.dataset, hooks.say, hooks.signal);
+  } catch (err) {
+    // Nothing was measured: leave no empty folder behind (a user's own --out is never removed).
+    if (!outExisted) rmdirSync(outDir);
+    if (err instanceof GenerationInterrupted) throw new Interrupted("interrupted while generating the dataset; nothing was measured");
+    throw err;
+  }
+  const { dataset } = prepared;
+  const memory = memoryMiB();
+  const fits = memory.availableMiB === null ? null : dataset.diskBytes < memory.availableMiB * 1024 * 1024;
+  if (fits && !options.settings.cold) {
+    notes.push(
+      "the dataset fits in RAM: after its first read it comes from the page cache, not storage; --cold measures reads from storage",
+    );
+  }
+  const consumer = new SimConsumer(options.stepModel, options.h2dGBPerS);
+  const sampler = new Sampler({
+    intervalMs: options.intervalMs,
+    rootPid: process.pid,
+    nvidiaSmi: nvidiaSmiExecutable(options.env),
+    env: options.env,
+    onSamples: (batch) => files.appendSamples(batch),
+    onNote: (note) => hooks.say(note.message),
+  });
+  sampler.start();
+  const perfOffset = performance.now() - sampler.nowMs();
+
+  const results: RunResults = {
+    schemaVersion: RESULTS_SCHEMA_VERSION,
+    kind: "gpuprof.run",
+    tool: toolInfo(),
+    startedAt: startedAt.toISOString(),
+    finishedAt: null,
+    interrupted: false,
+    host: {
+      hostname: hostname(),
+      logicalCores: availableParallelism(),
+      usableCores: usableCores().count,
+      memTotalMiB: memory.totalMiB,
+      gpus: [],
+    },
+    dataset: {
+      label: dataset.label,
+      origin: dataset.origin,
+      kind: dataset.kind,
+      location: dataset.kind === "npy" ? dataset.path : dataset.root,
+      count: dataset.count,
+      sampleShape: dataset.sampleShape,
+      sampleBytes: dataset.sampleBytes,
+      diskBytes: dataset.diskBytes,
+      memAvailableMiB: memory.availableMiB,
+      fitsInPageCache: fits,
+      generatedNow: prepared.generated,
+    },
+    consumer: consumer.describe(),
+    settings: options.settings,
+    plan: { trials: plan, estimatedS: Math.round(estimatedS * 10) / 10 },
+    trials: [],
+    bestTrialId: null,
+    notes,
+    telemetryNotes: [],
+  };
+  const spans: TimelineSpan[] = [];
+  const save = (): void => void files.writeJson("results.json", results);
+  save();
+
+  hooks.progress.start(plan.length, estimatedS);
+  try {
+    for (const spec of plan) {
+      if (hooks.signal.aborted) break;
+      hooks.progress.trialStarted(spec);
+      let result: TrialResult;
+      try {
+        const measured = await runTrial(spec, { dataset, settings: options.settings, consumer, signal: hooks.signal });
+        // The sample that covers the window's last moments lands one interval later.
+        await sleep(options.intervalMs + 20);
+        const window = { startMs: round1(measured.window.startMs - perfOffset), endMs: round1(measured.window.endMs - perfOffset) };
+        const inWindow = sampler.samplesSoFar().filter((s) => s.tMs > window.startMs && s.tMs <= window.endMs);
+        result = {
+          status: "ok",
+          spec,
+          window,
+          metrics: measured.metrics,
+          telemetry: summarizeTelemetry(inWindow, []),
+          notes: measured.notes,
+        };
+        spans.push({ label: `trial ${spec.id}`, trialId: spec.id, ...window });
+      } catch (err) {
+        if (err instanceof TrialInterrupted) break;
+        if (!(err instanceof LoaderFailure)) throw err;
+        result = { status: "failed", spec, reason: err.message };
+      }
+      results.trials.push(result);
+      save();
+      hooks.progress.trialFinished(result);
+    }
+  } finally {
+    hooks.progress.stop();
+    const { samples, notes: telemetryNotes, gpus } = sampler.stop();
+    results.interrupted = hooks.signal.aborted;
+    results.finishedAt = new Date().toISOString();
+    results.host.gpus = gpus;
+    results.telemetryNotes = telemetryNotes;
+    results.bestTrialId = bestTrial(results.trials)?.spec.id ?? null;
+    for (const trial of results.trials) {
+      if (trial.status === "ok")
+        trial.telemetry = summarizeTelemetry(
+          samples.filter((s) => s.tMs > trial.window.startMs && s.tMs <= trial.window.endMs),
+          gpus,
+        );
+    }
+    writeRunFiles(files, results, { samples, gpus, notes: telemetryNotes, spans, intervalMs: options.intervalMs, startedAt });
+  }
+  return { kind: "results", results, outDir };
+}
+
+/** Ctrl-C before anything was measured. */
+export class Interrupted extends Error {}
+
+const round1 = (v: number): number => Math.round(v * 10) / 10;
+
+function writeRunFiles(
+  files: RunFiles,
+  results: RunResults,
+  t: {
+    samples: TimelineFile["samples"];
+    gpus: TimelineFile["gpus"];
+    notes: TimelineFile["notes"];
+    spans: TimelineSpan[];
+    intervalMs: number;
+    startedAt: Date;
+  },
+): void {
+  const timeline: TimelineFile = {
+    schemaVersion: TIMELINE_SCHEMA_VERSION,
+    kind: "gpuprof.timeline",
+    tool: toolInfo(),
+    startedAt: t.startedAt.toISOString(),
+    intervalMs: t.intervalMs,
+    host: { hostname: hostname(), logicalCores: availableParallelism() },
+    command: ["gpuprof", "run"],
+    gpus: t.gpus,
+    notes: t.notes,
+    samples: t.samples,
+    spans: t.spans,
+  };
+  try {
+    files.writeJson("results.json", results);
+    files.writeJson("timeline.json", timeline);
+    files.writeText("timeline.csv", timelineCsv(t.samples, t.gpus, t.spans));
+    files.discardPartialSamples();
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code ?? String(err);
+    throw new EnvironmentError(
+      `could not write results to ${files.dir} (${code}); what was sampled is in ${files.path("samples.partial.jsonl")}`,
+    );
+  }
+}

@@ -1,0 +1,42 @@
+/**
+ * What a worker needs to open a dataset: plain data, so it crosses to worker threads unchanged.
+ * Every kind yields samples of one shape, as uint8 bytes in C x H x W order.
+ */
+interface DatasetBase {
+  /** Short human label, e.g. "synthetic jpeg" or the user's path. */
+  label: string;
+  origin: "synthetic" | "user";
+  count: number;
+  sampleShape: number[];
+  /** Bytes of one decoded sample as uint8. */
+  sampleBytes: number;
+  /** Bytes the dataset occupies on disk (what a cold read has to fetch). */
+  diskBytes: number;
+}
+
+export interface NpyDataset extends DatasetBase {
+  kind: "npy";
+  path: string;
+  dataOffset: number;
+}
+
+/** One raw uint8 file per sample, exactly sampleBytes long. */
+export interface RawFilesDataset extends DatasetBase {
+  kind: "raw-files";
+  root: string;
+  files: string[];
+}
+
+/** One encoded image per sample (JPEG, PNG, WebP), decoded to C x H x W uint8; other sizes are resized. */
+export interface ImageFilesDataset extends DatasetBase {
+  kind: "image-files";
+  root: string;
+  files: string[];
+}
+
+export type DatasetDescriptor = NpyDataset | RawFilesDataset | ImageFilesDataset;
+
+/** The files a cold trial must evict from the page cache. */
+export function datasetFiles(dataset: DatasetDescriptor): string[] {
+  return dataset.kind === "npy" ? [dataset.path] : dataset.files;
+}

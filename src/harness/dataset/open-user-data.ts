@@ -1,0 +1,104 @@
+import { closeSync, openSync, readdirSync, readSync, statSync } from "node:fs";
+import { extname, join, resolve } from "node:path";
+import sharp from "sharp";
+import { UsageError } from "../../util/errors.js";
+import type { DatasetDescriptor } from "./descriptor.js";
+import { NpyFormatError, parseNpyHeader } from "./npy-format.js";
+
+const IMAGE_EXTENSIONS = new Set([".jpg", ".jpeg", ".png", ".webp"]);
+const NUMPY_NAMES: Record<string, string> = {
+  "<f4": "float32",
+  "<f8": "float64",
+  "<f2": "float16",
+  "<i8": "int64",
+  "<i4": "int32",
+  "|b1": "bool",
+};
+
+/** The user's --data: a .npy array or a folder of images. Every problem is a one-line UsageError. */
+export async function openUserData(path: string): Promise<DatasetDescriptor> {
+  let stats;
+  try {
+    stats = statSync(path);
+  } catch {
+    throw new UsageError(`--data ${path}: no such file or folder; give a .npy file or a folder of images`);
+  }
+  return stats.isDirectory() ? openImageFolder(resolve(path)) : openNpy(resolve(path), stats.size, path);
+}
+
+function openNpy(path: string, size: number, shown: string): DatasetDescriptor {
+  if (extname(path).toLowerCase() !== ".npy") {
+    throw new UsageError(`--data ${shown} is not a .npy file; give a NumPy .npy array (np.save) or a folder of images`);
+  }
+  const head = Buffer.alloc(Math.min(size, 65536));
+  const fd = openSync(path, "r");
+  try {
+    readSync(fd, head, 0, head.length, 0);
+  } finally {
+    closeSync(fd);
+  }
+  let header;
+  try {
+    header = parseNpyHeader(head);
+  } catch (err) {
+    if (err instanceof NpyFormatError) throw new UsageError(`--data ${shown}: ${err.message}; save the array with numpy.save`);
+    throw err;
+  }
+  if (header.descr !== "|u1" && header.descr !== "<u1") {
+    const name = NUMPY_NAMES[header.descr] ?? header.descr;
+    throw new UsageError(
+      `--data ${shown} holds ${name} values; gpuprof reads uint8 image arrays: save arr.astype(numpy.uint8), or pass the folder of images`,
+    );
+  }
+  if (header.fortranOrder) throw new UsageError(`--data ${shown} is in Fortran order; save numpy.ascontiguousarray(arr) instead`);
+  const [count, ...sampleShape] = header.shape;
+  if (count === undefined || sampleShape.length === 0 || count === 0) {
+    throw new UsageError(`--data ${shown} has shape (${header.shape.join(", ")}); expected samples first, e.g. (N, 3, 218, 178)`);
+  }
+  const sampleBytes = sampleShape.reduce((a, b) => a * b, 1);
+  const needed = header.dataOffset + count * sampleBytes;
+  if (size < needed) throw new UsageError(`--data ${shown} is truncated: ${size} bytes, its header needs ${needed}; save it again`);
+  return {
+    kind: "npy",
+    label: shown,
+    origin: "user",
+    path,
+    dataOffset: header.dataOffset,
+    count,
+    sampleShape,
+    sampleBytes,
+    diskBytes: size,
+  };
+}
+
+async function openImageFolder(root: string): Promise<DatasetDescriptor> {
+  const files = (readdirSync(root, { recursive: true, encoding: "utf8" }) as string[])
+    .filter((name) => IMAGE_EXTENSIONS.has(extname(name).toLowerCase()))
+    .sort()
+    .map((name) => join(root, name));
+  if (files.length === 0) {
+    throw new UsageError(`--data ${root} holds no .jpg, .jpeg, .png or .webp images; give a folder of images (class subfolders are fine)`);
+  }
+  let width: number | undefined;
+  let height: number | undefined;
+  try {
+    ({ width, height } = await sharp(files[0]!).metadata());
+  } catch (err) {
+    throw new UsageError(`--data: cannot read the image ${files[0]} (${err instanceof Error ? err.message : String(err)}); is it corrupt?`);
+  }
+  if (!width || !height) throw new UsageError(`--data: ${files[0]} has no size; is it an image?`);
+  const diskBytes = files.reduce((sum, f) => sum + statSync(f).size, 0);
+  // Every sample takes the first image's size, as a fixed-size training input would.
+  const sampleShape = [3, height, width];
+  return {
+    kind: "image-files",
+    label: root,
+    origin: "user",
+    root,
+    files,
+    count: files.length,
+    sampleShape,
+    sampleBytes: 3 * height * width,
+    diskBytes,
+  };
+}

@@ -1,0 +1,107 @@
+import { closeSync, openSync, readFileSync, readSync, fstatSync } from "node:fs";
+import sharp, { type OutputInfo } from "sharp";
+import type { DatasetDescriptor, ImageFilesDataset, NpyDataset, RawFilesDataset } from "./descriptor.js";
+import { imageDims } from "./synthetic-pixels.js";
+
+/** Reads one sample at a time into a caller's buffer, as a map-style Dataset's __getitem__ does. */
+export interface SampleReader {
+  read(index: number, out: Uint8Array): void | Promise<void>;
+  close(): void;
+}
+
+/** A sample that cannot be read or decoded: fails the trial with this message. */
+export class SampleReadError extends Error {}
+
+// A PyTorch worker decodes one image at a time on one core; libvips would otherwise spread one
+// decode over several threads and make a worker look faster than a Python one can be.
+sharp.concurrency(1);
+
+export function openSampleReader(dataset: DatasetDescriptor): SampleReader {
+  switch (dataset.kind) {
+    case "npy":
+      return new NpyReader(dataset);
+    case "raw-files":
+      return new RawFileReader(dataset);
+    case "image-files":
+      return new ImageFileReader(dataset);
+  }
+}
+
+class NpyReader implements SampleReader {
+  private readonly fd: number;
+  constructor(private readonly dataset: NpyDataset) {
+    this.fd = openSync(dataset.path, "r");
+  }
+
+  read(index: number, out: Uint8Array): void {
+    const { sampleBytes, dataOffset, path } = this.dataset;
+    // pread at the sample's offset: memory stays at one sample per read, whatever the file's size.
+    const n = readSync(this.fd, out, 0, sampleBytes, dataOffset + index * sampleBytes);
+    if (n !== sampleBytes) {
+      const size = fstatSync(this.fd).size;
+      throw new SampleReadError(
+        `${path}: sample ${index} is cut short (file has ${size} bytes, the header promises more); is the file truncated?`,
+      );
+    }
+  }
+
+  close(): void {
+    closeSync(this.fd);
+  }
+}
+
+class RawFileReader implements SampleReader {
+  constructor(private readonly dataset: RawFilesDataset) {}
+
+  read(index: number, out: Uint8Array): void {
+    const path = this.dataset.files[index]!;
+    const fd = openSync(path, "r");
+    try {
+      const n = readSync(fd, out, 0, this.dataset.sampleBytes, 0);
+      if (n !== this.dataset.sampleBytes)
+        throw new SampleReadError(`${path}: ${n} bytes, expected ${this.dataset.sampleBytes}; is the file truncated?`);
+    } finally {
+      closeSync(fd);
+    }
+  }
+
+  close(): void {}
+}
+
+class ImageFileReader implements SampleReader {
+  private readonly dims: [number, number, number];
+  constructor(private readonly dataset: ImageFilesDataset) {
+    this.dims = imageDims(dataset.sampleShape);
+  }
+
+  async read(index: number, out: Uint8Array): Promise<void> {
+    const path = this.dataset.files[index]!;
+    const [channels, height, width] = this.dims;
+    let hwc: Buffer;
+    try {
+      // Read the file here, not in sharp, so its I/O happens on this worker's thread as in Python.
+      const encoded = readFileSync(path);
+      let image = sharp(encoded).removeAlpha();
+      image = channels === 1 ? image.greyscale() : image.toColourspace("srgb");
+      const { data, info } = await image.raw().toBuffer({ resolveWithObject: true });
+      hwc = info.width === width && info.height === height ? data : await resize(data, info, width, height);
+    } catch (err) {
+      throw new SampleReadError(`${path}: cannot decode (${err instanceof Error ? err.message : String(err)})`);
+    }
+    // H x W x C to C x H x W, as torchvision's ToTensor does.
+    const plane = height * width;
+    for (let c = 0; c < channels; c++) {
+      const base = c * plane;
+      for (let p = 0; p < plane; p++) out[base + p] = hwc[p * channels + c]!;
+    }
+  }
+
+  close(): void {}
+}
+
+function resize(data: Buffer, info: OutputInfo, width: number, height: number): Promise<Buffer> {
+  return sharp(data, { raw: { width: info.width, height: info.height, channels: info.channels } })
+    .resize(width, height, { fit: "fill" })
+    .raw()
+    .toBuffer();
+}

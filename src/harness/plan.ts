@@ -1,0 +1,93 @@
+import type { Dtype } from "./dtype.js";
+import type { SampleOrder } from "./index-order.js";
+import type { Transport } from "./worker-protocol.js";
+
+/** One point of the sweep. */
+export interface TrialSpec {
+  /** 1-based position in the plan. */
+  id: number;
+  workers: number;
+  dtype: Dtype;
+  /** "none" when workers is 0: the batch never leaves the main thread. */
+  transport: Transport | "none";
+  echo: number;
+  echoSplit: number;
+  /** Workers skip reading and transforms: the harness's own ceiling. */
+  baseline: boolean;
+  /** 1-based repetition of the same configuration. */
+  repeat: number;
+}
+
+/** Settings every trial of a sweep shares. */
+export interface TrialSettings {
+  batch: number;
+  prefetch: number;
+  dropLast: boolean;
+  order: SampleOrder;
+  seed: number;
+  cold: boolean;
+  warmupSteps: number;
+  /** The measured window: seconds, or a number of steps (exactly one of the two is set). */
+  durationS: number | null;
+  steps: number | null;
+}
+
+export interface SweepAxes {
+  workers: number[];
+  dtypes: Dtype[];
+  transports: Transport[];
+  echoes: number[];
+  echoSplit: number;
+  baseline: boolean;
+  repeat: number;
+}
+
+/** The cartesian product of the axes, workers 0 taking no transport, then the baseline trials. */
+export function buildPlan(axes: SweepAxes): TrialSpec[] {
+  const plan: TrialSpec[] = [];
+  const seen = new Set<string>();
+  const add = (spec: Omit<TrialSpec, "id">): void => {
+    const key = JSON.stringify(spec);
+    if (seen.has(key)) return;
+    seen.add(key);
+    plan.push({ id: plan.length + 1, ...spec });
+  };
+  for (let repeat = 1; repeat <= axes.repeat; repeat++) {
+    for (const workers of axes.workers) {
+      for (const dtype of axes.dtypes) {
+        for (const transport of axes.transports) {
+          const t = workers === 0 ? "none" : transport;
+          for (const echo of axes.echoes) {
+            add({ workers, dtype, transport: t, echo, echoSplit: echo === 1 ? 1 : axes.echoSplit, baseline: false, repeat });
+          }
+          if (axes.baseline) add({ workers, dtype, transport: t, echo: 1, echoSplit: 1, baseline: true, repeat });
+        }
+      }
+    }
+  }
+  return plan;
+}
+
+export function trialLabel(spec: TrialSpec): string {
+  const parts = [`workers ${spec.workers}`, spec.dtype];
+  if (spec.transport !== "none") parts.push(spec.transport);
+  if (spec.echo > 1) parts.push(`echo ${spec.echo}/${spec.echoSplit}`);
+  if (spec.baseline) parts.push("baseline");
+  return parts.join(", ");
+}
+
+/** Fixed costs per trial seen on a 2-core machine: starting workers and opening the data. */
+const TRIAL_START_S = 0.3;
+const EVICT_S = 0.2;
+
+/**
+ * A lower bound on a trial's time: start-up, warm-up and the window at the modelled device speed.
+ * An input-bound trial takes longer when the window is a step count.
+ */
+export function estimateTrialS(spec: TrialSpec, settings: TrialSettings, deviceMsPerStep: number): number {
+  const stepsPerBatch = spec.echo * spec.echoSplit;
+  const stepMs = deviceMsPerStep / spec.echoSplit;
+  const warmup = (settings.warmupSteps * stepMs) / 1000;
+  const window = settings.durationS ?? ((settings.steps ?? 0) * stepMs) / 1000;
+  return TRIAL_START_S + (settings.cold ? EVICT_S : 0) + warmup + window + (stepsPerBatch * stepMs) / 1000;
+}

@@ -1,0 +1,185 @@
+import type { TrialMetrics } from "../store/results-schema.js";
+import { LoaderFailure, type BatchLoader, type LoadedBatch } from "./batch-loader.js";
+import type { Consumer } from "./consumer.js";
+import { datasetFiles, type DatasetDescriptor } from "./dataset/descriptor.js";
+import { echoSteps } from "./echo.js";
+import { BatchPlan } from "./index-order.js";
+import { InlineLoader } from "./inline-loader.js";
+import { evictFromPageCache, selfIo } from "./page-cache.js";
+import type { TrialSettings, TrialSpec } from "./plan.js";
+import { summarize } from "./stats.js";
+import { ThreadLoader } from "./thread-loader.js";
+
+export interface TrialContext {
+  dataset: DatasetDescriptor;
+  settings: TrialSettings;
+  consumer: Consumer;
+  signal?: AbortSignal;
+  workerUrl?: URL;
+  /** Sees every loaded batch before its bytes are released (tests check contents here). */
+  onBatch?(batch: LoadedBatch): void;
+  /** Sees the sample indices of every step, warm-up included. */
+  onStep?(indices: readonly number[]): void;
+}
+
+export interface TrialMeasurement {
+  /** The measured window on the performance.now() clock. */
+  window: { startMs: number; endMs: number };
+  metrics: TrialMetrics;
+  notes: string[];
+}
+
+export class TrialInterrupted extends Error {}
+
+const MIB = 1024 * 1024;
+
+function makeLoader(spec: TrialSpec, ctx: TrialContext, plan: BatchPlan): BatchLoader {
+  if (spec.workers === 0 || spec.transport === "none") return new InlineLoader(ctx.dataset, spec.dtype, plan, spec.baseline);
+  return new ThreadLoader({
+    dataset: ctx.dataset,
+    dtype: spec.dtype,
+    transport: spec.transport,
+    workers: spec.workers,
+    prefetch: ctx.settings.prefetch,
+    plan,
+    baseline: spec.baseline,
+    workerUrl: ctx.workerUrl,
+  });
+}
+
+/** A promise that rejects when the signal aborts, and a way to stop listening. */
+function untilAborted(signal: AbortSignal | undefined): { promise: Promise<never>; dispose(): void } {
+  let dispose = (): void => undefined;
+  const promise = new Promise<never>((_, reject) => {
+    if (!signal) return;
+    const stop = (): void => reject(new TrialInterrupted("interrupted"));
+    if (signal.aborted) stop();
+    signal.addEventListener("abort", stop, { once: true });
+    dispose = () => signal.removeEventListener("abort", stop);
+  });
+  promise.catch(() => undefined);
+  return { promise, dispose };
+}
+
+/**
+ * One trial: fresh loader, warm-up steps, then the measured window. The device runs on a clock of
+ * its own: a step starts when both its batch and the device are ready, so the host's timer lateness
+ * never counts as a stall and AU = device-busy / window exactly.
+ * Throws LoaderFailure (the trial failed) or TrialInterrupted; the loader is closed either way.
+ */
+export async function runTrial(spec: TrialSpec, ctx: TrialContext): Promise<TrialMeasurement> {
+  const { settings, consumer, dataset } = ctx;
+  const notes: string[] = [];
+  if (settings.cold) await evictFromPageCache(datasetFiles(dataset));
+  const ioBefore = selfIo();
+  const plan = new BatchPlan({
+    count: dataset.count,
+    batch: settings.batch,
+    dropLast: settings.dropLast,
+    order: settings.order,
+    seed: settings.seed,
+  });
+  const loader = makeLoader(spec, ctx, plan);
+  const abort = untilAborted(ctx.signal);
+  const aborted = abort.promise;
+  try {
+    await Promise.race([loader.start(), aborted]);
+    let deviceFreeAt = performance.now();
+    let stepsSoFar = 0;
+    let windowStart: number | null = null;
+    const startRss = process.memoryUsage.rss();
+    let peakRss = startRss;
+    const waits: number[] = [];
+    const loads: number[] = [];
+    const transports: number[] = [];
+    let batches = 0;
+    let freshSamples = 0;
+    let consumedSamples = 0;
+    let bytesCopied = 0;
+    let bytesDelivered = 0;
+    let busyMs = 0;
+    let h2dMs = 0;
+    let windowSteps = 0;
+    for (;;) {
+      const batch = await Promise.race([loader.next(), aborted]);
+      ctx.onBatch?.(batch);
+      if (windowStart === null && stepsSoFar >= settings.warmupSteps) windowStart = deviceFreeAt;
+      const startAt = Math.max(batch.readyAtMs, deviceFreeAt);
+      const wait = Math.max(0, batch.readyAtMs - deviceFreeAt);
+      const steps = echoSteps(batch.indices, spec.echo, spec.echoSplit, batch.batchId);
+      for (const step of steps) ctx.onStep?.(step);
+      const work = await Promise.race([
+        consumer.process(
+          batch,
+          steps.map((s) => s.length),
+          startAt,
+        ),
+        aborted,
+      ]);
+      // release() may hand the buffer back to its worker, which empties this view: measure first.
+      const batchByteLength = batch.data.byteLength;
+      loader.release(batch);
+      deviceFreeAt = work.endAtMs;
+      stepsSoFar += steps.length;
+      peakRss = Math.max(peakRss, process.memoryUsage.rss());
+      if (windowStart === null) continue;
+      batches++;
+      windowSteps += steps.length;
+      freshSamples += batch.indices.length;
+      consumedSamples += steps.reduce((sum, s) => sum + s.length, 0);
+      waits.push(wait, ...steps.slice(1).map(() => 0));
+      loads.push(batch.loadMs);
+      transports.push(batch.transportMs);
+      bytesCopied += batch.bytesCopied;
+      bytesDelivered += batchByteLength;
+      busyMs += work.busyMs;
+      h2dMs += work.h2dMs;
+      const windowMs = deviceFreeAt - windowStart;
+      const done = settings.steps !== null ? windowSteps >= settings.steps : windowMs >= (settings.durationS ?? 0) * 1000;
+      if (!done) continue;
+      const ioAfter = selfIo();
+      const reads =
+        ioBefore && ioAfter ? { allBytes: ioAfter.rchar - ioBefore.rchar, storageBytes: ioAfter.readBytes - ioBefore.readBytes } : null;
+      if (settings.cold && reads && reads.storageBytes === 0) {
+        notes.push(
+          "--cold: no reads reached storage; the page cache eviction had no effect here (a filesystem that ignores posix_fadvise?)",
+        );
+      }
+      const windowS = windowMs / 1000;
+      const perS = (v: number): number => Math.round((v / windowS) * 100) / 100;
+      const r4 = (v: number): number => Math.round(v * 10000) / 10000;
+      return {
+        window: { startMs: windowStart, endMs: deviceFreeAt },
+        notes,
+        metrics: {
+          windowS: Math.round(windowS * 1000) / 1000,
+          steps: windowSteps,
+          batches,
+          freshSamples,
+          consumedSamples,
+          samplesPerS: perS(freshSamples),
+          stepsPerS: perS(windowSteps),
+          consumedSamplesPerS: perS(consumedSamples),
+          au: r4(busyMs / windowMs),
+          stallFraction: r4(Math.max(0, 1 - busyMs / windowMs)),
+          waitMs: summarize(waits),
+          loadMsPerBatch: summarize(loads),
+          transport: { msPerBatch: summarize(transports), bytesCopied, bytesDelivered, deliveredMBPerS: perS(bytesDelivered / 1e6) },
+          peakRssMiB: Math.round((peakRss / MIB) * 10) / 10,
+          startRssMiB: Math.round((startRss / MIB) * 10) / 10,
+          reads,
+          modelled: {
+            deviceBusyS: Math.round(busyMs) / 1000,
+            h2dMsPerBatch: Math.round((h2dMs / batches) * 1000) / 1000,
+            deviceMsPerStep: Math.round(((busyMs - h2dMs) / windowSteps) * 1000) / 1000,
+          },
+        },
+      };
+    }
+  } finally {
+    abort.dispose();
+    await loader.close();
+  }
+}
+
+export { LoaderFailure };

@@ -1,0 +1,182 @@
+import type { ChalkInstance } from "chalk";
+import Table from "cli-table3";
+import { relative } from "node:path";
+import { bestTrial, configKey } from "../harness/best.js";
+import { trialLabel } from "../harness/plan.js";
+import type { RunResults, TrialResult } from "../store/results-schema.js";
+import type { DryRun } from "../commands/run.js";
+import { bytes, seconds } from "./format.js";
+
+type OkTrial = Extract<TrialResult, { status: "ok" }>;
+
+const n0 = (v: number): string => Math.round(v).toLocaleString("en-US");
+const pct0 = (v: number): string => `${(v * 100).toFixed(1)}%`;
+const ratio = (a: number, b: number): string => (b > 0 ? `${(a / b).toFixed(2)}x` : "n/a");
+
+/** TensorFlow's input-pipeline analyzer: >= 20% of step time waiting is highly input-bound, >= 5% moderately. */
+export function inputBoundLevel(stallFraction: number): "highly input-bound" | "moderately input-bound" | "not input-bound" {
+  if (stallFraction >= 0.2) return "highly input-bound";
+  if (stallFraction >= 0.05) return "moderately input-bound";
+  return "not input-bound";
+}
+
+function cpuCell(t: OkTrial): string {
+  const c = t.telemetry.cpu;
+  const f = (s: { mean: number } | null): string => (s ? s.mean.toFixed(0) : "-");
+  return `${f(c.userPct)}/${f(c.systemPct)}/${f(c.iowaitPct)}`;
+}
+
+function gpuCell(t: OkTrial): string {
+  const utils = t.telemetry.gpus.map((g) => g.utilPct?.mean).filter((v): v is number => v !== undefined);
+  return utils.length > 0 ? utils.map((u) => `${u.toFixed(0)}%`).join(" ") : "-";
+}
+
+export function renderRunTable(results: RunResults, chalk: ChalkInstance): string {
+  const withGpu = results.host.gpus.length > 0;
+  const head = ["#", "configuration", "samples/s", "steps/s", "AU", "stall", "wait p95", "transport", "CPU us/sy/wa %", "read MB/s", "RSS"];
+  if (withGpu) head.push("GPU util");
+  const table = new Table({
+    head,
+    style: { head: [], border: [], compact: true },
+    colAligns: ["right", "left", ...head.slice(2).map(() => "right" as const)],
+  });
+  for (const t of results.trials) {
+    const best = t.spec.id === results.bestTrialId;
+    const mark = (s: string): string => (best ? chalk.bold.green(s) : s);
+    const label = (best ? "* " : "") + trialLabel(t.spec) + (results.plan.trials.some((p) => p.repeat > 1) ? ` #${t.spec.repeat}` : "");
+    if (t.status === "failed") {
+      table.push([String(t.spec.id), label, { colSpan: head.length - 2, content: chalk.red(`failed: ${t.reason}`) }]);
+      continue;
+    }
+    const m = t.metrics;
+    const row = [
+      String(t.spec.id),
+      label,
+      n0(m.samplesPerS),
+      m.stepsPerS.toFixed(1),
+      pct0(m.au),
+      pct0(m.stallFraction),
+      `${m.waitMs.p95.toFixed(1)} ms`,
+      t.spec.transport === "none" ? "-" : `${m.transport.msPerBatch.mean.toFixed(2)} ms`,
+      cpuCell(t),
+      t.telemetry.io.procReadMBPerS ? t.telemetry.io.procReadMBPerS.mean.toFixed(0) : "-",
+      `${m.peakRssMiB.toFixed(0)} MiB`,
+    ];
+    if (withGpu) row.push(gpuCell(t));
+    table.push(row.map(mark));
+  }
+  return table.toString() + "\n";
+}
+
+function okTrials(results: RunResults): OkTrial[] {
+  return results.trials.filter((t): t is OkTrial => t.status === "ok");
+}
+
+/** The same configuration as `base` except in the fields given. */
+function sibling(results: RunResults, base: OkTrial, change: Partial<OkTrial["spec"]>): OkTrial | undefined {
+  const key = configKey({ ...base.spec, ...change });
+  return okTrials(results).find((t) => configKey(t.spec) === key && t.spec.repeat === base.spec.repeat);
+}
+
+/** The answer: the best configuration and the evidence for each lever the sweep varied. */
+export function renderRunAnswer(results: RunResults, outDir: string, cwd: string, chalk: ChalkInstance): string {
+  const lines: string[] = [];
+  const best = bestTrial(results.trials);
+  const ok = okTrials(results);
+  const failed = results.trials.length - ok.length;
+  if (!best) {
+    lines.push(chalk.red(`No configuration finished${failed > 0 ? `: ${failed} failed (reasons in the table)` : ""}.`));
+  } else {
+    const m = best.metrics;
+    const level = inputBoundLevel(m.stallFraction);
+    lines.push(
+      chalk.bold(`Best: ${trialLabel(best.spec)}: ${n0(m.samplesPerS)} samples/s, AU ${pct0(m.au)}, ${level}`) +
+        (level === "not input-bound" ? " (the modelled device step is the limit; more loading capacity will not help)" : ""),
+    );
+    const inline = sibling(results, best, { workers: 0, transport: "none" });
+    if (inline && best.spec.workers > 0) {
+      lines.push(
+        `  vs workers 0 (loading on the training thread): ${ratio(m.samplesPerS, inline.metrics.samplesPerS)} samples/s, AU ${pct0(inline.metrics.au)} -> ${pct0(m.au)}`,
+      );
+    }
+    for (const dtype of ["float32", "float16", "uint8"] as const) {
+      if (dtype === best.spec.dtype) continue;
+      const other = sibling(results, best, { dtype });
+      if (other)
+        lines.push(
+          `  ${best.spec.dtype} vs ${dtype} at the same settings: ${ratio(m.samplesPerS, other.metrics.samplesPerS)} samples/s, ${ratio(m.transport.bytesDelivered / m.batches, other.metrics.transport.bytesDelivered / other.metrics.batches)} bytes per batch`,
+        );
+    }
+    const transports = ok.filter((t) => !t.spec.baseline && t.spec.transport !== "none" && t.spec.echo === 1 && t.spec.repeat === 1);
+    const byWorkersDtype = new Map<string, OkTrial[]>();
+    for (const t of transports)
+      byWorkersDtype.set(`${t.spec.workers} ${t.spec.dtype}`, [...(byWorkersDtype.get(`${t.spec.workers} ${t.spec.dtype}`) ?? []), t]);
+    for (const [key, group] of byWorkersDtype) {
+      if (group.length < 2) continue;
+      const [workers, dtype] = key.split(" ");
+      const parts = group.map(
+        (t) =>
+          `${t.spec.transport} ${n0(t.metrics.samplesPerS)}/s (${t.metrics.transport.msPerBatch.mean.toFixed(2)} ms, ${bytes(t.metrics.transport.bytesCopied)} copied)`,
+      );
+      lines.push(`  transport at workers ${workers}, ${dtype}: ${parts.join("; ")}`);
+    }
+    for (const t of ok.filter((x) => x.spec.echo > 1 && !x.spec.baseline)) {
+      const plain = sibling(results, t, { echo: 1, echoSplit: 1 });
+      if (!plain) continue;
+      lines.push(
+        `  echo ${t.spec.echo} (split ${t.spec.echoSplit}) at ${trialLabel({ ...t.spec, echo: 1 })}: steps/s ${ratio(t.metrics.stepsPerS, plain.metrics.stepsPerS)}, fresh samples/s ${ratio(t.metrics.samplesPerS, plain.metrics.samplesPerS)}, AU ${pct0(plain.metrics.au)} -> ${pct0(t.metrics.au)}; each sample is seen ${t.spec.echo} times per load`,
+      );
+    }
+    const worst = [...ok].filter((t) => !t.spec.baseline).sort((a, b) => a.metrics.au - b.metrics.au)[0];
+    if (worst && worst.metrics.stallFraction >= 0.05 && worst !== best) {
+      lines.push(
+        `  worst: ${trialLabel(worst.spec)}: AU ${pct0(worst.metrics.au)}, ${inputBoundLevel(worst.metrics.stallFraction)} (wait p95 ${worst.metrics.waitMs.p95.toFixed(1)} ms per step)`,
+      );
+    }
+    const ceiling = sibling(results, best, { baseline: true, echo: 1, echoSplit: 1 });
+    if (ceiling)
+      lines.push(
+        `  harness ceiling (no reading, no transforms) at these settings: ${n0(ceiling.metrics.samplesPerS)} samples/s; the best configuration reaches ${pct0(best.metrics.samplesPerS / ceiling.metrics.samplesPerS)} of it`,
+      );
+  }
+  const d = results.dataset;
+  const reads = ok.reduce(
+    (acc, t) => ({ all: acc.all + (t.metrics.reads?.allBytes ?? 0), storage: acc.storage + (t.metrics.reads?.storageBytes ?? 0) }),
+    { all: 0, storage: 0 },
+  );
+  lines.push(
+    `Dataset: ${d.label}, ${d.count} samples of ${d.sampleShape.join("x")} uint8, ${bytes(d.diskBytes)} on disk; ` +
+      (d.fitsInPageCache === null ? "page cache size unknown" : d.fitsInPageCache ? "fits in RAM" : "larger than available RAM") +
+      `; reads in trials: ${bytes(reads.all)}, of which from storage ${bytes(reads.storage)}` +
+      (results.settings.cold ? " (--cold: page cache dropped before each trial)" : ""),
+  );
+  const c = results.consumer;
+  const model =
+    c.stepModel.kind === "preset"
+      ? `${c.stepModel.name}, ${c.stepModel.msPerSample.toFixed(3)} ms per sample`
+      : `${c.stepModel.msPerBatch} ms per batch of ${c.stepModel.batch}`;
+  lines.push(
+    chalk.dim(
+      `Modelled, not measured: the device step (${model}) and the host-to-device copy (${c.h2dGBPerS} GB/s). Everything else was measured on this machine.`,
+    ),
+  );
+  for (const note of results.notes) lines.push(chalk.yellow(`Note: ${note}`));
+  if (results.interrupted)
+    lines.push(chalk.yellow(`Interrupted: ${results.trials.length} of ${results.plan.trials.length} trials finished and were saved.`));
+  const shown = relative(cwd, outDir) || ".";
+  lines.push(`Saved ${shown.startsWith("..") ? outDir : shown}/ (results.json, timeline.json, timeline.csv)`);
+  return lines.join("\n") + "\n";
+}
+
+export function renderDryRun(dry: DryRun): string {
+  const lines = [
+    `Plan: ${dry.plan.length} trials, at least ${seconds(dry.estimatedS)} (dataset: ${dry.datasetLabel}${dry.datasetReady ? "" : ", generated on first use"})`,
+  ];
+  for (const spec of dry.plan)
+    lines.push(`  ${String(spec.id).padStart(3)}  ${trialLabel(spec)}${spec.repeat > 1 ? ` (repeat ${spec.repeat})` : ""}`);
+  const s = dry.settings;
+  lines.push(
+    `Each trial: batch ${s.batch}, prefetch ${s.prefetch}, ${s.order}${s.dropLast ? ", drop-last" : ""}, ${s.warmupSteps} warm-up steps, then ${s.steps !== null ? `${s.steps} steps` : `${s.durationS} s`}${s.cold ? ", page cache dropped first" : ""}`,
+  );
+  return lines.join("\n") + "\n";
+}

@@ -1,0 +1,129 @@
+import { z } from "zod";
+import { DTYPES } from "../harness/dtype.js";
+import { TRANSPORTS } from "../harness/worker-protocol.js";
+import { TelemetrySummarySchema } from "./summary-schema.js";
+import { GpuIdentitySchema, TelemetryNoteSchema, ToolSchema } from "./timeline-schema.js";
+
+export const RESULTS_SCHEMA_VERSION = 1;
+
+export const TrialSpecSchema = z.object({
+  id: z.number().int().positive(),
+  workers: z.number().int().nonnegative(),
+  dtype: z.enum(DTYPES),
+  transport: z.enum([...TRANSPORTS, "none"]),
+  echo: z.number().int().positive(),
+  echoSplit: z.number().int().positive(),
+  baseline: z.boolean(),
+  repeat: z.number().int().positive(),
+});
+
+const percentiles = z.object({ mean: z.number(), p50: z.number(), p95: z.number(), p99: z.number(), max: z.number() });
+
+export const TrialMetricsSchema = z.object({
+  /** Length of the measured window (warm-up excluded), seconds. */
+  windowS: z.number(),
+  steps: z.number().int(),
+  batches: z.number().int(),
+  /** Samples loaded from the dataset in the window; echoed uses are not counted again. */
+  freshSamples: z.number().int(),
+  /** Samples the steps consumed, echoed uses included. */
+  consumedSamples: z.number().int(),
+  samplesPerS: z.number(),
+  stepsPerS: z.number(),
+  consumedSamplesPerS: z.number(),
+  /** Accelerator utilisation: device-busy time / wall time (DLIO, MLPerf Storage). */
+  au: z.number(),
+  /** Share of the window the device sat waiting for a batch. */
+  stallFraction: z.number(),
+  /** Wait before each step for its batch, milliseconds. */
+  waitMs: percentiles,
+  /** Reading and transforming one batch, where it ran (worker or main thread), milliseconds. */
+  loadMsPerBatch: percentiles,
+  transport: z.object({
+    msPerBatch: percentiles,
+    bytesCopied: z.number(),
+    bytesDelivered: z.number(),
+    deliveredMBPerS: z.number(),
+  }),
+  /** Resident memory of the whole process: the trial's peak, and where it stood when the trial began. */
+  peakRssMiB: z.number(),
+  startRssMiB: z.number(),
+  /** This process's reads over the trial (warm-up included): every read vs reads that reached storage. */
+  reads: z.object({ allBytes: z.number(), storageBytes: z.number() }).nullable(),
+  /** The modelled parts, kept apart from what was measured. */
+  modelled: z.object({ deviceBusyS: z.number(), h2dMsPerBatch: z.number(), deviceMsPerStep: z.number() }),
+});
+
+export const TrialResultSchema = z.discriminatedUnion("status", [
+  z.object({
+    status: z.literal("ok"),
+    spec: TrialSpecSchema,
+    /** The measured window on the timeline's clock (ms since the sampler started). */
+    window: z.object({ startMs: z.number(), endMs: z.number() }),
+    metrics: TrialMetricsSchema,
+    telemetry: TelemetrySummarySchema,
+    notes: z.array(z.string()),
+  }),
+  z.object({ status: z.literal("failed"), spec: TrialSpecSchema, reason: z.string() }),
+]);
+
+export const RunResultsSchema = z.object({
+  schemaVersion: z.literal(RESULTS_SCHEMA_VERSION),
+  kind: z.literal("gpuprof.run"),
+  tool: ToolSchema,
+  startedAt: z.string(),
+  finishedAt: z.string().nullable(),
+  /** True when Ctrl-C stopped the sweep: the trials listed are the ones that finished. */
+  interrupted: z.boolean(),
+  host: z.object({
+    hostname: z.string(),
+    logicalCores: z.number().int(),
+    usableCores: z.number(),
+    memTotalMiB: z.number().nullable(),
+    gpus: z.array(GpuIdentitySchema),
+  }),
+  dataset: z.object({
+    label: z.string(),
+    origin: z.enum(["synthetic", "user"]),
+    kind: z.enum(["npy", "raw-files", "image-files"]),
+    location: z.string(),
+    count: z.number().int(),
+    sampleShape: z.array(z.number().int()),
+    sampleBytes: z.number().int(),
+    diskBytes: z.number(),
+    /** MemAvailable when the run started: a dataset smaller than this is probably read from the page cache. */
+    memAvailableMiB: z.number().nullable(),
+    fitsInPageCache: z.boolean().nullable(),
+    generatedNow: z.boolean(),
+  }),
+  consumer: z.object({
+    kind: z.literal("sim"),
+    stepModel: z.union([
+      z.object({ kind: z.literal("preset"), name: z.string(), msPerSample: z.number(), source: z.string() }),
+      z.object({ kind: z.literal("fixed"), msPerBatch: z.number(), batch: z.number().int() }),
+    ]),
+    h2dGBPerS: z.number(),
+    modelled: z.array(z.string()),
+  }),
+  settings: z.object({
+    batch: z.number().int().positive(),
+    prefetch: z.number().int().positive(),
+    dropLast: z.boolean(),
+    order: z.enum(["sequential", "shuffle"]),
+    seed: z.number().int(),
+    cold: z.boolean(),
+    warmupSteps: z.number().int().nonnegative(),
+    durationS: z.number().positive().nullable(),
+    steps: z.number().int().positive().nullable(),
+  }),
+  plan: z.object({ trials: z.array(TrialSpecSchema), estimatedS: z.number() }),
+  trials: z.array(TrialResultSchema),
+  /** The trial recommended: most fresh samples/s, ties (within 2%) to fewer workers and smaller dtypes. */
+  bestTrialId: z.number().int().nullable(),
+  notes: z.array(z.string()),
+  telemetryNotes: z.array(TelemetryNoteSchema),
+});
+
+export type TrialMetrics = z.infer<typeof TrialMetricsSchema>;
+export type TrialResult = z.infer<typeof TrialResultSchema>;
+export type RunResults = z.infer<typeof RunResultsSchema>;

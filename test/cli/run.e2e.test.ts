@@ -1,0 +1,171 @@
+import { existsSync, mkdirSync, readFileSync, readdirSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { beforeAll, describe, expect, it } from "vitest";
+import { encodeJpeg } from "../../src/harness/dataset/synthetic.js";
+import { fillSyntheticSample } from "../../src/harness/dataset/synthetic-pixels.js";
+import { RunResultsSchema } from "../../src/store/results-schema.js";
+import { TimelineFileSchema } from "../../src/store/timeline-schema.js";
+import { fakeNvidiaSmi, root, runCli, tempDir, type CliOptions } from "../helpers.js";
+
+// Small data and short windows: these tests check behaviour, not speed.
+const SMALL = ["--samples", "64", "--shape", "3,16,16", "--batch", "8", "--step-ms", "5", "--warmup", "2"];
+let cacheDir: string;
+
+function gpuprofRun(args: string[], options: CliOptions = {}) {
+  return runCli(["run", ...args], { timeoutMs: 60000, ...options, env: { GPUPROF_CACHE_DIR: cacheDir, ...options.env } });
+}
+
+beforeAll(() => {
+  cacheDir = tempDir();
+});
+
+describe("gpuprof run", () => {
+  it("sweeps the plan, prints the table and the answer, and writes results that validate", async () => {
+    const cwd = tempDir();
+    const run = await gpuprofRun(
+      [...SMALL, "--duration", "0.3", "--workers", "0,2", "--dtype", "uint8", "--transport", "transfer,shared", "--baseline"],
+      { cwd },
+    );
+    expect(run.stderr).toContain("generating the synthetic npy dataset");
+    expect(run.code).toBe(0);
+    expect(run.stdout).toMatch(/configuration.*samples\/s.*AU/);
+    expect(run.stdout).toMatch(/^Best: workers \d, uint8/m);
+    expect(run.stdout).toContain("Modelled, not measured: the device step");
+    const [dir] = readdirSync(join(cwd, "reports")).filter((d) => d.endsWith("-run"));
+    const results = RunResultsSchema.parse(JSON.parse(readFileSync(join(cwd, "reports", dir!, "results.json"), "utf8")));
+    // workers 0: one trial and its baseline; workers 2: two transports, each with a baseline.
+    expect(results.plan.trials).toHaveLength(6);
+    expect(results.trials.every((t) => t.status === "ok")).toBe(true);
+    expect(results.bestTrialId).not.toBeNull();
+    expect(results.dataset).toMatchObject({ origin: "synthetic", count: 64, sampleShape: [3, 16, 16], fitsInPageCache: true });
+    expect(results.consumer.modelled.length).toBeGreaterThan(0);
+    const timeline = TimelineFileSchema.parse(JSON.parse(readFileSync(join(cwd, "reports", dir!, "timeline.json"), "utf8")));
+    expect(timeline.spans).toHaveLength(6);
+    const csv = readFileSync(join(cwd, "reports", dir!, "timeline.csv"), "utf8").split("\n");
+    expect(csv[0]).toMatch(/^t_ms,trial,/);
+    expect(csv.some((line) => /^[\d.]+,1,/.test(line))).toBe(true);
+    expect(existsSync(join(cwd, "reports", dir!, "samples.partial.jsonl"))).toBe(false);
+  });
+
+  it("reuses the generated dataset and prints results.json with --json", async () => {
+    const run = await gpuprofRun([...SMALL, "--steps", "5", "--workers", "1", "--dtype", "float16", "--json"]);
+    expect(run.code).toBe(0);
+    expect(run.stderr).not.toContain("generating");
+    const results = RunResultsSchema.parse(JSON.parse(run.stdout));
+    expect(results.trials[0]).toMatchObject({ status: "ok", metrics: { steps: 5 } });
+  });
+
+  it("--dry-run prints the plan and its time and measures nothing", async () => {
+    const cwd = tempDir();
+    const run = await gpuprofRun(
+      [...SMALL, "--workers", "0,1,2", "--dtype", "uint8,float32", "--echo", "1,2", "--echo-split", "2", "--dry-run"],
+      { cwd },
+    );
+    expect(run.code).toBe(0);
+    expect(run.stdout).toMatch(/^Plan: 12 trials, at least [\d.]+ s/);
+    expect(run.stdout).toContain("workers 2, float32, transfer, echo 2/2");
+    expect(existsSync(join(cwd, "reports"))).toBe(false);
+  });
+
+  it.each([
+    [["--workers", "-1"], /--workers.*whole number of 0 or more/],
+    [["--workers", "1.5"], /'1\.5' is not a whole number/],
+    [["--batch", "0"], /--batch.*whole number of 1 or more/],
+    [["--batch", "100"], /--batch 100 is larger than the dataset \(64 samples\)/],
+    [["--dtype", "int8"], /unknown value 'int8'; choose from uint8, float16, float32/],
+    [["--transport", "pickle"], /unknown value 'pickle'; choose from transfer, clone, shared/],
+    [["--duration", "0"], /--duration.*number above 0/],
+    [["--duration", "-2"], /--duration/],
+    [["--steps", "5", "--duration", "2"], /cannot be used with option '--duration/],
+    [["--data", "/no/such/data.npy"], /--data \/no\/such\/data\.npy: no such file or folder/],
+    [["--data", join(root, "fixtures", "npy", "float32_2x3.npy")], /holds float32 values/],
+    [["--data", join(root, "package.json")], /is not a \.npy file/],
+    [["--step", "gpt5"], /unknown value 'gpt5'; choose one of resnet50-h100/],
+  ])("rejects %j with one line and exit 2, before any worker starts", async (args, message) => {
+    const cwd = tempDir();
+    const run = await gpuprofRun([...SMALL, ...(args as string[])], { cwd });
+    expect(run.code).toBe(2);
+    expect(run.stderr).toMatch(message as RegExp);
+    expect(run.stderr.trim().split("\n")).toHaveLength(1);
+    expect(existsSync(join(cwd, "reports"))).toBe(false);
+  });
+
+  it("Ctrl-C stops the sweep, saves the finished trials and exits 130", async () => {
+    const cwd = tempDir();
+    let signalled = false;
+    const run = await gpuprofRun([...SMALL, "--duration", "1", "--workers", "1,2", "--dtype", "uint8,float32"], {
+      cwd,
+      detached: true,
+      onStderr: (soFar) => {
+        if (!signalled && soFar.includes("[1/4]")) {
+          signalled = true;
+          process.kill(run$pid, "SIGINT");
+        }
+      },
+      onStart: (pid) => {
+        run$pid = pid;
+      },
+    });
+    expect(run.code).toBe(130);
+    const [dir] = readdirSync(join(cwd, "reports"));
+    const results = RunResultsSchema.parse(JSON.parse(readFileSync(join(cwd, "reports", dir!, "results.json"), "utf8")));
+    expect(results.interrupted).toBe(true);
+    expect(results.trials.length).toBeGreaterThanOrEqual(1);
+    expect(results.trials.length).toBeLessThan(4);
+    expect(run.stdout).toContain("Interrupted:");
+  });
+
+  it("a corrupt image fails its trial with the reason, the sweep goes on, and exit is 1 when nothing succeeded", async () => {
+    const data = tempDir();
+    mkdirSync(join(data, "faces"));
+    const pixels = new Uint8Array(3 * 16 * 16);
+    for (let i = 0; i < 12; i++) {
+      fillSyntheticSample(pixels, [3, 16, 16], 0, i);
+      writeFileSync(join(data, "faces", `${String(i).padStart(2, "0")}.jpg`), await encodeJpeg(pixels, [3, 16, 16]));
+    }
+    writeFileSync(join(data, "faces", "05.jpg"), "this is not a JPEG");
+    const run = await gpuprofRun([
+      "--data",
+      data,
+      "--batch",
+      "4",
+      "--step-ms",
+      "1",
+      "--steps",
+      "10",
+      "--workers",
+      "0,1",
+      "--dtype",
+      "uint8",
+      "--order",
+      "sequential",
+    ]);
+    expect(run.code).toBe(1);
+    expect(run.stderr).toMatch(/\[1\/2\] workers 0, uint8: failed: .*05\.jpg: cannot decode/);
+    expect(run.stderr).toMatch(/\[2\/2\] workers 1, uint8, transfer: failed: .*05\.jpg: cannot decode/);
+  });
+
+  it("reads the user's image folder and reports GPU utilisation when nvidia-smi answers", async () => {
+    const data = tempDir();
+    const pixels = new Uint8Array(3 * 16 * 16);
+    for (let i = 0; i < 12; i++) {
+      fillSyntheticSample(pixels, [3, 16, 16], 0, i);
+      writeFileSync(join(data, `${i}.jpg`), await encodeJpeg(pixels, [3, 16, 16]));
+    }
+    const run = await gpuprofRun(
+      ["--data", data, "--batch", "4", "--step-ms", "20", "--duration", "0.6", "--workers", "1", "--dtype", "uint8", "--json"],
+      {
+        env: { GPUPROF_NVIDIA_SMI: fakeNvidiaSmi, FAKE_NVIDIA_SMI_SCENARIO: "one-gpu" },
+      },
+    );
+    expect(run.code).toBe(0);
+    const results = RunResultsSchema.parse(JSON.parse(run.stdout));
+    expect(results.dataset).toMatchObject({ origin: "user", kind: "image-files", count: 12, sampleShape: [3, 16, 16] });
+    expect(results.host.gpus).toHaveLength(1);
+    const trial = results.trials[0]!;
+    expect(trial.status).toBe("ok");
+    if (trial.status === "ok") expect(trial.telemetry.gpus[0]!.utilPct).not.toBeNull();
+  });
+});
+
+let run$pid = 0;
