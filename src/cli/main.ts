@@ -194,7 +194,8 @@ function addRunCommand(program: Command, io: CliIo, setExit: (code: number) => v
     .option("--json", "print results.json on stdout instead of the table")
     .action(async (opts: RunCliOptions) => {
       const stderrChalk = chalkFor(io.stderr, io.env);
-      const say = (line: string): void => void io.stderr.write(stderrChalk.dim(`gpuprof: ${line}`) + "\n");
+      const progress = sweepProgress(io.stderr, stderrChalk);
+      const say = (line: string): void => progress.log(stderrChalk.dim(`gpuprof: ${line}`));
       const cores = usableCores().count;
       const controller = new AbortController();
       const onSignal = (): void => {
@@ -242,7 +243,7 @@ function addRunCommand(program: Command, io: CliIo, setExit: (code: number) => v
             reportsDir: "reports",
             env: io.env,
           },
-          { say, signal: controller.signal, progress: sweepProgress(io.stderr, stderrChalk) },
+          { say, signal: controller.signal, progress },
         );
         if (outcome.kind === "dry-run") {
           io.stdout.write(opts.json ? JSON.stringify(outcome, null, 2) + "\n" : renderDryRun(outcome));

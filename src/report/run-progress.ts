@@ -11,10 +11,14 @@ function outcome(result: TrialResult): string {
 }
 
 /** A bar with ETA on a terminal; one plain line per finished trial otherwise (logs, CI). */
-export function sweepProgress(stream: NodeJS.WritableStream & { isTTY?: boolean }, chalk: ChalkInstance): SweepProgress {
+export function sweepProgress(
+  stream: NodeJS.WritableStream & { isTTY?: boolean },
+  chalk: ChalkInstance,
+): SweepProgress & { log(line: string): void } {
   let total = 0;
   if (!stream.isTTY) {
     return {
+      log: (line) => void stream.write(line + "\n"),
       start: (trials) => {
         total = trials;
       },
@@ -33,15 +37,25 @@ export function sweepProgress(stream: NodeJS.WritableStream & { isTTY?: boolean 
     clearOnComplete: true,
     etaBuffer: 4,
   });
+  let active = false;
   return {
-    start: (trials) => {
+    // A line printed while the bar is drawn would land inside it: clear the bar's line first, then redraw it.
+    log: (line) => {
+      stream.write((active ? "\r\x1b[2K" : "") + line + "\n");
+      if (active) bar.update({});
+    },
+    start: (trials, estimatedS) => {
       total = trials;
-      bar.start(total, 0, { label: "starting" });
+      active = true;
+      bar.start(total, 0, { label: `starting; the plan takes at least ${Math.ceil(estimatedS)} s` });
     },
     trialStarted: (spec) => bar.update({ label: trialLabel(spec) }),
     trialFinished: (result) => {
       bar.increment(1, { label: `${trialLabel(result.spec)}: ${outcome(result)}` });
     },
-    stop: () => bar.stop(),
+    stop: () => {
+      if (active) bar.stop();
+      active = false;
+    },
   };
 }
