@@ -139,12 +139,27 @@ function addRunCommand(program: Command, io: CliIo, setExit: (code: number) => v
       "prefetch worker threads to try; 0 loads on the training thread (default: 0, 1 and the usable cores)",
       intList(0, "--workers 0,2,4"),
     )
-    .option("--dtype <list>", `transfer dtypes to try: ${DTYPES.join(", ")}`, choiceList(DTYPES), ["uint8", "float32"] as Dtype[])
-    .option("--transport <list>", `how batches reach the consumer: ${TRANSPORTS.join(", ")}`, choiceList(TRANSPORTS), [
-      "transfer",
-    ] as Transport[])
-    .option("--echo <list>", "batch echo factors to try: each loaded batch is used e times", intList(1, "--echo 1,2,4"), [1])
-    .option("--echo-split <k>", "sub-batches per echoed use (512 -> two 256s: --echo-split 2)", int(1, "--echo-split 2"), 1)
+    .addOption(
+      new Option("--dtype <list>", `transfer dtypes to try: ${DTYPES.join(", ")}`)
+        .argParser(choiceList(DTYPES))
+        .default(["uint8", "float32"] as Dtype[], "uint8,float32"),
+    )
+    .addOption(
+      new Option("--transport <list>", `how batches reach the consumer: ${TRANSPORTS.join(", ")}`)
+        .argParser(choiceList(TRANSPORTS))
+        .default(["transfer"] as Transport[], "transfer"),
+    )
+    .addOption(
+      new Option("--echo <list>", "batch echo factors to try: each loaded batch is used e times")
+        .argParser(intList(1, "--echo 1,2,4"))
+        .default([1], "1"),
+    )
+    .option(
+      "--echo-split <k>",
+      "split each batch into k sub-batches, one step each, after every (re)shuffle: 512 -> two 256s is --echo-split 2",
+      int(1, "--echo-split 2"),
+      1,
+    )
     .option("--batch <n>", "samples per batch", int(1, "--batch 64"), 64)
     .option("--prefetch <n>", "batches in flight per worker (PyTorch prefetch_factor)", int(1, "--prefetch 2"), 2)
     .option("--drop-last", "drop the last incomplete batch of each epoch")
@@ -163,7 +178,7 @@ function addRunCommand(program: Command, io: CliIo, setExit: (code: number) => v
       "npy" as SyntheticFormat,
     )
     .option("--samples <n>", "synthetic dataset size in samples", int(1, "--samples 2048"), 2048)
-    .option("--shape <c,h,w>", "synthetic sample shape", shape, [3, 218, 178])
+    .addOption(new Option("--shape <c,h,w>", "synthetic sample shape").argParser(shape).default([3, 218, 178], "3,218,178"))
     .option("--cache-dir <dir>", "where synthetic datasets are kept (default: $GPUPROF_CACHE_DIR or ~/.cache/gpuprof)")
     .option("--cold", "drop the dataset from the page cache before each trial, so reads come from storage")
     .option(

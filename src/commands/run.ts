@@ -79,6 +79,11 @@ function validate(options: RunOptions, count: number, say: (line: string) => voi
       `--batch ${settings.batch} is larger than the dataset (${count} samples); use a smaller --batch or a bigger dataset (--samples)`,
     );
   }
+  if (axes.echoSplit > settings.batch) {
+    throw new UsageError(
+      `--echo-split ${axes.echoSplit} is more than the ${settings.batch} samples of a batch; use at most --echo-split ${settings.batch}`,
+    );
+  }
   const cores = usableCores().count;
   const most = Math.max(...axes.workers);
   if (most > cores) {
@@ -137,7 +142,7 @@ export async function run(options: RunOptions, hooks: RunHooks): Promise<RunOutc
   const fits = memory.availableMiB === null ? null : dataset.diskBytes < memory.availableMiB * 1024 * 1024;
   if (fits && !options.settings.cold) {
     notes.push(
-      "the dataset fits in RAM: after its first read it comes from the page cache, not storage; --cold measures reads from storage",
+      "the dataset fits in RAM: after its first read it comes from the page cache, not storage; --cold drops it from the page cache before each trial",
     );
   }
   const consumer = new SimConsumer(options.stepModel, options.h2dGBPerS);
@@ -208,7 +213,7 @@ export async function run(options: RunOptions, hooks: RunHooks): Promise<RunOutc
           spec,
           window,
           metrics: measured.metrics,
-          telemetry: summarizeTelemetry(inWindow, []),
+          telemetry: windowTelemetry(inWindow, [], window),
           notes: measured.notes,
         };
         spans.push({ label: `trial ${spec.id}`, trialId: spec.id, ...window });
@@ -231,14 +236,20 @@ export async function run(options: RunOptions, hooks: RunHooks): Promise<RunOutc
     results.bestTrialId = bestTrial(results.trials)?.spec.id ?? null;
     for (const trial of results.trials) {
       if (trial.status === "ok")
-        trial.telemetry = summarizeTelemetry(
+        trial.telemetry = windowTelemetry(
           samples.filter((s) => s.tMs > trial.window.startMs && s.tMs <= trial.window.endMs),
           gpus,
+          trial.window,
         );
     }
     writeRunFiles(files, results, { samples, gpus, notes: telemetryNotes, spans, intervalMs: options.intervalMs, startedAt });
   }
   return { kind: "results", results, outDir };
+}
+
+/** Telemetry summary of one trial's window; its duration is the window's, not the time since sampling began. */
+function windowTelemetry(samples: TimelineFile["samples"], gpus: TimelineFile["gpus"], window: { startMs: number; endMs: number }) {
+  return { ...summarizeTelemetry(samples, gpus), durationS: Math.round(window.endMs - window.startMs) / 1000 };
 }
 
 /** Ctrl-C before anything was measured. */

@@ -58,9 +58,10 @@ export function buildPlan(axes: SweepAxes): TrialSpec[] {
         for (const transport of axes.transports) {
           const t = workers === 0 ? "none" : transport;
           for (const echo of axes.echoes) {
-            add({ workers, dtype, transport: t, echo, echoSplit: echo === 1 ? 1 : axes.echoSplit, baseline: false, repeat });
+            // The split applies to echo 1 too, so every trial of a sweep steps on sub-batches of the same size.
+            add({ workers, dtype, transport: t, echo, echoSplit: axes.echoSplit, baseline: false, repeat });
           }
-          if (axes.baseline) add({ workers, dtype, transport: t, echo: 1, echoSplit: 1, baseline: true, repeat });
+          if (axes.baseline) add({ workers, dtype, transport: t, echo: 1, echoSplit: axes.echoSplit, baseline: true, repeat });
         }
       }
     }
@@ -71,7 +72,8 @@ export function buildPlan(axes: SweepAxes): TrialSpec[] {
 export function trialLabel(spec: TrialSpec): string {
   const parts = [`workers ${spec.workers}`, spec.dtype];
   if (spec.transport !== "none") parts.push(spec.transport);
-  if (spec.echo > 1) parts.push(`echo ${spec.echo}/${spec.echoSplit}`);
+  if (spec.echo > 1) parts.push(`echo ${spec.echo}`);
+  if (spec.echoSplit > 1) parts.push(`split ${spec.echoSplit}`);
   if (spec.baseline) parts.push("baseline");
   return parts.join(", ");
 }

@@ -33,7 +33,19 @@ function gpuCell(t: OkTrial): string {
 
 export function renderRunTable(results: RunResults, chalk: ChalkInstance): string {
   const withGpu = results.host.gpus.length > 0;
-  const head = ["#", "configuration", "samples/s", "steps/s", "AU", "stall", "wait p95", "transport", "CPU us/sy/wa %", "read MB/s", "RSS"];
+  const head = [
+    "#",
+    "configuration",
+    "samples/s",
+    "steps/s",
+    "AU",
+    "stall",
+    "wait p95",
+    "transport",
+    "host CPU us/sy/wa %",
+    "read MB/s",
+    "RSS",
+  ];
   if (withGpu) head.push("GPU util");
   const table = new Table({
     head,
@@ -53,13 +65,13 @@ export function renderRunTable(results: RunResults, chalk: ChalkInstance): strin
       String(t.spec.id),
       label,
       n0(m.samplesPerS),
-      m.stepsPerS.toFixed(1),
+      m.stepsPerS >= 1000 ? n0(m.stepsPerS) : m.stepsPerS.toFixed(1),
       pct0(m.au),
       pct0(m.stallFraction),
       `${m.waitMs.p95.toFixed(1)} ms`,
       t.spec.transport === "none" ? "-" : `${m.transport.msPerBatch.mean.toFixed(2)} ms`,
       cpuCell(t),
-      t.telemetry.io.procReadMBPerS ? t.telemetry.io.procReadMBPerS.mean.toFixed(0) : "-",
+      t.telemetry.io.procReadMBPerS ? n0(t.telemetry.io.procReadMBPerS.mean) : "-",
       `${m.peakRssMiB.toFixed(0)} MiB`,
     ];
     if (withGpu) row.push(gpuCell(t));
@@ -91,7 +103,9 @@ export function renderRunAnswer(results: RunResults, outDir: string, cwd: string
     const level = inputBoundLevel(m.stallFraction);
     lines.push(
       chalk.bold(`Best: ${trialLabel(best.spec)}: ${n0(m.samplesPerS)} samples/s, AU ${pct0(m.au)}, ${level}`) +
-        (level === "not input-bound" ? " (the modelled device step is the limit; more loading capacity will not help)" : ""),
+        (level === "not input-bound"
+          ? " (the modelled device step is the limit; more loading capacity will not help)"
+          : ` (loading is the limit: the levers are more workers, up to the ${results.host.usableCores} usable cores; uint8 transfer with normalisation on the device; data in the page cache or on faster storage; batch echoing)`),
     );
     const inline = sibling(results, best, { workers: 0, transport: "none" });
     if (inline && best.spec.workers > 0) {
@@ -121,10 +135,10 @@ export function renderRunAnswer(results: RunResults, outDir: string, cwd: string
       lines.push(`  transport at workers ${workers}, ${dtype}: ${parts.join("; ")}`);
     }
     for (const t of ok.filter((x) => x.spec.echo > 1 && !x.spec.baseline)) {
-      const plain = sibling(results, t, { echo: 1, echoSplit: 1 });
+      const plain = sibling(results, t, { echo: 1 });
       if (!plain) continue;
       lines.push(
-        `  echo ${t.spec.echo} (split ${t.spec.echoSplit}) at ${trialLabel({ ...t.spec, echo: 1 })}: steps/s ${ratio(t.metrics.stepsPerS, plain.metrics.stepsPerS)}, fresh samples/s ${ratio(t.metrics.samplesPerS, plain.metrics.samplesPerS)}, AU ${pct0(plain.metrics.au)} -> ${pct0(t.metrics.au)}; each sample is seen ${t.spec.echo} times per load`,
+        `  echo ${t.spec.echo} at ${trialLabel({ ...t.spec, echo: 1 })}: steps/s ${ratio(t.metrics.stepsPerS, plain.metrics.stepsPerS)}, fresh samples/s ${ratio(t.metrics.samplesPerS, plain.metrics.samplesPerS)}, AU ${pct0(plain.metrics.au)} -> ${pct0(t.metrics.au)}; each sample is seen ${t.spec.echo} times per load`,
       );
     }
     const worst = [...ok].filter((t) => !t.spec.baseline).sort((a, b) => a.metrics.au - b.metrics.au)[0];
@@ -133,11 +147,13 @@ export function renderRunAnswer(results: RunResults, outDir: string, cwd: string
         `  worst: ${trialLabel(worst.spec)}: AU ${pct0(worst.metrics.au)}, ${inputBoundLevel(worst.metrics.stallFraction)} (wait p95 ${worst.metrics.waitMs.p95.toFixed(1)} ms per step)`,
       );
     }
-    const ceiling = sibling(results, best, { baseline: true, echo: 1, echoSplit: 1 });
-    if (ceiling)
+    const ceiling = sibling(results, best, { baseline: true, echo: 1 });
+    if (ceiling) {
       lines.push(
-        `  harness ceiling (no reading, no transforms) at these settings: ${n0(ceiling.metrics.samplesPerS)} samples/s; the best configuration reaches ${pct0(best.metrics.samplesPerS / ceiling.metrics.samplesPerS)} of it`,
+        `  harness ceiling (no reading, no transforms) at these settings: ${n0(ceiling.metrics.samplesPerS)} samples/s; the best configuration reaches ${pct0(best.metrics.samplesPerS / ceiling.metrics.samplesPerS)} of it` +
+          (ceiling.metrics.au >= 0.99 ? " (here the ceiling is the modelled device step; --step-ms 0 shows the harness's own limit)" : ""),
       );
+    }
   }
   const d = results.dataset;
   const reads = ok.reduce(
@@ -148,7 +164,10 @@ export function renderRunAnswer(results: RunResults, outDir: string, cwd: string
     `Dataset: ${d.label}, ${d.count} samples of ${d.sampleShape.join("x")} uint8, ${bytes(d.diskBytes)} on disk; ` +
       (d.fitsInPageCache === null ? "page cache size unknown" : d.fitsInPageCache ? "fits in RAM" : "larger than available RAM") +
       `; reads in trials: ${bytes(reads.all)}, of which from storage ${bytes(reads.storage)}` +
-      (results.settings.cold ? " (--cold: page cache dropped before each trial)" : ""),
+      (reads.all > 0 ? ` (${pct0(reads.storage / reads.all)})` : "") +
+      (results.settings.cold
+        ? "; --cold dropped the page cache before each trial, and what a trial read again after that came from the page cache"
+        : ""),
   );
   const c = results.consumer;
   const model =
@@ -170,7 +189,7 @@ export function renderRunAnswer(results: RunResults, outDir: string, cwd: string
 
 export function renderDryRun(dry: DryRun): string {
   const lines = [
-    `Plan: ${dry.plan.length} trials, at least ${seconds(dry.estimatedS)} (dataset: ${dry.datasetLabel}${dry.datasetReady ? "" : ", generated on first use"})`,
+    `Plan: ${dry.plan.length} trial${dry.plan.length === 1 ? "" : "s"}, at least ${seconds(dry.estimatedS)} (dataset: ${dry.datasetLabel}${dry.datasetReady ? "" : ", generated on first use"})`,
   ];
   for (const spec of dry.plan)
     lines.push(`  ${String(spec.id).padStart(3)}  ${trialLabel(spec)}${spec.repeat > 1 ? ` (repeat ${spec.repeat})` : ""}`);

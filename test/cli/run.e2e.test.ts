@@ -63,7 +63,8 @@ describe("gpuprof run", () => {
     );
     expect(run.code).toBe(0);
     expect(run.stdout).toMatch(/^Plan: 12 trials, at least [\d.]+ s/);
-    expect(run.stdout).toContain("workers 2, float32, transfer, echo 2/2");
+    expect(run.stdout).toContain("workers 2, float32, transfer, echo 2, split 2");
+    expect(run.stdout).toContain("workers 2, float32, transfer, split 2\n");
     expect(existsSync(join(cwd, "reports"))).toBe(false);
   });
 
@@ -81,6 +82,7 @@ describe("gpuprof run", () => {
     [["--data", join(root, "fixtures", "npy", "float32_2x3.npy")], /holds float32 values/],
     [["--data", join(root, "package.json")], /is not a \.npy file/],
     [["--step", "gpt5"], /unknown value 'gpt5'; choose one of resnet50-h100/],
+    [["--echo", "2", "--echo-split", "100"], /--echo-split 100 is more than the 8 samples of a batch; use at most --echo-split 8/],
   ])("rejects %j with one line and exit 2, before any worker starts", async (args, message) => {
     const cwd = tempDir();
     const run = await gpuprofRun([...SMALL, ...(args as string[])], { cwd });

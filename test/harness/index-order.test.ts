@@ -46,6 +46,14 @@ describe("BatchPlan", () => {
 });
 
 describe("echoSteps", () => {
+  it("without echo only splits the batch, keeping sampler order", () => {
+    expect(echoSteps([5, 3, 9, 1, 7], 1, 2, 0)).toEqual([
+      [5, 3, 9],
+      [1, 7],
+    ]);
+    expect(echoSteps([5, 3, 9], 1, 1, 0)).toEqual([[5, 3, 9]]);
+  });
+
   it("uses each sample e times, in K sub-batches per use, reshuffled between uses", () => {
     const batch = Array.from({ length: 8 }, (_, i) => 100 + i);
     const steps = echoSteps(batch, 2, 2, 7);
