@@ -53,12 +53,21 @@ export class ChunkCacheModel {
   private readonly slotOfChunk: Int32Array;
   private nused = 0;
   private bytesUsed = 0;
+  // Read once: access() runs millions of times in a simulation.
+  private readonly chunkBytes: number;
+  private readonly bypassAll: boolean;
+  private readonly neverKept: boolean;
+  private readonly storedChunkBytes: number;
   readonly stats = { reads: 0, hits: 0, misses: 0, bypasses: 0, bytesFetched: 0, evictions: 0 };
 
   constructor(private readonly options: ChunkCacheOptions) {
     const { geometry, params } = options;
     if (params.nslots < 1) throw new RangeError("nslots must be at least 1");
     this.slots = new Array<Entry | null>(params.nslots).fill(null);
+    this.chunkBytes = geometry.chunkBytes;
+    this.bypassAll = !options.compressed && geometry.chunkBytes > params.nbytes;
+    this.neverKept = geometry.chunkBytes > params.nbytes;
+    this.storedChunkBytes = options.storedChunkBytes;
     // Slots are computed once per chunk: the hash needs BigInt and the access path must stay fast.
     this.slotOfChunk = new Int32Array(geometry.chunkCount);
     for (let c = 0; c < geometry.chunkCount; c++) this.slotOfChunk[c] = geometry.slotOf(c, params.nslots);
@@ -78,10 +87,9 @@ export class ChunkCacheModel {
 
   /** Reads `selectedBytes` of `chunk`; returns what happened and counts the bytes fetched from the file. */
   access(chunk: number, selectedBytes: number): Outcome {
-    const { geometry, params, compressed, storedChunkBytes } = this.options;
-    const chunkBytes = geometry.chunkBytes;
+    const chunkBytes = this.chunkBytes;
     this.stats.reads++;
-    if (!compressed && chunkBytes > params.nbytes) {
+    if (this.bypassAll) {
       this.stats.bypasses++;
       this.stats.bytesFetched += selectedBytes;
       return "bypass";
@@ -95,8 +103,8 @@ export class ChunkCacheModel {
       return "hit";
     }
     this.stats.misses++;
-    this.stats.bytesFetched += storedChunkBytes;
-    if (chunkBytes > params.nbytes) return "miss-uncached";
+    this.stats.bytesFetched += this.storedChunkBytes;
+    if (this.neverKept) return "miss-uncached";
     if (found) this.evict(found);
     this.prune(chunkBytes);
     const entry: Entry = { chunk, slot, unread: Math.max(0, chunkBytes - selectedBytes), prev: this.tail, next: null };
@@ -128,25 +136,31 @@ export class ChunkCacheModel {
   private prune(incoming: number): void {
     const total = this.options.params.nbytes;
     let w = Math.floor(this.nused * this.options.params.w0);
-    const p: (Entry | null)[] = [this.head, null];
-    const n: (Entry | null)[] = [null, null];
-    while ((p[0] || p[1]) && this.bytesUsed + incoming > total) {
-      if (w === 0) p[1] = this.head;
-      n[0] = p[0] ? p[0].next : null;
-      n[1] = p[1] ? p[1].next : null;
-      for (let i = 0; i < 2 && this.bytesUsed + incoming > total; i++) {
-        let cur: Entry | null = null;
-        if (i === 0 && p[0] && p[0].unread === 0) cur = p[0];
-        else if (i === 1 && p[1]) cur = p[1];
-        if (!cur) continue;
-        for (let j = 0; j < 2; j++) {
-          if (p[j] === cur) p[j] = null;
-          if (n[j] === cur) n[j] = cur.next;
-        }
+    // p0 walks for fully read chunks from the head; p1 evicts anything, starting w steps later.
+    let p0: Entry | null = this.head;
+    let p1: Entry | null = null;
+    while ((p0 || p1) && this.bytesUsed + incoming > total) {
+      if (w === 0) p1 = this.head;
+      let n0: Entry | null = p0 ? p0.next : null;
+      let n1: Entry | null = p1 ? p1.next : null;
+      if (p0 && p0.unread === 0) {
+        const cur: Entry = p0;
+        if (p1 === cur) p1 = null;
+        if (n1 === cur) n1 = cur.next;
+        n0 = cur.next;
+        p0 = null;
         this.evict(cur);
       }
-      p[0] = n[0];
-      p[1] = n[1];
+      if (p1 && this.bytesUsed + incoming > total) {
+        const cur: Entry = p1;
+        if (p0 === cur) p0 = null;
+        if (n0 === cur) n0 = cur.next;
+        n1 = cur.next;
+        p1 = null;
+        this.evict(cur);
+      }
+      p0 = n0;
+      p1 = n1;
       w--;
     }
   }
@@ -159,7 +173,7 @@ export class ChunkCacheModel {
     entry.prev = entry.next = null;
     this.slots[entry.slot] = null;
     this.nused--;
-    this.bytesUsed -= this.options.geometry.chunkBytes;
+    this.bytesUsed -= this.chunkBytes;
     this.stats.evictions++;
     this.options.onEvict?.(entry.chunk);
   }

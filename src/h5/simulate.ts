@@ -49,10 +49,15 @@ export function simulate(input: SimulationInput): SimulationResult {
     const traces = workerTraces(order, input.batch, workers);
     traces.forEach((trace, w) => {
       const cache = caches[w]!;
+      const perChunk = geometry.chunksPerSample;
+      const samplesPerChunk = geometry.layout.chunkShape[0]!;
+      const parts = Array.from({ length: perChunk }, (_, k) => geometry.sampleBytesInChunk(k));
+      const record = perReadBytes?.[w];
       for (const sample of trace) {
         const fetchedBefore = cache.stats.bytesFetched;
-        for (let k = 0; k < geometry.chunksPerSample; k++) cache.access(geometry.chunkOf(sample, k), geometry.sampleBytesInChunk(k));
-        perReadBytes?.[w]!.push(cache.stats.bytesFetched - fetchedBefore);
+        const first = Math.floor(sample / samplesPerChunk) * perChunk;
+        for (let k = 0; k < perChunk; k++) cache.access(first + k, parts[k]!);
+        record?.push(cache.stats.bytesFetched - fetchedBefore);
       }
     });
     peak = Math.max(peak, caches.reduce((s, c) => s + c.residentBytes, 0));
