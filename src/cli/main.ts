@@ -8,7 +8,7 @@ import { TRANSPORTS, type Transport } from "../harness/worker-protocol.js";
 import { renderDryRun, renderRunAnswer, renderRunTable } from "../report/run-text.js";
 import { sweepProgress } from "../report/run-progress.js";
 import { usableCores } from "../telemetry/usable-cores.js";
-import { choice, choiceList, int, intList, positiveNumber, shape } from "./run-option-values.js";
+import { choice, choiceList, int, intList, positiveNumber, shape, singleSize, unitInterval } from "./run-option-values.js";
 import { info } from "../commands/info.js";
 import { watch } from "../commands/watch.js";
 import { chalkFor } from "../report/colors.js";
@@ -109,6 +109,10 @@ interface RunCliOptions {
   order: SampleOrder;
   seed: number;
   data?: string;
+  dataset?: string;
+  cache: number;
+  slots: number;
+  w0: number;
   format: SyntheticFormat;
   samples: number;
   shape: number[];
@@ -170,7 +174,23 @@ function addRunCommand(program: Command, io: CliIo, setExit: (code: number) => v
       "shuffle" as SampleOrder,
     )
     .option("--seed <n>", "seed for shuffling and synthetic data", int(0, "--seed 0"), 0)
-    .option("--data <path>", "your data: a uint8 .npy array (N x C x H x W) or a folder of images (default: synthetic CelebA-like images)")
+    .option(
+      "--data <path>",
+      "your data: a uint8 .npy array (N x C x H x W), an HDF5 file, or a folder of images (default: synthetic CelebA-like images)",
+    )
+    .option("--dataset <name>", "HDF5: the dataset to read (default: the file's only uint8 dataset of samples)")
+    .addOption(
+      new Option("--cache <size>", "HDF5: each worker's chunk cache, h5py's rdcc_nbytes (KiB/MiB/GiB or KB/MB/GB)")
+        .argParser(singleSize)
+        .default(1024 * 1024, "1MiB, HDF5 1.x"),
+    )
+    .option(
+      "--slots <n>",
+      "HDF5: chunk-cache hash slots, h5py's rdcc_nslots (a prime about 100x the chunks that fit)",
+      int(1, "--slots 100003"),
+      521,
+    )
+    .option("--w0 <x>", "HDF5: preemption weight, h5py's rdcc_w0, from 0 to 1", unitInterval, 0.75)
     .option(
       "--format <format>",
       `synthetic dataset format: ${SYNTHETIC_FORMATS.join(", ")}`,
@@ -207,7 +227,7 @@ function addRunCommand(program: Command, io: CliIo, setExit: (code: number) => v
     .option("--out <dir>", "folder for the results (default: reports/<timestamp>-run/)")
     .option("--force", "allow writing into a non-empty --out folder")
     .option("--json", "print results.json on stdout instead of the table")
-    .action(async (opts: RunCliOptions) => {
+    .action(async (opts: RunCliOptions, command: Command) => {
       const stderrChalk = chalkFor(io.stderr, io.env);
       const progress = sweepProgress(io.stderr, stderrChalk);
       const say = (line: string): void => progress.log(stderrChalk.dim(`gpuprof: ${line}`));
@@ -247,6 +267,11 @@ function addRunCommand(program: Command, io: CliIo, setExit: (code: number) => v
               data: opts.data ?? null,
               synthetic: { format: opts.format, count: opts.samples, shape: opts.shape, seed: opts.seed },
               cacheDir: opts.cacheDir ?? defaultCacheDir(io.env),
+              h5: {
+                dataset: opts.dataset,
+                cache: { nbytes: opts.cache, nslots: opts.slots, w0: opts.w0 },
+                given: ["dataset", "cache", "slots", "w0"].filter((k) => command.getOptionValueSource(k) === "cli").map((k) => `--${k}`),
+              },
             },
             stepModel:
               opts.stepMs !== undefined ? { kind: "fixed", msPerBatch: opts.stepMs, batch: opts.batch } : presetStepModel(opts.step)!,

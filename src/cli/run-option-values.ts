@@ -1,4 +1,5 @@
 import { InvalidArgumentError } from "commander";
+import { parseSize } from "../util/sizes.js";
 
 /** Value parsers for `gpuprof run`: each rejects with the fix in the message, and commander exits 2. */
 
@@ -66,4 +67,18 @@ export function shape(raw: string): number[] {
     throw new InvalidArgumentError("use positive whole numbers separated by commas, e.g. --shape 3,218,178 (channels, height, width)");
   }
   return parts as number[];
+}
+
+export function singleSize(raw: string): number {
+  const bytes = parseSize(raw);
+  if (bytes === null)
+    throw new InvalidArgumentError("use a size above 0 with KiB, MiB, GiB (1024-based) or KB, MB, GB (1000-based), e.g. --cache 64MiB");
+  return bytes;
+}
+
+export function unitInterval(raw: string): number {
+  const value = Number(raw.trim());
+  if (raw.trim() === "" || !Number.isFinite(value) || value < 0 || value > 1)
+    throw new InvalidArgumentError("use a number from 0 to 1, e.g. --w0 0.75");
+  return value;
 }

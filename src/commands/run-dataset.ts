@@ -1,6 +1,7 @@
 import { cachedSyntheticDataset, ensureSyntheticDataset, type SyntheticSpec } from "../harness/dataset/synthetic.js";
 import type { DatasetDescriptor } from "../harness/dataset/descriptor.js";
-import { openUserData } from "../harness/dataset/open-user-data.js";
+import { openUserData, type H5Options } from "../harness/dataset/open-user-data.js";
+import { UsageError } from "../util/errors.js";
 import { bytes } from "../report/format.js";
 
 export interface DatasetChoice {
@@ -8,12 +9,29 @@ export interface DatasetChoice {
   data: string | null;
   synthetic: SyntheticSpec;
   cacheDir: string;
+  /** --dataset and the chunk-cache settings, for HDF5 data; `given` names the flags the user set. */
+  h5: H5Options & { given: string[] };
+}
+
+async function openChosen(choice: DatasetChoice): Promise<DatasetDescriptor> {
+  const dataset = await openUserData(choice.data!, choice.h5);
+  if (dataset.kind !== "h5" && choice.h5.given.length > 0) {
+    throw new UsageError(
+      `${choice.h5.given.join(", ")} appl${choice.h5.given.length === 1 ? "ies" : "y"} to HDF5 data only; drop ${choice.h5.given.length === 1 ? "it" : "them"} or pass an .h5 file with --data`,
+    );
+  }
+  return dataset;
 }
 
 /** The dataset a dry run describes: the user's (header only) or the synthetic one, generated or not. */
 export async function peekDataset(choice: DatasetChoice): Promise<{ dataset: DatasetDescriptor | null; count: number }> {
+  if (choice.data === null && choice.h5.given.length > 0) {
+    throw new UsageError(
+      `${choice.h5.given.join(", ")} appl${choice.h5.given.length === 1 ? "ies" : "y"} to HDF5 data only; pass an .h5 file with --data`,
+    );
+  }
   if (choice.data !== null) {
-    const dataset = await openUserData(choice.data);
+    const dataset = await openChosen(choice);
     return { dataset, count: dataset.count };
   }
   return { dataset: cachedSyntheticDataset(choice.synthetic, choice.cacheDir), count: choice.synthetic.count };
@@ -25,7 +43,7 @@ export async function prepareDataset(
   say: (line: string) => void,
   signal: AbortSignal,
 ): Promise<{ dataset: DatasetDescriptor; generated: boolean }> {
-  if (choice.data !== null) return { dataset: await openUserData(choice.data), generated: false };
+  if (choice.data !== null) return { dataset: await openChosen(choice), generated: false };
   const spec = choice.synthetic;
   const cached = cachedSyntheticDataset(spec, choice.cacheDir);
   if (cached) return { dataset: cached, generated: false };

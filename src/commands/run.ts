@@ -175,7 +175,7 @@ export async function run(options: RunOptions, hooks: RunHooks): Promise<RunOutc
       label: dataset.label,
       origin: dataset.origin,
       kind: dataset.kind,
-      location: dataset.kind === "npy" ? dataset.path : dataset.root,
+      location: dataset.kind === "npy" || dataset.kind === "h5" ? dataset.path : dataset.root,
       count: dataset.count,
       sampleShape: dataset.sampleShape,
       sampleBytes: dataset.sampleBytes,

@@ -11,7 +11,14 @@ export type AccessOrder = (typeof ACCESS_ORDERS)[number];
  *   window of `windowChunks` consecutive chunks shuffled among themselves: nearly as random for
  *   training, and each chunk is read while it is still cached.
  */
-export function epochOrder(order: AccessOrder, count: number, samplesPerChunk: number, epoch: number, seed: number, windowChunks: number): number[] {
+export function epochOrder(
+  order: AccessOrder,
+  count: number,
+  samplesPerChunk: number,
+  epoch: number,
+  seed: number,
+  windowChunks: number,
+): number[] {
   if (order === "sequential") return Array.from({ length: count }, (_, i) => i);
   if (order === "random") return Array.from(seededPermutation(count, seed * 7919 + epoch));
   const chunks = Math.ceil(count / samplesPerChunk);

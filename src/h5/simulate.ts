@@ -60,8 +60,12 @@ export function simulate(input: SimulationInput): SimulationResult {
         record?.push(cache.stats.bytesFetched - fetchedBefore);
       }
     });
-    peak = Math.max(peak, caches.reduce((s, c) => s + c.residentBytes, 0));
-    const sum = (pick: (s: ChunkCacheModel["stats"]) => number): number => caches.reduce((s, c, w) => s + pick(c.stats) - pick(before[w]!), 0);
+    peak = Math.max(
+      peak,
+      caches.reduce((s, c) => s + c.residentBytes, 0),
+    );
+    const sum = (pick: (s: ChunkCacheModel["stats"]) => number): number =>
+      caches.reduce((s, c, w) => s + pick(c.stats) - pick(before[w]!), 0);
     epochs.push({
       chunkReads: sum((s) => s.reads),
       hits: sum((s) => s.hits),

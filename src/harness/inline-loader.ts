@@ -25,7 +25,7 @@ export class InlineLoader implements BatchLoader {
 
   async start(): Promise<void> {
     try {
-      this.reader = openSampleReader(this.dataset);
+      this.reader = await openSampleReader(this.dataset);
     } catch (err) {
       throw new LoaderFailure(err instanceof Error ? err.message : String(err));
     }

@@ -11,7 +11,7 @@ const post = (message: FromWorker, transfer: ArrayBuffer[] = []): void => port.p
 const layout = { sampleShape: init.dataset.sampleShape, sampleBytes: init.dataset.sampleBytes, dtype: init.dtype };
 let preparer: BatchPreparer;
 try {
-  preparer = new BatchPreparer(openSampleReader(init.dataset), layout);
+  preparer = new BatchPreparer(await openSampleReader(init.dataset), layout);
   post({ type: "ready" });
 } catch (err) {
   post({ type: "error", batchId: null, message: messageOf(err) });

@@ -85,7 +85,7 @@ export const RunResultsSchema = z.object({
   dataset: z.object({
     label: z.string(),
     origin: z.enum(["synthetic", "user"]),
-    kind: z.enum(["npy", "raw-files", "image-files"]),
+    kind: z.enum(["npy", "raw-files", "image-files", "h5"]),
     location: z.string(),
     count: z.number().int(),
     sampleShape: z.array(z.number().int()),

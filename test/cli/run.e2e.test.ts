@@ -82,6 +82,8 @@ describe("gpuprof run", () => {
     [["--data", join(root, "fixtures", "npy", "float32_2x3.npy")], /holds float32 values/],
     [["--data", join(root, "package.json")], /is not a \.npy file/],
     [["--step", "gpt5"], /unknown value 'gpt5'; choose one of resnet50-h100/],
+    [["--cache", "64MiB"], /--cache applies to HDF5 data only/],
+    [["--cache", "lots"], /'lots' is invalid.*KiB, MiB, GiB/],
     [["--echo", "2", "--echo-split", "100"], /--echo-split 100 is more than the 8 samples of a batch; use at most --echo-split 8/],
   ])("rejects %j with one line and exit 2, before any worker starts", async (args, message) => {
     const cwd = tempDir();

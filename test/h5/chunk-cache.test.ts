@@ -123,7 +123,12 @@ describe("HDF5 chunk-cache model, properties", () => {
       fc.property(arbitraryCase, (t) => {
         const geometry = new ChunkGeometry({ datasetShape: [t.n, t.width], chunkShape: [t.c0, Math.min(t.c1, t.width)], elementBytes: 1 });
         const stored = t.compressed ? Math.ceil(geometry.chunkBytes / 2) : geometry.chunkBytes;
-        const cache = new ChunkCacheModel({ geometry, params: { nbytes: t.nbytes, nslots: t.nslots, w0: t.w0 }, compressed: t.compressed, storedChunkBytes: stored });
+        const cache = new ChunkCacheModel({
+          geometry,
+          params: { nbytes: t.nbytes, nslots: t.nslots, w0: t.w0 },
+          compressed: t.compressed,
+          storedChunkBytes: stored,
+        });
         let bypassed = 0;
         for (const raw of t.trace) {
           const sample = raw % t.n;
@@ -142,22 +147,27 @@ describe("HDF5 chunk-cache model, properties", () => {
 
   it("a cache that holds the whole dataset, with a slot for every chunk, hits everything after the first epoch", () => {
     fc.assert(
-      fc.property(fc.integer({ min: 1, max: 80 }), fc.integer({ min: 1, max: 10 }), fc.constantFrom("random", "sequential", "chunk-shuffle" as const), (n, c0, order) => {
-        const geometry = new ChunkGeometry({ datasetShape: [n, 3, 4], chunkShape: [c0, 3, 2], elementBytes: 1 });
-        const epochs = [0, 1, 2].map((e) => epochOrder(order, n, c0, e, 1, 2));
-        const result = simulate({
-          geometry,
-          params: { nbytes: geometry.chunkBytes * geometry.chunkCount, nslots: 4096, w0: 0.75 },
-          compressed: false,
-          storedChunkBytes: geometry.chunkBytes,
-          epochs,
-          batch: 5,
-          workers: 1,
-        });
-        expect(result.epochs[0]!.misses).toBe(geometry.chunkCount);
-        expect(result.epochs[1]!.misses).toBe(0);
-        expect(result.epochs[2]!.hits).toBe(result.epochs[2]!.chunkReads);
-      }),
+      fc.property(
+        fc.integer({ min: 1, max: 80 }),
+        fc.integer({ min: 1, max: 10 }),
+        fc.constantFrom("random", "sequential", "chunk-shuffle" as const),
+        (n, c0, order) => {
+          const geometry = new ChunkGeometry({ datasetShape: [n, 3, 4], chunkShape: [c0, 3, 2], elementBytes: 1 });
+          const epochs = [0, 1, 2].map((e) => epochOrder(order, n, c0, e, 1, 2));
+          const result = simulate({
+            geometry,
+            params: { nbytes: geometry.chunkBytes * geometry.chunkCount, nslots: 4096, w0: 0.75 },
+            compressed: false,
+            storedChunkBytes: geometry.chunkBytes,
+            epochs,
+            batch: 5,
+            workers: 1,
+          });
+          expect(result.epochs[0]!.misses).toBe(geometry.chunkCount);
+          expect(result.epochs[1]!.misses).toBe(0);
+          expect(result.epochs[2]!.hits).toBe(result.epochs[2]!.chunkReads);
+        },
+      ),
     );
   });
 });

@@ -34,9 +34,24 @@ export interface ImageFilesDataset extends DatasetBase {
   files: string[];
 }
 
-export type DatasetDescriptor = NpyDataset | RawFilesDataset | ImageFilesDataset;
+/** A uint8 dataset in an HDF5 file, read through an emulated HDF5 chunk cache (src/h5). */
+export interface H5Dataset extends DatasetBase {
+  kind: "h5";
+  path: string;
+  dataset: string;
+  datasetShape: number[];
+  /** null for a contiguous dataset: no chunks, no chunk cache. */
+  chunkShape: number[] | null;
+  compressed: boolean;
+  /** Bytes one chunk occupies in the file (for compressed chunks, the file's average). */
+  storedChunkBytes: number;
+  /** The chunk cache each reader (worker) holds, as h5py's rdcc_nbytes, rdcc_nslots, rdcc_w0. */
+  cache: { nbytes: number; nslots: number; w0: number };
+}
+
+export type DatasetDescriptor = NpyDataset | RawFilesDataset | ImageFilesDataset | H5Dataset;
 
 /** The files a cold trial must evict from the page cache. */
 export function datasetFiles(dataset: DatasetDescriptor): string[] {
-  return dataset.kind === "npy" ? [dataset.path] : dataset.files;
+  return dataset.kind === "npy" || dataset.kind === "h5" ? [dataset.path] : dataset.files;
 }

@@ -15,20 +15,53 @@ const NUMPY_NAMES: Record<string, string> = {
   "|b1": "bool",
 };
 
-/** The user's --data: a .npy array or a folder of images. Every problem is a one-line UsageError. */
-export async function openUserData(path: string): Promise<DatasetDescriptor> {
+export interface H5Options {
+  dataset?: string;
+  cache: { nbytes: number; nslots: number; w0: number };
+}
+
+const H5_EXTENSIONS = new Set([".h5", ".hdf5", ".hdf", ".he5"]);
+
+/** The user's --data: a .npy array, an HDF5 file or a folder of images. Every problem is a one-line UsageError. */
+export async function openUserData(path: string, h5?: H5Options): Promise<DatasetDescriptor> {
   let stats;
   try {
     stats = statSync(path);
   } catch {
     throw new UsageError(`--data ${path}: no such file or folder; give a .npy file or a folder of images`);
   }
-  return stats.isDirectory() ? openImageFolder(resolve(path)) : openNpy(resolve(path), stats.size, path);
+  if (stats.isDirectory()) return openImageFolder(resolve(path));
+  if (H5_EXTENSIONS.has(extname(path).toLowerCase())) return openH5(resolve(path), path, h5);
+  return openNpy(resolve(path), stats.size, path);
+}
+
+async function openH5(path: string, shown: string, options: H5Options | undefined): Promise<DatasetDescriptor> {
+  const { inspectH5 } = await import("../../h5/h5-file.js");
+  const layout = await inspectH5(path, options?.dataset, "--data");
+  const [count, ...sampleShape] = layout.shape;
+  const chunkCount = layout.chunkCount ?? 1;
+  return {
+    kind: "h5",
+    label: `${shown}:${layout.dataset}`,
+    origin: "user",
+    path,
+    dataset: layout.dataset,
+    datasetShape: layout.shape,
+    chunkShape: layout.chunks,
+    compressed: layout.compressed,
+    // h5wasm does not tell a chunk's stored size: compressed chunks are taken at the file's average.
+    storedChunkBytes: layout.compressed ? Math.round(layout.fileBytes / chunkCount) : (layout.chunkBytes ?? 0),
+    cache: options?.cache ?? { nbytes: 1024 * 1024, nslots: 521, w0: 0.75 },
+    count: count!,
+    sampleShape,
+    sampleBytes: sampleShape.reduce((a, b) => a * b, 1),
+    diskBytes: layout.fileBytes,
+  };
 }
 
 function openNpy(path: string, size: number, shown: string): DatasetDescriptor {
   if (extname(path).toLowerCase() !== ".npy") {
-    throw new UsageError(`--data ${shown} is not a .npy file; give a NumPy .npy array (np.save) or a folder of images`);
+    throw new UsageError(`--data ${shown} is not a .npy file; give a NumPy .npy array (np.save), an HDF5 file (.h5) or a folder of images`);
   }
   const head = Buffer.alloc(Math.min(size, 65536));
   const fd = openSync(path, "r");

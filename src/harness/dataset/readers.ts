@@ -16,8 +16,11 @@ export class SampleReadError extends Error {}
 // decode over several threads and make a worker look faster than a Python one can be.
 sharp.concurrency(1);
 
-export function openSampleReader(dataset: DatasetDescriptor): SampleReader {
+export async function openSampleReader(dataset: DatasetDescriptor): Promise<SampleReader> {
   switch (dataset.kind) {
+    case "h5":
+      // Loaded on demand: h5wasm's module is large and only HDF5 sources need it.
+      return (await import("../../h5/h5-reader.js")).H5Reader.open(dataset);
     case "npy":
       return new NpyReader(dataset);
     case "raw-files":
