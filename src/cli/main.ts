@@ -8,7 +8,21 @@ import { TRANSPORTS, type Transport } from "../harness/worker-protocol.js";
 import { renderDryRun, renderRunAnswer, renderRunTable } from "../report/run-text.js";
 import { sweepProgress } from "../report/run-progress.js";
 import { usableCores } from "../telemetry/usable-cores.js";
-import { choice, choiceList, int, intList, positiveNumber, shape, singleSize, unitInterval } from "./run-option-values.js";
+import {
+  cacheSizeList,
+  choice,
+  choiceList,
+  chunkShape,
+  fraction,
+  int,
+  intList,
+  positiveNumber,
+  shape,
+  singleSize,
+  slotList,
+  unitInterval,
+} from "./run-option-values.js";
+import { addH5Command } from "./h5-command.js";
 import { info } from "../commands/info.js";
 import { watch } from "../commands/watch.js";
 import { chalkFor } from "../report/colors.js";
@@ -94,6 +108,7 @@ function buildProgram(io: CliIo, setExit: (code: number) => void): Command {
     });
 
   addRunCommand(program, io, setExit);
+  addH5Command(program, io, setExit);
   return program;
 }
 

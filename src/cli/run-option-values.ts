@@ -82,3 +82,55 @@ export function unitInterval(raw: string): number {
     throw new InvalidArgumentError("use a number from 0 to 1, e.g. --w0 0.75");
   return value;
 }
+
+/** Sizes with units, or the names of HDF5's default cache sizes (hdf5-1: 1 MiB, hdf5-2: 8 MiB). */
+export function cacheSizeList(raw: string): number[] {
+  const presets: Record<string, number> = { "hdf5-1": 1024 * 1024, "hdf5-2": 8 * 1024 * 1024 };
+  return [
+    ...new Set(
+      raw.split(",").map((part) => {
+        const named = presets[part.trim().toLowerCase()];
+        if (named !== undefined) return named;
+        const bytes = parseSize(part);
+        if (bytes === null)
+          throw new InvalidArgumentError(
+            `'${part.trim()}' is not a size above 0; use KiB, MiB, GiB (1024-based) or KB, MB, GB (1000-based), or hdf5-1 / hdf5-2, e.g. --cache 1MiB,64MiB`,
+          );
+        return bytes;
+      }),
+    ),
+  ];
+}
+
+/** Slot counts, or the names of HDF5's defaults (hdf5-1: 521, hdf5-2: 8191). */
+export function slotList(raw: string): number[] {
+  const presets: Record<string, number> = { "hdf5-1": 521, "hdf5-2": 8191 };
+  const whole = intList(1, "--slots 521,100003");
+  return [
+    ...new Set(
+      raw
+        .split(",")
+        .flatMap((part) => (presets[part.trim().toLowerCase()] !== undefined ? [presets[part.trim().toLowerCase()]!] : whole(part))),
+    ),
+  ];
+}
+
+/** A chunk shape such as 100,3,218,178. */
+export function chunkShape(raw: string, previous: number[][] | undefined): number[][] {
+  const parts = raw.split(/[,x]/).map((p) => p.trim());
+  const values = parts.map(Number);
+  if (values.some((v, i) => !/^\d+$/.test(parts[i]!) || v < 1)) {
+    throw new InvalidArgumentError(
+      `'${raw}' is not a chunk shape; give positive whole numbers, one per dataset dimension, e.g. --chunk 100,3,218,178`,
+    );
+  }
+  return [...(previous ?? []), values];
+}
+
+export function fraction(raw: string): number {
+  const text = raw.trim();
+  const value = text.endsWith("%") ? Number(text.slice(0, -1)) / 100 : Number(text);
+  if (text === "" || !Number.isFinite(value) || value <= 0 || value > 1)
+    throw new InvalidArgumentError("use a share above 0 and at most 1, or a percentage, e.g. --target 90%");
+  return value;
+}

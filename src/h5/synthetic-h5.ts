@@ -2,6 +2,7 @@ import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, statSync, writ
 import { execFileSync } from "node:child_process";
 import { join } from "node:path";
 import { fillSyntheticSample } from "../harness/dataset/synthetic-pixels.js";
+import type { Dataset } from "h5wasm/node";
 import { loadH5 } from "./h5-file.js";
 
 export const COMPRESSIONS = ["none", "gzip1"] as const;
@@ -84,4 +85,61 @@ export async function ensureSyntheticH5(
 
 export function fileBytes(path: string): number {
   return statSync(path).size;
+}
+
+/**
+ * A copy of a user's dataset with another chunk shape and compression, written slice by slice
+ * (a few chunks' worth of samples at a time) so memory stays bounded; cached beside the synthetic files.
+ */
+export async function rechunkH5(
+  source: { path: string; dataset: string; shape: number[]; fileBytes: number },
+  chunk: number[],
+  compression: Compression,
+  cacheDir: string,
+): Promise<string> {
+  const dir = join(cacheDir, "datasets");
+  const base = source.path.replace(/[^A-Za-z0-9._-]+/g, "_").slice(-80);
+  const key = JSON.stringify({ source: source.path, dataset: source.dataset, bytes: source.fileBytes, chunk, compression });
+  const path = join(dir, `rechunked-${base}-chunk${chunk.join("x")}-${compression}.h5`);
+  if (existsSync(path) && existsSync(`${path}.json`) && readFileSync(`${path}.json`, "utf8").trim() === key) return path;
+  mkdirSync(dir, { recursive: true });
+  const h5 = await loadH5();
+  const input = new h5.File(source.path, "r");
+  const building = `${path}.building-${process.pid}`;
+  const output = new h5.File(building, "w");
+  try {
+    const from = input.get(source.dataset) as Dataset;
+    const [count, ...rest] = source.shape;
+    const sampleBytes = rest.reduce((a, b) => a * b, 1);
+    const to = output.create_dataset({
+      name: "/images",
+      data: new Uint8Array(0),
+      shape: [0, ...rest],
+      maxshape: [null, ...rest],
+      chunks: chunk,
+      dtype: "<B",
+      ...(compression === "gzip1" ? { compression: "gzip" as const, compression_opts: 1 } : {}),
+    });
+    const step = Math.max(chunk[0]!, Math.ceil((16 * 1024 * 1024) / sampleBytes / chunk[0]!) * chunk[0]!);
+    for (let start = 0; start < count!; start += step) {
+      const end = Math.min(count!, start + step);
+      const block = from.slice([[start, end]]);
+      to.resize([end, ...rest]);
+      to.write_slice([[start, end]], block);
+    }
+    output.close();
+    renameSync(building, path);
+    writeFileSync(`${path}.json`, key + "\n");
+    return path;
+  } catch (err) {
+    try {
+      output.close();
+    } catch {
+      // already closed
+    }
+    rmSync(building, { force: true });
+    throw err;
+  } finally {
+    input.close();
+  }
 }

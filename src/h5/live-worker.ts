@@ -1,0 +1,49 @@
+/** A worker thread of a live chunk-cache study: reads its trace through the emulated cache and reports what it cost. */
+import { readFileSync } from "node:fs";
+import { parentPort, workerData } from "node:worker_threads";
+import type { H5Dataset } from "../harness/dataset/descriptor.js";
+import { H5Reader } from "./h5-reader.js";
+
+export interface LiveJob {
+  dataset: H5Dataset;
+  /** Sample indices, epoch after epoch, as this worker would see them. */
+  epochs: number[][];
+}
+
+export interface LiveReport {
+  /** Bytes this thread read from files, per epoch (rchar of /proc/thread-self/io). */
+  measuredBytes: number[];
+  /** Bytes the chunk-cache model says HDF5 would read for the same accesses, per epoch. */
+  simulatedBytes: number[];
+  elapsedMs: number[];
+  peakResidentBytes: number;
+}
+
+function threadReadBytes(): number {
+  return Number(/rchar:\s*(\d+)/.exec(readFileSync("/proc/thread-self/io", "latin1"))?.[1] ?? NaN);
+}
+
+const job = workerData as LiveJob;
+try {
+  const reader = await H5Reader.open(job.dataset);
+  const out = new Uint8Array(job.dataset.sampleBytes);
+  const report: LiveReport = { measuredBytes: [], simulatedBytes: [], elapsedMs: [], peakResidentBytes: 0 };
+  for (const epoch of job.epochs) {
+    // Reading /proc/thread-self/io is itself a read: it is counted once before and excluded.
+    const fetched = reader.model?.stats.bytesFetched ?? 0;
+    const started = performance.now();
+    const before = threadReadBytes();
+    const probeCost = threadReadBytes() - before;
+    const from = before + probeCost;
+    for (const index of epoch) reader.read(index, out);
+    const after = threadReadBytes();
+    report.elapsedMs.push(performance.now() - started);
+    report.measuredBytes.push(after - from - probeCost);
+    report.simulatedBytes.push((reader.model?.stats.bytesFetched ?? 0) - fetched);
+    report.peakResidentBytes = Math.max(report.peakResidentBytes, reader.model?.residentBytes ?? 0);
+  }
+  reader.close();
+  parentPort!.postMessage({ ok: true, report });
+} catch (err) {
+  parentPort!.postMessage({ ok: false, message: err instanceof Error ? err.message : String(err) });
+}

@@ -1,0 +1,100 @@
+import type { ChalkInstance } from "chalk";
+import Table from "cli-table3";
+import { relative } from "node:path";
+import type { H5ConfigResult, H5Results } from "../store/h5-results-schema.js";
+import { formatSize } from "../util/sizes.js";
+import { bytes } from "./format.js";
+
+const pct = (v: number): string => `${(v * 100).toFixed(1)}%`;
+const n0 = (v: number): string => Math.round(v).toLocaleString("en-US");
+
+function fileLabel(results: H5Results, index: number): string {
+  const f = results.files[index]!;
+  return `${f.chunks ? `chunk ${f.chunks.join("x")}` : "contiguous"}${f.compression === "none" ? "" : `, ${f.compression}`}`;
+}
+
+export function h5ConfigLine(results: H5Results, c: H5ConfigResult): string {
+  const sim = c.simulated?.epochs;
+  const hits = sim ? `hits ${sim.map((e) => pct(e.hitRate)).join(" -> ")}` : "no chunk cache";
+  const live = c.live ? `, ${n0(c.live.samplesPerS)} samples/s live` : c.error ? `, live failed: ${c.error}` : "";
+  return `[${c.id}] ${fileLabel(results, c.file)}, cache ${formatSize(c.cache.nbytes)}/${c.cache.nslots} slots, ${c.access}, ${c.workers} worker${c.workers === 1 ? "" : "s"}: ${hits}${live}`;
+}
+
+export function renderH5Results(results: H5Results, outDir: string, cwd: string, chalk: ChalkInstance): string {
+  const head = [
+    "#",
+    "file",
+    "cache / slots",
+    "access",
+    "workers",
+    "hit rate by epoch",
+    "read amp.",
+    "samples/s",
+    "MB/s",
+    "bytes read: measured vs model",
+    "host CPU us/sy/wa %",
+    "cache held",
+  ];
+  const table = new Table({ head, style: { head: [], border: [], compact: true } });
+  for (const c of results.configs) {
+    const last = c.simulated?.epochs[c.simulated.epochs.length - 1];
+    const live = c.live;
+    const cpu = live
+      ? [live.telemetry.cpu.userPct, live.telemetry.cpu.systemPct, live.telemetry.cpu.iowaitPct]
+          .map((s) => (s ? s.mean.toFixed(0) : "-"))
+          .join("/")
+      : "-";
+    table.push([
+      String(c.id),
+      fileLabel(results, c.file),
+      `${formatSize(c.cache.nbytes)} / ${c.cache.nslots}`,
+      c.access,
+      String(c.workers),
+      c.simulated ? c.simulated.epochs.map((e) => pct(e.hitRate)).join(" ") : "-",
+      last ? `${last.readAmplification.toFixed(2)}x` : "-",
+      live ? n0(live.samplesPerS) : c.error ? chalk.red("failed") : "-",
+      live ? n0(live.deliveredMBPerS) : "-",
+      live
+        ? `${bytes(live.measuredBytes)} vs ${bytes(live.simulatedBytes)} (${live.difference >= 0 ? "+" : ""}${(live.difference * 100).toFixed(2)}%)${live.agrees ? "" : " !"}`
+        : "-",
+      cpu,
+      c.simulated ? bytes(c.simulated.peakCacheBytes) : "-",
+    ]);
+  }
+  const lines = [table.toString()];
+  lines.push("Files:");
+  results.files.forEach((f, i) => {
+    lines.push(
+      `  ${fileLabel(results, i)}: ${f.path}:${f.dataset} ${f.shape.join("x")} uint8, ${f.chunkCount ?? 0} chunks of ${bytes(f.chunkBytes)} (${bytes(f.storedChunkBytes)} stored), ${bytes(f.fileBytes)} on disk, ${f.fitsInPageCache === null ? "page cache size unknown" : f.fitsInPageCache ? "fits in RAM (page-cached after the first read)" : "larger than free RAM"}`,
+    );
+  });
+  lines.push(
+    `Smallest cache per worker reaching ${pct(results.settings.targetHitRate)} chunk hits once warm (simulated, doubling from 1 MiB, a slot for every chunk):`,
+  );
+  for (const s of results.smallestCache) {
+    lines.push(
+      `  ${fileLabel(results, s.file)}, ${s.access}, ${s.workers} worker${s.workers === 1 ? "" : "s"}: ${s.nbytes === null ? "none: even the whole dataset does not reach it" : formatSize(s.nbytes)}`,
+    );
+  }
+  const disagreements = results.configs.filter((c) => c.live && !c.live.agrees).length;
+  if (results.configs.some((c) => c.live)) {
+    lines.push(
+      disagreements === 0
+        ? "Measured bytes (per thread, /proc/thread-self/io) agree with the HDF5 chunk-cache model within 1% for every configuration."
+        : chalk.yellow(
+            `Measured bytes differ from the model by more than 1% in ${disagreements} configuration(s) (marked !); see the notes.`,
+          ),
+    );
+  }
+  for (const c of results.configs) for (const note of c.notes) lines.push(chalk.yellow(`Note [${c.id}]: ${note}`));
+  for (const note of results.notes) lines.push(chalk.yellow(`Note: ${note}`));
+  lines.push(
+    chalk.dim(
+      "Hit rates and read amplification are simulated (HDF5's chunk-cache rules); samples/s, MB/s, bytes measured and CPU are measured on this machine.",
+    ),
+  );
+  if (results.interrupted) lines.push(chalk.yellow(`Interrupted: ${results.configs.length} configurations finished and were saved.`));
+  const shown = relative(cwd, outDir) || ".";
+  lines.push(`Saved ${shown.startsWith("..") ? outDir : shown}/results.json`);
+  return lines.join("\n") + "\n";
+}
