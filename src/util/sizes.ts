@@ -38,21 +38,18 @@ export function sizeList(example: string) {
   };
 }
 
-/** How a size reads back, in the unit family the user is most likely to mean. */
+/** How a size reads back: an exact MiB/GiB or MB/GB first, then KiB/KB, else two decimals. */
 export function formatSize(bytes: number): string {
-  for (const [unit, factor] of [
+  const units: [string, number][] = [
     ["GiB", 1024 ** 3],
     ["MiB", 1024 ** 2],
-    ["KiB", 1024],
-  ] as const) {
-    if (bytes >= factor && bytes % factor === 0) return `${bytes / factor} ${unit}`;
-  }
-  for (const [unit, factor] of [
     ["GB", 1e9],
     ["MB", 1e6],
+    ["KiB", 1024],
     ["KB", 1e3],
-  ] as const) {
+  ];
+  for (const [unit, factor] of units) if (bytes >= factor && bytes % factor === 0) return `${bytes / factor} ${unit}`;
+  for (const [unit, factor] of units.filter(([u]) => !u.includes("i")))
     if (bytes >= factor) return `${Number((bytes / factor).toFixed(2))} ${unit}`;
-  }
   return `${bytes} B`;
 }

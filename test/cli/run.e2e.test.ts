@@ -2,6 +2,7 @@ import { existsSync, mkdirSync, readFileSync, readdirSync, writeFileSync } from 
 import { join } from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
 import { encodeJpeg } from "../../src/harness/dataset/synthetic.js";
+import { ensureSyntheticH5 } from "../../src/h5/synthetic-h5.js";
 import { fillSyntheticSample } from "../../src/harness/dataset/synthetic-pixels.js";
 import { RunResultsSchema } from "../../src/store/results-schema.js";
 import { TimelineFileSchema } from "../../src/store/timeline-schema.js";
@@ -53,6 +54,38 @@ describe("gpuprof run", () => {
     expect(run.stderr).not.toContain("generating");
     const results = RunResultsSchema.parse(JSON.parse(run.stdout));
     expect(results.trials[0]).toMatchObject({ status: "ok", metrics: { steps: 5 } });
+  });
+
+  it("sweeps an HDF5 file through the emulated chunk cache in every worker", async () => {
+    const { path } = await ensureSyntheticH5(
+      { count: 32, shape: [3, 16, 16], chunk: [8, 3, 16, 16], compression: "gzip1", seed: 0 },
+      tempDir(),
+    );
+    const run = await gpuprofRun([
+      "--data",
+      path,
+      "--cache",
+      "64KiB",
+      "--slots",
+      "101",
+      "--batch",
+      "8",
+      "--step-ms",
+      "5",
+      "--steps",
+      "6",
+      "--workers",
+      "0,2",
+      "--dtype",
+      "uint8",
+      "--transport",
+      "shared",
+      "--json",
+    ]);
+    expect(run.code).toBe(0);
+    const results = RunResultsSchema.parse(JSON.parse(run.stdout));
+    expect(results.dataset).toMatchObject({ kind: "h5", count: 32, sampleShape: [3, 16, 16] });
+    expect(results.trials.every((t) => t.status === "ok")).toBe(true);
   });
 
   it("--dry-run prints the plan and its time and measures nothing", async () => {

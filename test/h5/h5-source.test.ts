@@ -101,4 +101,17 @@ describe("HDF5 source", () => {
     expect(messages[2]).toMatch(/no such file or folder/);
     expect(messages.every((m) => !m.includes("\n"))).toBe(true);
   });
+
+  it("says which dtypes it reads when a dataset is not uint8 samples", async () => {
+    const { loadH5 } = await import("../../src/h5/h5-file.js");
+    const h5 = await loadH5();
+    const path = join(tempDir(), "floats.h5");
+    const file = new h5.File(path, "w");
+    file.create_dataset({ name: "features", data: new Float32Array(12), shape: [4, 3], dtype: "<f" });
+    file.close();
+    await expect(openUserData(path, { dataset: "/features", cache })).rejects.toThrow(
+      /--dataset \/features .* holds <f values; gpuprof reads uint8 image datasets/,
+    );
+    await expect(openUserData(path, { cache })).rejects.toThrow(/holds no uint8 dataset of samples; name one with --dataset/);
+  });
 });
