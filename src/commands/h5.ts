@@ -316,6 +316,7 @@ async function studyConfig(
         samplesPerS: Math.round((samples / wallMs) * 1000 * 10) / 10,
         deliveredMBPerS: Math.round(((samples * config.dataset.sampleBytes) / 1e6 / (wallMs / 1000)) * 10) / 10,
         measuredBytes: measured,
+        storageBytes: reports.reduce((s, r) => s + r.storageBytes.reduce((a, b) => a + b, 0), 0),
         simulatedBytes,
         difference: Number.isFinite(difference) ? Math.round(difference * 10000) / 10000 : 1e9,
         agrees,

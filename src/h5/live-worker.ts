@@ -13,25 +13,30 @@ export interface LiveJob {
 export interface LiveReport {
   /** Bytes this thread read from files, per epoch (rchar of /proc/thread-self/io). */
   measuredBytes: number[];
+  /** Of those, bytes that had to come from storage (read_bytes): near zero means the page cache served them. */
+  storageBytes: number[];
   /** Bytes the chunk-cache model says HDF5 would read for the same accesses, per epoch. */
   simulatedBytes: number[];
   elapsedMs: number[];
   peakResidentBytes: number;
 }
 
-function threadReadBytes(): number {
-  return Number(/rchar:\s*(\d+)/.exec(readFileSync("/proc/thread-self/io", "latin1"))?.[1] ?? NaN);
+function threadIo(): { rchar: number; readBytes: number } {
+  const text = readFileSync("/proc/thread-self/io", "latin1");
+  return { rchar: Number(/rchar:\s*(\d+)/.exec(text)?.[1] ?? NaN), readBytes: Number(/read_bytes:\s*(\d+)/.exec(text)?.[1] ?? NaN) };
 }
+const threadReadBytes = (): number => threadIo().rchar;
 
 const job = workerData as LiveJob;
 try {
   const reader = await H5Reader.open(job.dataset);
   const out = new Uint8Array(job.dataset.sampleBytes);
-  const report: LiveReport = { measuredBytes: [], simulatedBytes: [], elapsedMs: [], peakResidentBytes: 0 };
+  const report: LiveReport = { measuredBytes: [], storageBytes: [], simulatedBytes: [], elapsedMs: [], peakResidentBytes: 0 };
   for (const epoch of job.epochs) {
     // Reading /proc/thread-self/io is itself a read: it is counted once before and excluded.
     const fetched = reader.model?.stats.bytesFetched ?? 0;
     const started = performance.now();
+    const storageBefore = threadIo().readBytes;
     const before = threadReadBytes();
     const probeCost = threadReadBytes() - before;
     const from = before + probeCost;
@@ -39,6 +44,7 @@ try {
     const after = threadReadBytes();
     report.elapsedMs.push(performance.now() - started);
     report.measuredBytes.push(after - from - probeCost);
+    report.storageBytes.push(threadIo().readBytes - storageBefore);
     report.simulatedBytes.push((reader.model?.stats.bytesFetched ?? 0) - fetched);
     report.peakResidentBytes = Math.max(report.peakResidentBytes, reader.model?.residentBytes ?? 0);
   }

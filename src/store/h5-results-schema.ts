@@ -49,6 +49,8 @@ export const H5ConfigResultSchema = z.object({
       samplesPerS: z.number(),
       deliveredMBPerS: z.number(),
       measuredBytes: z.number(),
+      /** Of the measured bytes, those that came from storage rather than the page cache (read_bytes). */
+      storageBytes: z.number(),
       simulatedBytes: z.number(),
       /** measured / simulated - 1 */
       difference: z.number(),
