@@ -32,6 +32,7 @@ export function renderH5Results(results: H5Results, outDir: string, cwd: string,
     "samples/s",
     "MB/s",
     "bytes read: measured vs model",
+    "from storage",
     "host CPU us/sy/wa %",
     "cache held",
   ];
@@ -57,6 +58,7 @@ export function renderH5Results(results: H5Results, outDir: string, cwd: string,
       live
         ? `${bytes(live.measuredBytes)} vs ${bytes(live.simulatedBytes)} (${live.difference >= 0 ? "+" : ""}${(live.difference * 100).toFixed(2)}%)${live.agrees ? "" : " !"}`
         : "-",
+      live ? bytes(live.storageBytes) : "-",
       cpu,
       c.simulated ? bytes(c.simulated.peakCacheBytes) : "-",
     ]);
