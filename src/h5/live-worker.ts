@@ -45,7 +45,8 @@ try {
     report.elapsedMs.push(performance.now() - started);
     report.measuredBytes.push(after - from - probeCost);
     report.storageBytes.push(threadIo().readBytes - storageBefore);
-    report.simulatedBytes.push((reader.model?.stats.bytesFetched ?? 0) - fetched);
+    // A contiguous dataset has no chunk cache: each read fetches exactly the sample.
+    report.simulatedBytes.push(reader.model ? reader.model.stats.bytesFetched - fetched : epoch.length * job.dataset.sampleBytes);
     report.peakResidentBytes = Math.max(report.peakResidentBytes, reader.model?.residentBytes ?? 0);
   }
   reader.close();

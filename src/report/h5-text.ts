@@ -67,7 +67,7 @@ export function renderH5Results(results: H5Results, outDir: string, cwd: string,
   lines.push("Files:");
   results.files.forEach((f, i) => {
     lines.push(
-      `  ${fileLabel(results, i)}: ${f.path}:${f.dataset} ${f.shape.join("x")} uint8, ${f.chunkCount ?? 0} chunks of ${bytes(f.chunkBytes)} (${bytes(f.storedChunkBytes)} stored), ${bytes(f.fileBytes)} on disk, ${f.fitsInPageCache === null ? "page cache size unknown" : f.fitsInPageCache ? "fits in RAM (page-cached after the first read)" : "larger than free RAM"}`,
+      `  ${fileLabel(results, i)}: ${f.path}:${f.dataset} ${f.shape.join("x")} uint8, ${f.chunks ? `${f.chunkCount} chunks of ${bytes(f.chunkBytes)} (${bytes(f.storedChunkBytes)} stored)` : "contiguous (no chunks)"}, ${bytes(f.fileBytes)} on disk, ${f.fitsInPageCache === null ? "page cache size unknown" : f.fitsInPageCache ? "fits in RAM (page-cached after the first read)" : "larger than free RAM"}`,
     );
   });
   lines.push(
@@ -75,7 +75,7 @@ export function renderH5Results(results: H5Results, outDir: string, cwd: string,
   );
   for (const s of results.smallestCache) {
     lines.push(
-      `  ${fileLabel(results, s.file)}, ${s.access}, ${s.workers} worker${s.workers === 1 ? "" : "s"}: ${s.nbytes === null ? "none: even the whole dataset does not reach it" : formatSize(s.nbytes)}`,
+      `  ${fileLabel(results, s.file)}, ${s.access}, ${s.workers} worker${s.workers === 1 ? "" : "s"}: ${s.nbytes !== null ? formatSize(s.nbytes) : results.files[s.file]!.chunks === null ? "contiguous dataset: no chunk cache applies" : "none: even a cache of the whole dataset does not reach it (chunks larger than any cache bypass it)"}`,
     );
   }
   const disagreements = results.configs.filter((c) => c.live && !c.live.agrees).length;
