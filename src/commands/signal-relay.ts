@@ -1,3 +1,4 @@
+import { signalChild } from "../util/signal-child.js";
 import type { ChildProcess } from "node:child_process";
 import { inForegroundOfTerminal } from "../util/foreground.js";
 
@@ -25,17 +26,17 @@ export function relaySignals(child: ChildProcess, program: string, say: (line: s
     sigints++;
     if (sigints >= SIGINTS_BEFORE_KILL) {
       say(`interrupted ${sigints} times: killing ${program}`);
-      child.kill("SIGKILL");
+      signalChild(child, "SIGKILL");
       return;
     }
     if (sigints === 1) {
       say(`interrupted: waiting for ${program} to exit; samples so far are kept (Ctrl-C ${SIGINTS_BEFORE_KILL - 1} more times to kill it)`);
     }
-    if (forwardSigint) child.kill("SIGINT");
+    if (forwardSigint) signalChild(child, "SIGINT");
   };
   const forward = (signal: NodeJS.Signals) => (): void => {
     interrupted = true;
-    child.kill(signal);
+    signalChild(child, signal);
   };
   const onSigterm = forward("SIGTERM");
   const onSighup = forward("SIGHUP");

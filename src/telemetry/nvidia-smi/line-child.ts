@@ -1,3 +1,4 @@
+import { signalChild } from "../../util/signal-child.js";
 import { spawn, type ChildProcess } from "node:child_process";
 import { closeSync, mkdtempSync, openSync, readSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -145,11 +146,7 @@ export class LineChild {
   private abandon(signal: NodeJS.Signals): void {
     const child = this.child;
     if (child) {
-      try {
-        child.kill(signal);
-      } catch {
-        // Already gone: nothing to end.
-      }
+      signalChild(child, signal);
       child.stderr?.destroy();
       child.unref();
     }
