@@ -5,7 +5,6 @@ import { ACCESS_ORDERS, type AccessOrder } from "../h5/access-order.js";
 import { COMPRESSIONS, type Compression } from "../h5/synthetic-h5.js";
 import { chalkFor } from "../report/colors.js";
 import { h5ConfigLine, renderH5Results } from "../report/h5-text.js";
-import { formatSize } from "../util/sizes.js";
 import type { CliIo } from "./main.js";
 import { parseIntervalMs } from "./option-values.js";
 import { cacheSizeList, choiceList, chunkShape, fraction, int, intList, shape, slotList, unitInterval } from "./run-option-values.js";
@@ -104,7 +103,6 @@ export function addH5Command(program: Command, io: CliIo, setExit: (code: number
       process.on("SIGINT", onSignal);
       process.on("SIGTERM", onSignal);
       try {
-        say(`cache sizes: ${opts.cache.map((b) => `${formatSize(b)} (${b.toLocaleString("en-US")} bytes)`).join(", ")}`);
         const { results, outDir } = await h5Study(
           {
             file: file ?? null,

@@ -10,6 +10,8 @@ import { RunFiles } from "../store/run-files.js";
 import { H5_RESULTS_SCHEMA_VERSION, type H5ConfigResult, type H5FileInfo, type H5Results } from "../store/h5-results-schema.js";
 import { UsageError } from "../util/errors.js";
 import { toolInfo } from "../util/tool-version.js";
+import { formatSize } from "../util/sizes.js";
+import { usableCores } from "../telemetry/usable-cores.js";
 import type { AccessOrder } from "../h5/access-order.js";
 import { inspectH5, type H5Layout } from "../h5/h5-file.js";
 import { runLive, simulateConfig, smallestCacheFor, type StudyConfig, type StudySettings } from "../h5/study.js";
@@ -123,6 +125,10 @@ async function studyFiles(
     for (const chunk of options.chunks) {
       checkChunk(chunk, original.shape, `the dataset ${original.dataset}`);
       for (const compression of options.compressions) {
+        if (JSON.stringify(chunk) === JSON.stringify(original.chunks) && (compression === "none") === !original.compressed) {
+          say(`--chunk ${chunk.join(",")} (${compression}) is the file's own layout: studied once, as the original`);
+          continue;
+        }
         say(`writing a copy of ${original.dataset} in chunks of ${chunk.join("x")} (${compression}) into ${options.cacheDir}`);
         const path = await rechunkH5({ ...original }, chunk, compression, options.cacheDir);
         files.push({ layout: await inspectH5(path, "/images"), origin: "rechunked" });
@@ -174,6 +180,13 @@ export async function h5Study(options: H5StudyOptions, hooks: H5Hooks): Promise<
         throw new UsageError(`--trace holds index ${beyond}, but ${layout.dataset} has ${layout.shape[0]} samples; check the trace's file`);
     }
   }
+  hooks.say(`cache sizes per worker: ${options.cacheSizes.map((b) => `${formatSize(b)} (${b.toLocaleString("en-US")} bytes)`).join(", ")}`);
+  const cores = usableCores().count;
+  const most = Math.max(...options.workers);
+  if (most > cores)
+    hooks.say(
+      `warning: --workers ${most} exceeds the ${cores} usable cores: workers will share cores, so live speeds understate what more cores would give`,
+    );
   const startedAt = new Date();
   const outDir = claimRunDir({
     out: options.out,
@@ -238,7 +251,7 @@ export async function h5Study(options: H5StudyOptions, hooks: H5Hooks): Promise<
   });
   sampler.start();
   const perfOffset = performance.now() - sampler.nowMs();
-  const perRead: string[] = ["config,worker,read,bytes_fetched"];
+  const perRead: string[] = ["config,worker,read,sample,bytes_fetched"];
   try {
     for (const config of configs) {
       if (hooks.signal.aborted) break;
@@ -250,6 +263,7 @@ export async function h5Study(options: H5StudyOptions, hooks: H5Hooks): Promise<
     }
     const fileIds = new Map(files.map(({ layout }, i) => [layout.path, i]));
     for (const { layout } of files) {
+      if (!results.configs.some((c) => c.file === fileIds.get(layout.path))) continue;
       for (const access of accesses) {
         for (const workers of options.workers) {
           const config = configs.find((c) => c.dataset.path === layout.path && c.access === access && c.workers === workers)!;
@@ -284,7 +298,9 @@ async function studyConfig(
   const notes: string[] = [];
   const sim = simulateConfig(config, settings, perRead !== null);
   if (sim && perRead) {
-    sim.perReadBytes!.forEach((reads, w) => reads.forEach((bytes, i) => perRead.push(`${config.id},${w},${i},${bytes}`)));
+    sim.perReadBytes!.forEach((reads, w) =>
+      reads.forEach(([sample, bytes], i) => perRead.push(`${config.id},${w},${i},${sample},${bytes}`)),
+    );
   }
   const simulated = sim
     ? {

@@ -183,6 +183,9 @@ export async function run(options: RunOptions, hooks: RunHooks): Promise<RunOutc
       memAvailableMiB: memory.availableMiB,
       fitsInPageCache: fits,
       generatedNow: prepared.generated,
+      ...(dataset.kind === "h5"
+        ? { h5: { dataset: dataset.dataset, chunks: dataset.chunkShape, compressed: dataset.compressed, cache: dataset.cache } }
+        : {}),
     },
     consumer: consumer.describe(),
     settings: options.settings,

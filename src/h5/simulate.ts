@@ -16,8 +16,8 @@ export interface SimulationResult {
   epochs: EpochCounts[];
   /** Largest cache footprint seen, summed over the workers' caches. */
   peakResidentBytes: number;
-  /** Bytes fetched for every sample read, in trace order, per worker (for --per-read-out). */
-  perReadBytes?: number[][];
+  /** Sample index and bytes fetched for every read, in trace order, per worker (for --per-read-out). */
+  perReadBytes?: [number, number][][];
 }
 
 export interface SimulationInput {
@@ -41,7 +41,7 @@ export function simulate(input: SimulationInput): SimulationResult {
     { length: workers },
     () => new ChunkCacheModel({ geometry, params: input.params, compressed: input.compressed, storedChunkBytes: input.storedChunkBytes }),
   );
-  const perReadBytes: number[][] | undefined = input.recordPerRead ? caches.map(() => []) : undefined;
+  const perReadBytes: [number, number][][] | undefined = input.recordPerRead ? caches.map(() => []) : undefined;
   const epochs: EpochCounts[] = [];
   let peak = 0;
   for (const order of input.epochs) {
@@ -57,7 +57,7 @@ export function simulate(input: SimulationInput): SimulationResult {
         const fetchedBefore = cache.stats.bytesFetched;
         const first = Math.floor(sample / samplesPerChunk) * perChunk;
         for (let k = 0; k < perChunk; k++) cache.access(first + k, parts[k]!);
-        record?.push(cache.stats.bytesFetched - fetchedBefore);
+        record?.push([sample, cache.stats.bytesFetched - fetchedBefore]);
       }
     });
     peak = Math.max(

@@ -26,7 +26,8 @@ export interface StudySettings {
 
 /** The sample order of every epoch for a configuration. */
 export function studyEpochs(config: StudyConfig, settings: StudySettings): number[][] {
-  if (config.access === "trace") return [settings.trace ?? []];
+  // A trace is one epoch's exact order, replayed every epoch.
+  if (config.access === "trace") return Array.from({ length: settings.epochs }, () => settings.trace ?? []);
   const samplesPerChunk = config.dataset.chunkShape?.[0] ?? 1;
   return Array.from({ length: settings.epochs }, (_, e) =>
     epochOrder(config.access as AccessOrder, config.dataset.count, samplesPerChunk, e, settings.seed, settings.windowChunks),

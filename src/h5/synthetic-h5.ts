@@ -1,6 +1,6 @@
 import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { execFileSync } from "node:child_process";
-import { join } from "node:path";
+import { basename, join } from "node:path";
 import { fillSyntheticSample } from "../harness/dataset/synthetic-pixels.js";
 import type { Dataset } from "h5wasm/node";
 import { loadH5 } from "./h5-file.js";
@@ -98,7 +98,10 @@ export async function rechunkH5(
   cacheDir: string,
 ): Promise<string> {
   const dir = join(cacheDir, "datasets");
-  const base = source.path.replace(/[^A-Za-z0-9._-]+/g, "_").slice(-80);
+  const base = basename(source.path)
+    .replace(/\.(h5|hdf5|hdf|he5)$/i, "")
+    .replace(/[^A-Za-z0-9._-]+/g, "_")
+    .slice(0, 80);
   const key = JSON.stringify({ source: source.path, dataset: source.dataset, bytes: source.fileBytes, chunk, compression });
   const path = join(dir, `rechunked-${base}-chunk${chunk.join("x")}-${compression}.h5`);
   if (existsSync(path) && existsSync(`${path}.json`) && readFileSync(`${path}.json`, "utf8").trim() === key) return path;

@@ -28,7 +28,7 @@ export function renderH5Results(results: H5Results, outDir: string, cwd: string,
     "access",
     "workers",
     "hit rate by epoch",
-    "read amp.",
+    "read amp. by epoch",
     "samples/s",
     "MB/s",
     "bytes read: measured vs model",
@@ -38,7 +38,6 @@ export function renderH5Results(results: H5Results, outDir: string, cwd: string,
   ];
   const table = new Table({ head, style: { head: [], border: [], compact: true } });
   for (const c of results.configs) {
-    const last = c.simulated?.epochs[c.simulated.epochs.length - 1];
     const live = c.live;
     const cpu = live
       ? [live.telemetry.cpu.userPct, live.telemetry.cpu.systemPct, live.telemetry.cpu.iowaitPct]
@@ -52,7 +51,7 @@ export function renderH5Results(results: H5Results, outDir: string, cwd: string,
       c.access,
       String(c.workers),
       c.simulated ? c.simulated.epochs.map((e) => pct(e.hitRate)).join(" ") : "-",
-      last ? `${last.readAmplification.toFixed(2)}x` : "-",
+      c.simulated ? c.simulated.epochs.map((e) => `${e.readAmplification.toFixed(2)}x`).join(" ") : "-",
       live ? n0(live.samplesPerS) : c.error ? chalk.red("failed") : "-",
       live ? n0(live.deliveredMBPerS) : "-",
       live
@@ -64,6 +63,8 @@ export function renderH5Results(results: H5Results, outDir: string, cwd: string,
     ]);
   }
   const lines = [table.toString()];
+  const pick = recommendation(results);
+  if (pick) lines.push(chalk.bold(pick));
   lines.push("Files:");
   results.files.forEach((f, i) => {
     lines.push(
@@ -75,7 +76,7 @@ export function renderH5Results(results: H5Results, outDir: string, cwd: string,
   );
   for (const s of results.smallestCache) {
     lines.push(
-      `  ${fileLabel(results, s.file)}, ${s.access}, ${s.workers} worker${s.workers === 1 ? "" : "s"}: ${s.nbytes !== null ? formatSize(s.nbytes) : results.files[s.file]!.chunks === null ? "contiguous dataset: no chunk cache applies" : "none: even a cache of the whole dataset does not reach it (chunks larger than any cache bypass it)"}`,
+      `  ${fileLabel(results, s.file)}, ${s.access}, ${s.workers} worker${s.workers === 1 ? "" : "s"}: ${s.nbytes !== null ? formatSize(s.nbytes) + (s.nbytes >= (results.files[s.file]!.chunkBytes ?? 0) * (results.files[s.file]!.chunkCount ?? 0) ? " (the whole dataset)" : "") : results.files[s.file]!.chunks === null ? "contiguous dataset: no chunk cache applies" : "none: even a cache of the whole dataset does not reach it (chunks larger than any cache bypass it)"}`,
     );
   }
   const disagreements = results.configs.filter((c) => c.live && !c.live.agrees).length;
@@ -99,4 +100,37 @@ export function renderH5Results(results: H5Results, outDir: string, cwd: string,
   const shown = relative(cwd, outDir) || ".";
   lines.push(`Saved ${shown.startsWith("..") ? outDir : shown}/results.json`);
   return lines.join("\n") + "\n";
+}
+
+/**
+ * The configuration to use: the fastest measured one among those whose warm hit rate is within 5
+ * points of the best; without live runs, the best warm hit rate with the least cache held.
+ */
+function recommendation(results: H5Results): string | null {
+  const warm = (c: H5ConfigResult): number => c.simulated?.epochs[c.simulated.epochs.length - 1]?.hitRate ?? 0;
+  const candidates = results.configs.filter((c) => c.simulated && !c.error);
+  if (candidates.length === 0) return null;
+  const bestHits = Math.max(...candidates.map(warm));
+  const near = candidates.filter((c) => warm(c) >= bestHits - 0.05);
+  const measured = near.filter((c) => c.live);
+  const pick =
+    measured.length > 0
+      ? measured.reduce((a, b) => (b.live!.samplesPerS > a.live!.samplesPerS ? b : a))
+      : near.reduce((a, b) => (b.simulated!.peakCacheBytes < a.simulated!.peakCacheBytes ? b : a));
+  const file = results.files[pick.file]!;
+  const fastestOverall = results.configs
+    .filter((c) => c.live)
+    .reduce<H5ConfigResult | null>((a, b) => (a === null || b.live!.samplesPerS > a.live!.samplesPerS ? b : a), null);
+  const parts = [
+    `Pick: ${fileLabel(results, pick.file)}, cache ${formatSize(pick.cache.nbytes)} with ${pick.cache.nslots} slots (h5py rdcc_nbytes=${pick.cache.nbytes}, rdcc_nslots=${pick.cache.nslots}, rdcc_w0=${pick.cache.w0}), ${pick.access} order: ${pct(warm(pick))} chunk hits once warm`,
+  ];
+  if (pick.live) parts.push(`, ${n0(pick.live.samplesPerS)} samples/s measured`);
+  let line = parts.join("");
+  if (fastestOverall && fastestOverall !== pick && fastestOverall.live!.samplesPerS > (pick.live?.samplesPerS ?? 0) * 1.05) {
+    line += `. Faster here: [${fastestOverall.id}] at ${n0(fastestOverall.live!.samplesPerS)} samples/s with ${pct(warm(fastestOverall))} hits`;
+    if (file.fitsInPageCache)
+      line +=
+        ": the file is page-cached, so caching chunks costs more than it saves on this machine; on cold or slow storage the hits decide";
+  }
+  return line;
 }

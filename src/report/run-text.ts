@@ -6,6 +6,7 @@ import { trialLabel } from "../harness/plan.js";
 import type { RunResults, TrialResult } from "../store/results-schema.js";
 import type { DryRun } from "../commands/run.js";
 import { bytes, seconds } from "./format.js";
+import { formatSize } from "../util/sizes.js";
 
 type OkTrial = Extract<TrialResult, { status: "ok" }>;
 
@@ -162,6 +163,9 @@ export function renderRunAnswer(results: RunResults, outDir: string, cwd: string
   );
   lines.push(
     `Dataset: ${d.label}, ${d.count} samples of ${d.sampleShape.join("x")} uint8, ${bytes(d.diskBytes)} on disk; ` +
+      (d.h5
+        ? `HDF5 ${d.h5.chunks ? `chunks ${d.h5.chunks.join("x")}${d.h5.compressed ? " (compressed)" : ""}` : "contiguous"}, each worker's chunk cache ${formatSize(d.h5.cache.nbytes)} / ${d.h5.cache.nslots} slots / w0 ${d.h5.cache.w0} (gpuprof h5 studies these); `
+        : "") +
       (d.fitsInPageCache === null ? "page cache size unknown" : d.fitsInPageCache ? "fits in RAM" : "larger than available RAM") +
       `; reads in trials: ${bytes(reads.all)}, of which from storage ${bytes(reads.storage)}` +
       (reads.all > 0 ? ` (${pct0(reads.storage / reads.all)})` : "") +

@@ -95,6 +95,15 @@ export const RunResultsSchema = z.object({
     memAvailableMiB: z.number().nullable(),
     fitsInPageCache: z.boolean().nullable(),
     generatedNow: z.boolean(),
+    /** HDF5 data: the dataset, its chunking, and the chunk cache each worker held. */
+    h5: z
+      .object({
+        dataset: z.string(),
+        chunks: z.array(z.number().int()).nullable(),
+        compressed: z.boolean(),
+        cache: z.object({ nbytes: z.number(), nslots: z.number(), w0: z.number() }),
+      })
+      .optional(),
   }),
   consumer: z.object({
     kind: z.literal("sim"),

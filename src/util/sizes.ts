@@ -48,7 +48,9 @@ export function formatSize(bytes: number): string {
     ["KiB", 1024],
     ["KB", 1e3],
   ];
-  for (const [unit, factor] of units) if (bytes >= factor && bytes % factor === 0) return `${bytes / factor} ${unit}`;
+  // KiB and KB only below a megabyte: 116412 KB reads better as 116.41 MB.
+  for (const [unit, factor] of units)
+    if (bytes >= factor && bytes % factor === 0 && (factor >= 1e6 || bytes < 1e6)) return `${bytes / factor} ${unit}`;
   for (const [unit, factor] of units.filter(([u]) => !u.includes("i")))
     if (bytes >= factor) return `${Number((bytes / factor).toFixed(2))} ${unit}`;
   return `${bytes} B`;
