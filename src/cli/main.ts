@@ -1,11 +1,13 @@
 import { Command, CommanderError, Option } from "commander";
 import { Interrupted, run } from "../commands/run.js";
+import { report, REPORT_FORMATS, type ReportFormat } from "../commands/report.js";
 import { DTYPES, type Dtype } from "../harness/dtype.js";
 import { SYNTHETIC_FORMATS, defaultCacheDir, type SyntheticFormat } from "../harness/dataset/synthetic.js";
 import type { SampleOrder } from "../harness/index-order.js";
 import { presetStepModel, STEP_PRESETS } from "../harness/step-presets.js";
 import { TRANSPORTS, type Transport } from "../harness/worker-protocol.js";
 import { renderDryRun, renderRunAnswer, renderRunTable } from "../report/run-text.js";
+import { renderAnalysis } from "../report/analysis-text.js";
 import { sweepProgress } from "../report/run-progress.js";
 import { usableCores } from "../telemetry/usable-cores.js";
 import {
@@ -109,6 +111,26 @@ function buildProgram(io: CliIo, setExit: (code: number) => void): Command {
 
   addRunCommand(program, io, setExit);
   addH5Command(program, io, setExit);
+  program
+    .command("report")
+    .description("re-analyse a saved run offline: diagnosis, recommendations, summary.md")
+    .argument("<run>", "a run folder (reports/<timestamp>-run) or its results.json")
+    .addOption(
+      new Option("--format <list>", `what to produce: ${REPORT_FORMATS.join(", ")} (md and json are written with --out, or printed)`)
+        .argParser(choiceList(REPORT_FORMATS))
+        .default(["terminal"], "terminal"),
+    )
+    .option("--out <dir>", "write summary.md / analysis.json into this folder (a new or empty one)")
+    .option("--force", "allow writing into a non-empty --out folder")
+    .action((source: string, opts: { format: ReportFormat[]; out?: string; force?: boolean }) => {
+      const { analysis, markdown, written } = report({ source, formats: opts.format, out: opts.out, force: opts.force === true });
+      const chalk = chalkFor(io.stdout, io.env);
+      if (opts.format.includes("terminal")) io.stdout.write(renderAnalysis(analysis, chalk));
+      if (opts.out === undefined && opts.format.includes("md")) io.stdout.write(markdown + "\n");
+      if (opts.out === undefined && opts.format.includes("json")) io.stdout.write(JSON.stringify(analysis, null, 2) + "\n");
+      for (const file of written) io.stderr.write(`gpuprof: wrote ${file}\n`);
+      setExit(0);
+    });
   return program;
 }
 
@@ -307,7 +329,12 @@ function addRunCommand(program: Command, io: CliIo, setExit: (code: number) => v
         }
         const chalk = chalkFor(io.stdout, io.env);
         if (opts.json) io.stdout.write(JSON.stringify(outcome.results, null, 2) + "\n");
-        else io.stdout.write(renderRunTable(outcome.results, chalk) + renderRunAnswer(outcome.results, outcome.outDir, io.cwd, chalk));
+        else
+          io.stdout.write(
+            renderRunTable(outcome.results, chalk) +
+              renderRunAnswer(outcome.results, outcome.outDir, io.cwd, chalk) +
+              renderAnalysis(outcome.analysis, chalk),
+          );
         const allFailed = outcome.results.trials.length > 0 && outcome.results.trials.every((t) => t.status === "failed");
         setExit(outcome.results.interrupted ? EXIT_INTERRUPTED : allFailed ? EXIT_FAILURE : 0);
       } finally {

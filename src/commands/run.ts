@@ -1,6 +1,8 @@
 import { existsSync, readFileSync, rmdirSync } from "node:fs";
 import { availableParallelism, hostname } from "node:os";
 import { setTimeout as sleep } from "node:timers/promises";
+import { analyseRun, type Analysis } from "../analysis/analyse.js";
+import { renderRunMarkdown } from "../report/markdown.js";
 import { bestTrial } from "../harness/best.js";
 import { SimConsumer } from "../harness/consumer.js";
 import type { DatasetDescriptor } from "../harness/dataset/descriptor.js";
@@ -58,7 +60,7 @@ export interface DryRun {
   datasetReady: boolean;
 }
 
-export type RunOutcome = DryRun | { kind: "results"; results: RunResults; outDir: string };
+export type RunOutcome = DryRun | { kind: "results"; results: RunResults; outDir: string; analysis: Analysis };
 
 function memoryMiB(): { totalMiB: number | null; availableMiB: number | null } {
   try {
@@ -247,7 +249,9 @@ export async function run(options: RunOptions, hooks: RunHooks): Promise<RunOutc
     }
     writeRunFiles(files, results, { samples, gpus, notes: telemetryNotes, spans, intervalMs: options.intervalMs, startedAt });
   }
-  return { kind: "results", results, outDir };
+  const analysis = analyseRun(results);
+  files.writeText("summary.md", renderRunMarkdown(results, analysis));
+  return { kind: "results", results, outDir, analysis };
 }
 
 /** Telemetry summary of one trial's window; its duration is the window's, not the time since sampling began. */

@@ -1,0 +1,42 @@
+import type { RunResults } from "../../store/results-schema.js";
+import { mean, realTrials } from "../trials.js";
+import type { Finding, Thresholds } from "../types.js";
+import { pairsDifferingIn } from "./pairs.js";
+
+/** uint8 against float32 at otherwise equal settings: bytes moved and the measured throughput difference. */
+export function detectDtype(results: RunResults, t: Thresholds): Finding {
+  const base = { id: "dtype", title: "Transfer dtype", basis: "measured" as const };
+  const pairs = pairsDifferingIn(realTrials(results), "dtype", "uint8", "float32");
+  if (pairs.length === 0) {
+    return {
+      ...base,
+      verdict: "insufficient-data",
+      summary: "uint8 and float32 were not both measured at the same settings; sweep --dtype uint8,float32.",
+      evidence: {},
+      trials: [],
+      recommend: [],
+    };
+  }
+  const ratio = mean(pairs.map(([u, f]) => u.metrics.samplesPerS / f.metrics.samplesPerS));
+  const bytes = mean(
+    pairs.map(
+      ([u, f]) => u.metrics.transport.bytesDelivered / u.metrics.batches / (f.metrics.transport.bytesDelivered / f.metrics.batches),
+    ),
+  );
+  const stallSaved = mean(pairs.map(([u, f]) => f.metrics.stallFraction - u.metrics.stallFraction));
+  const evidence = {
+    uint8OverFloat32SamplesPerS: Math.round(ratio * 1000) / 1000,
+    uint8BytesPerFloat32Byte: Math.round(bytes * 1000) / 1000,
+    stallPointsSaved: Math.round(stallSaved * 1000) / 1000,
+    pairs: pairs.length,
+  };
+  const gain = ratio >= 1 + t.tie;
+  return {
+    ...base,
+    verdict: gain ? "issue" : "none",
+    summary: `uint8 batches carry ${bytes.toFixed(2)}x the bytes of float32 and give ${ratio.toFixed(2)}x the samples/s over ${pairs.length} matched pair${pairs.length === 1 ? "" : "s"}${gain ? "" : " (no measurable throughput gain here, but 4x fewer bytes over IPC and PCIe)"}.`,
+    evidence,
+    trials: pairs.flat().map((x) => x.spec.id),
+    recommend: ratio >= 1 - t.tie ? [{ template: "uint8", values: { ratio: `${ratio.toFixed(2)}x`, bytes: `${bytes.toFixed(2)}x` } }] : [],
+  };
+}

@@ -1,0 +1,46 @@
+import { bestTrial } from "../../harness/best.js";
+import type { RunResults } from "../../store/results-schema.js";
+import { realTrials, pct } from "../trials.js";
+import type { Finding, Thresholds } from "../types.js";
+
+export function stallLevel(stall: number, t: Thresholds): "high" | "moderate" | "low" {
+  return stall >= t.highStall ? "high" : stall >= t.moderateStall ? "moderate" : "low";
+}
+
+/** Does the best configuration keep the device busy enough (AU against the target)? */
+export function detectInputBound(results: RunResults, t: Thresholds): Finding {
+  const trials = realTrials(results);
+  const best = bestTrial(results.trials);
+  const base = { id: "input-bound", title: "Input-bound", basis: "measured and modelled" as const, recommend: [] };
+  if (!best || trials.length === 0) {
+    return { ...base, verdict: "insufficient-data", summary: "No trial finished, so there is nothing to judge.", evidence: {}, trials: [] };
+  }
+  const worst = trials.reduce((a, b) => (b.metrics.au < a.metrics.au ? b : a));
+  const below = trials.filter((x) => x.metrics.au < t.auTarget);
+  const evidence = {
+    bestAu: best.metrics.au,
+    bestStall: best.metrics.stallFraction,
+    bestStallLevel: stallLevel(best.metrics.stallFraction, t),
+    auTarget: t.auTarget,
+    worstAu: worst.metrics.au,
+    trialsBelowTarget: below.length,
+    trialsJudged: trials.length,
+  };
+  if (best.metrics.au < t.auTarget) {
+    return {
+      ...base,
+      verdict: "issue",
+      summary: `Even the best configuration keeps the device busy only ${pct(best.metrics.au)} of the time (target ${pct(t.auTarget)}): the input pipeline is the bottleneck, ${stallLevel(best.metrics.stallFraction, t)}ly so.`,
+      evidence,
+      trials: [best.spec.id],
+      recommend: [{ template: "input-bound", values: { au: pct(best.metrics.au), target: pct(t.auTarget) } }],
+    };
+  }
+  return {
+    ...base,
+    verdict: "none",
+    summary: `The best configuration reaches AU ${pct(best.metrics.au)} (target ${pct(t.auTarget)}); ${below.length} of ${trials.length} configurations fall below it, the worst at ${pct(worst.metrics.au)}.`,
+    evidence,
+    trials: [best.spec.id, worst.spec.id],
+  };
+}

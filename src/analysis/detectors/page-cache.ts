@@ -1,0 +1,48 @@
+import { bytes } from "../../report/format.js";
+import type { RunResults } from "../../store/results-schema.js";
+import { pct, realTrials } from "../trials.js";
+import type { Finding } from "../types.js";
+
+/** A dataset that fits in RAM was measured from memory, not from disk: say so, and how to measure the disk. */
+export function detectPageCache(results: RunResults): Finding {
+  const base = { id: "page-cache", title: "Page cache", basis: "measured" as const };
+  const d = results.dataset;
+  const trials = realTrials(results);
+  const all = trials.reduce((s, x) => s + (x.metrics.reads?.allBytes ?? 0), 0);
+  const storage = trials.reduce((s, x) => s + (x.metrics.reads?.storageBytes ?? 0), 0);
+  const evidence = {
+    datasetBytes: d.diskBytes,
+    memAvailableMiB: d.memAvailableMiB,
+    fitsInPageCache: d.fitsInPageCache === null ? null : String(d.fitsInPageCache),
+    readBytes: all,
+    storageBytes: storage,
+  };
+  if (d.fitsInPageCache === null || trials.length === 0) {
+    return {
+      ...base,
+      verdict: "insufficient-data",
+      summary: "Free memory or the trials' reads are unknown.",
+      evidence,
+      trials: [],
+      recommend: [],
+    };
+  }
+  if (results.settings.cold || !d.fitsInPageCache) {
+    return {
+      ...base,
+      verdict: "none",
+      summary: `${pct(all > 0 ? storage / all : 0)} of the bytes read came from storage${results.settings.cold ? " (--cold)" : " (the dataset is larger than free RAM)"}.`,
+      evidence,
+      trials: trials.map((x) => x.spec.id),
+      recommend: [],
+    };
+  }
+  return {
+    ...base,
+    verdict: "issue",
+    summary: `The dataset (${bytes(d.diskBytes)}) fits in RAM, so only ${pct(all > 0 ? storage / all : 0)} of the ${bytes(all)} read came from storage: the sweep measured memory, not the disk a bigger dataset would be read from.`,
+    evidence,
+    trials: trials.map((x) => x.spec.id),
+    recommend: [{ template: "cold", values: { size: bytes(d.diskBytes) } }],
+  };
+}

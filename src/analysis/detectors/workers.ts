@@ -1,0 +1,84 @@
+import { bestTrial } from "../../harness/best.js";
+import type { RunResults } from "../../store/results-schema.js";
+import { byConfig, mean, n0, realTrials, type OkTrial } from "../trials.js";
+import type { Finding, Thresholds } from "../types.js";
+
+/** The smallest worker count within `tie` of the best throughput, at the best configuration's other settings. */
+export function detectWorkers(results: RunResults, t: Thresholds): Finding {
+  const base = { id: "workers", title: "Prefetch workers", basis: "measured" as const };
+  const best = bestTrial(results.trials);
+  const sameOtherwise = (x: OkTrial): boolean =>
+    best !== null &&
+    x.spec.dtype === best.spec.dtype &&
+    x.spec.echo === best.spec.echo &&
+    x.spec.echoSplit === best.spec.echoSplit &&
+    (x.spec.workers === 0 || x.spec.transport === best.spec.transport || best.spec.transport === "none");
+  const group = realTrials(results).filter(sameOtherwise);
+  const perWorkers = [...byConfig(group, (x) => String(x.spec.workers)).entries()]
+    .map(([w, g]) => ({
+      workers: Number(w),
+      rate: mean(g.map((x) => x.metrics.samplesPerS)),
+      rss: mean(g.map((x) => x.metrics.peakRssMiB)),
+      trials: g.map((x) => x.spec.id),
+    }))
+    .sort((a, b) => a.workers - b.workers);
+  if (!best || perWorkers.length < 2) {
+    return {
+      ...base,
+      verdict: "insufficient-data",
+      summary: "Fewer than two worker counts were measured at the same settings; sweep --workers (e.g. 0,2,4) to size num_workers.",
+      evidence: {},
+      trials: [],
+      recommend: [],
+    };
+  }
+  const top = Math.max(...perWorkers.map((p) => p.rate));
+  const enough = perWorkers.find((p) => p.rate >= top * (1 - t.tie))!;
+  const falls = perWorkers.find((p, i) => i > 0 && p.rate < perWorkers[i - 1]!.rate * (1 - t.tie));
+  const first = perWorkers[0]!;
+  const last = perWorkers[perWorkers.length - 1]!;
+  const rssPerWorker = last.workers > first.workers ? (last.rss - first.rss) / (last.workers - first.workers) : null;
+  const usable = results.host.usableCores;
+  const zero = perWorkers.find((p) => p.workers === 0);
+  const gain = zero && zero.rate > 0 ? enough.rate / zero.rate : null;
+  const evidence: Finding["evidence"] = {
+    recommendedWorkers: enough.workers,
+    samplesPerSAtRecommended: Math.round(enough.rate),
+    bestSamplesPerS: Math.round(top),
+    usableCores: usable,
+    rssMiBPerWorker: rssPerWorker === null ? null : Math.round(rssPerWorker),
+    throughputFallsAtWorkers: falls ? falls.workers : null,
+    ...Object.fromEntries(perWorkers.map((p) => [`samplesPerSAt${p.workers}Workers`, Math.round(p.rate)])),
+  };
+  const atCeiling =
+    enough.workers === last.workers &&
+    last.workers < usable &&
+    enough.rate < top * (1 + t.tie) &&
+    best.metrics.stallFraction >= t.moderateStall;
+  const summary =
+    `${enough.workers} worker${enough.workers === 1 ? "" : "s"} reach ${n0(enough.rate)} samples/s, within ${(t.tie * 100).toFixed(0)}% of the best (${n0(top)})` +
+    (gain !== null && enough.workers > 0 ? `: ${gain.toFixed(2)}x loading on the training thread` : "") +
+    (falls ? `; throughput falls from ${falls.workers} workers on (more workers than cores compete)` : "") +
+    (atCeiling
+      ? `; the largest count tried is still the best and the device still waits, so try more, up to the ${usable} usable cores`
+      : "") +
+    ".";
+  return {
+    ...base,
+    verdict: gain !== null && gain >= 1 + t.tie ? "issue" : "none",
+    summary,
+    evidence,
+    trials: perWorkers.flatMap((p) => p.trials),
+    recommend: [
+      {
+        template: "workers",
+        values: {
+          workers: String(enough.workers),
+          gain: gain === null ? "not measured against 0 workers" : `${gain.toFixed(2)}x the samples/s of num_workers=0`,
+          usable: String(usable),
+          rss: rssPerWorker === null ? "not measured" : `about ${Math.max(0, Math.round(rssPerWorker))} MiB of resident memory per worker`,
+        },
+      },
+    ],
+  };
+}

@@ -1,0 +1,70 @@
+import { existsSync, readFileSync, statSync } from "node:fs";
+import { join } from "node:path";
+import { analyseRun, type Analysis } from "../analysis/analyse.js";
+import { renderRunMarkdown } from "../report/markdown.js";
+import { claimRunDir } from "../store/run-dir.js";
+import { RunFiles } from "../store/run-files.js";
+import { RESULTS_SCHEMA_VERSION, RunResultsSchema, type RunResults } from "../store/results-schema.js";
+import { UsageError } from "../util/errors.js";
+
+export const REPORT_FORMATS = ["terminal", "md", "json"] as const;
+export type ReportFormat = (typeof REPORT_FORMATS)[number];
+
+/** Reads a run's results.json (or the folder holding it); every problem is one line naming the fix. */
+export function loadRunResults(path: string): { results: RunResults; file: string } {
+  let file = path;
+  try {
+    if (statSync(path).isDirectory()) file = join(path, "results.json");
+  } catch {
+    throw new UsageError(`${path}: no such file or folder; give a run folder (reports/<timestamp>-run) or its results.json`);
+  }
+  if (!existsSync(file)) throw new UsageError(`${path} has no results.json; give the folder a gpuprof run wrote`);
+  let data: unknown;
+  try {
+    data = JSON.parse(readFileSync(file, "utf8"));
+  } catch (err) {
+    throw new UsageError(
+      `${file} is not valid JSON (${err instanceof Error ? err.message.split("\n")[0] : String(err)}); it may be damaged: run the sweep again`,
+    );
+  }
+  const header = data as { kind?: unknown; schemaVersion?: unknown };
+  if (header?.kind === "gpuprof.h5" || header?.kind === "gpuprof.watch") {
+    throw new UsageError(`${file} holds ${String(header.kind)} results; gpuprof report renders gpuprof run results so far`);
+  }
+  if (header?.kind !== "gpuprof.run") throw new UsageError(`${file} is not a gpuprof results file (no kind "gpuprof.run")`);
+  if (typeof header.schemaVersion === "number" && header.schemaVersion > RESULTS_SCHEMA_VERSION) {
+    throw new UsageError(
+      `${file} was written by a newer gpuprof (schema ${header.schemaVersion}; this one reads ${RESULTS_SCHEMA_VERSION}); upgrade gpuprof`,
+    );
+  }
+  const parsed = RunResultsSchema.safeParse(data);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0]!;
+    throw new UsageError(
+      `${file} does not match the results schema (${issue.path.join(".") || "top level"}: ${issue.message}); it may be damaged or hand-edited`,
+    );
+  }
+  return { results: parsed.data, file };
+}
+
+export interface ReportOptions {
+  source: string;
+  formats: ReportFormat[];
+  out?: string;
+  force: boolean;
+}
+
+/** `gpuprof report`: re-analyse saved results offline; writes files only into --out. */
+export function report(options: ReportOptions): { results: RunResults; analysis: Analysis; markdown: string; written: string[] } {
+  const { results } = loadRunResults(options.source);
+  const analysis = analyseRun(results);
+  const markdown = renderRunMarkdown(results, analysis);
+  const written: string[] = [];
+  if (options.out !== undefined) {
+    const dir = claimRunDir({ out: options.out, reportsDir: "reports", label: "report", force: options.force });
+    const files = new RunFiles(dir);
+    if (options.formats.includes("md")) written.push(files.writeText("summary.md", markdown));
+    if (options.formats.includes("json")) written.push(files.writeJson("analysis.json", analysis));
+  }
+  return { results, analysis, markdown, written };
+}

@@ -1,0 +1,18 @@
+import type { ChalkInstance } from "chalk";
+import type { Analysis } from "../analysis/analyse.js";
+
+/** The diagnosis and the advice for a terminal; Markdown emphasis becomes bold. */
+export function renderAnalysis(analysis: Analysis, chalk: ChalkInstance): string {
+  const bold = (text: string): string =>
+    text.replace(/\*\*(.+?)\*\*/g, (_, inner: string) => chalk.bold(inner)).replace(/`([^`]+)`/g, "$1");
+  const lines = [chalk.bold(`Diagnosis: ${analysis.diagnosis}`)];
+  for (const f of analysis.findings) {
+    const mark = f.verdict === "issue" ? chalk.yellow("!") : f.verdict === "none" ? chalk.green("ok") : chalk.dim("?");
+    lines.push(`  ${mark} ${f.title}: ${f.summary}${f.basis === "measured" ? "" : chalk.dim(` [${f.basis}]`)}`);
+  }
+  if (analysis.recommendations.length > 0) {
+    lines.push(chalk.bold("What to change:"));
+    analysis.recommendations.forEach((r, i) => lines.push(`  ${i + 1}. ${bold(r.text)}`));
+  }
+  return lines.join("\n") + "\n";
+}

@@ -1,0 +1,52 @@
+import type { Analysis } from "../analysis/analyse.js";
+import { trialLabel } from "../harness/plan.js";
+import type { RunResults } from "../store/results-schema.js";
+
+const pct = (v: number): string => `${(v * 100).toFixed(1)}%`;
+const n0 = (v: number): string => Math.round(v).toLocaleString("en-US");
+/** Table cells and text from the machine or the user (paths, names) must not break the Markdown. */
+const cell = (text: string): string =>
+  text
+    .replace(/\|/g, "\\|")
+    .replace(/[<>]/g, (c) => (c === "<" ? "&lt;" : "&gt;"))
+    .replace(/\n/g, " ");
+
+/** summary.md: for a pull-request comment. Verdict, advice, the sweep, the evidence, the method. */
+export function renderRunMarkdown(results: RunResults, analysis: Analysis): string {
+  const out: string[] = [];
+  out.push(`# gpuprof run: ${analysis.diagnosis}`, "");
+  out.push(
+    `${results.trials.length} trials on ${cell(results.host.hostname)} (${results.host.usableCores} usable cores${results.host.gpus.length > 0 ? `, ${results.host.gpus.length} GPU` : ", no GPU"}), dataset ${cell(results.dataset.label)} (${results.dataset.count} samples of ${results.dataset.sampleShape.join("x")}).`,
+    "",
+  );
+  if (analysis.recommendations.length > 0) {
+    out.push("## What to change", "");
+    analysis.recommendations.forEach((r, i) => out.push(`${i + 1}. ${r.text}${r.basis === "measured" ? "" : ` _(${r.basis})_`}`));
+    out.push("");
+  }
+  out.push(
+    "## Sweep",
+    "",
+    "| # | configuration | samples/s | steps/s | AU | stall | wait p95 ms | status |",
+    "|---:|---|---:|---:|---:|---:|---:|---|",
+  );
+  for (const t of results.trials) {
+    const best = t.spec.id === results.bestTrialId ? " **(best)**" : "";
+    if (t.status === "failed") out.push(`| ${t.spec.id} | ${trialLabel(t.spec)} | | | | | | failed: ${cell(t.reason)} |`);
+    else
+      out.push(
+        `| ${t.spec.id} | ${trialLabel(t.spec)}${best} | ${n0(t.metrics.samplesPerS)} | ${t.metrics.stepsPerS.toFixed(1)} | ${pct(t.metrics.au)} | ${pct(t.metrics.stallFraction)} | ${t.metrics.waitMs.p95.toFixed(1)} | ok |`,
+      );
+  }
+  out.push("", "## Findings", "");
+  for (const f of analysis.findings) {
+    out.push(`- **${f.title}** (${f.verdict}, ${f.basis}): ${f.summary}`);
+  }
+  const c = results.consumer;
+  out.push("", "## Method", "");
+  out.push(
+    `Measured on this machine: arrival of every batch, waits, load and transport times, CPU and I/O from /proc, memory${results.host.gpus.length > 0 ? ", GPU utilisation from nvidia-smi" : ""}. Modelled: ${c.modelled.map(cell).join("; ")}. AU is device-busy time / wall time over each trial's window, warm-up excluded (DLIO, MLPerf Storage); a stall of ${pct(analysis.thresholds.highStall)} or more is highly input-bound, ${pct(analysis.thresholds.moderateStall)} moderately (TensorFlow's input-pipeline analyzer).`,
+    "",
+  );
+  return out.join("\n");
+}

@@ -1,0 +1,140 @@
+import { describe, expect, it } from "vitest";
+import { analyseRun } from "../../src/analysis/analyse.js";
+import { diagnose } from "../../src/analysis/combine.js";
+import { detectCpuOrIo } from "../../src/analysis/detectors/cpu-or-io.js";
+import { detectDtype } from "../../src/analysis/detectors/dtype.js";
+import { detectEcho } from "../../src/analysis/detectors/echo.js";
+import { detectInputBound } from "../../src/analysis/detectors/input-bound.js";
+import { detectPageCache } from "../../src/analysis/detectors/page-cache.js";
+import { detectTransport } from "../../src/analysis/detectors/transport.js";
+import { detectWorkers } from "../../src/analysis/detectors/workers.js";
+import { DEFAULT_THRESHOLDS as T, type Finding } from "../../src/analysis/types.js";
+import { RunResultsSchema } from "../../src/store/results-schema.js";
+import { syntheticRun } from "./synthetic-results.js";
+
+// Noise stays below the detectors' 5% tie, so the scenarios keep their meaning at every level.
+const NOISE = [0, 0.005, 0.015];
+
+describe.each(NOISE)("detectors at %s noise", (noise) => {
+  const cpuBound = syntheticRun(
+    [
+      { workers: 0, samplesPerS: 300, au: 0.3, userPct: 60, loadMs: 120 },
+      { workers: 2, samplesPerS: 600, au: 0.6, userPct: 90, loadMs: 120 },
+      { workers: 4, samplesPerS: 605, au: 0.61, userPct: 95, loadMs: 120 },
+      { workers: 2, dtype: "float32", samplesPerS: 400, au: 0.4, userPct: 95, loadMs: 180 },
+      { workers: 2, transport: "clone", samplesPerS: 420, au: 0.42, userPct: 92, loadMs: 120 },
+    ],
+    { noise, seed: 7 },
+  );
+
+  it("the synthetic results are valid results.json", () => {
+    expect(() => RunResultsSchema.parse(cpuBound)).not.toThrow();
+  });
+
+  it("input-bound: the best AU below target is an issue; at target it is not", () => {
+    expect(detectInputBound(cpuBound, T).verdict).toBe("issue");
+    const fine = syntheticRun(
+      [
+        { workers: 0, samplesPerS: 1700, au: 0.97 },
+        { workers: 1, samplesPerS: 1770, au: 1 },
+      ],
+      { noise },
+    );
+    expect(detectInputBound(fine, T).verdict).toBe("none");
+  });
+
+  it("workers: the smallest count within 5% of the best, against workers 0", () => {
+    const f = detectWorkers(cpuBound, T);
+    expect(f.evidence["recommendedWorkers"]).toBe(2);
+    expect(f.verdict).toBe("issue");
+    expect(f.recommend[0]!.values["workers"]).toBe("2");
+  });
+
+  it("cpu-or-io: user CPU with page-cache reads is CPU-bound; kernel time with storage reads is I/O-bound", () => {
+    expect(detectCpuOrIo(cpuBound, T).evidence["kind"]).toBe("cpu");
+    const io = syntheticRun([{ workers: 2, samplesPerS: 200, au: 0.3, userPct: 10, kernelPct: 60, storageShare: 0.9 }], { noise });
+    expect(detectCpuOrIo(io, T).evidence["kind"]).toBe("io");
+  });
+
+  it("dtype: uint8 against float32 at equal settings", () => {
+    const f = detectDtype(cpuBound, T);
+    expect(f.verdict).toBe("issue");
+    expect(f.evidence["uint8BytesPerFloat32Byte"]).toBeCloseTo(0.25, 2);
+  });
+
+  it("transport: the throughput lost to copies", () => {
+    const f = detectTransport(cpuBound, T);
+    expect(f.verdict).toBe("issue");
+    expect(f.evidence["throughputLostToCopies"]).toBeGreaterThan(0.2);
+  });
+
+  it("echo: recommends up to R when loading is slower than the step, never when it keeps up", () => {
+    // 4 workers at 100 ms per batch each deliver a batch every 25 ms, against 36 ms of device time: R < 1.
+    const keepsUp = syntheticRun([{ workers: 4, samplesPerS: 1700, au: 0.9, loadMs: 100, deviceMsPerBatch: 36 }], { noise });
+    expect(detectEcho(keepsUp, T).verdict).toBe("none");
+    const slow = syntheticRun([{ workers: 1, samplesPerS: 200, au: 0.3, loadMs: 110, deviceMsPerBatch: 36 }], { noise });
+    const g = detectEcho(slow, T);
+    expect(g.verdict).toBe("issue");
+    expect(g.recommend[0]!.values["e"]).toBe("3");
+  });
+
+  it("page cache: a dataset in RAM measured memory; --cold or a bigger dataset did not", () => {
+    expect(detectPageCache(cpuBound).verdict).toBe("issue");
+    expect(detectPageCache(syntheticRun([{ workers: 1, samplesPerS: 100, au: 1 }], { cold: true })).verdict).toBe("none");
+    expect(detectPageCache(syntheticRun([{ workers: 1, samplesPerS: 100, au: 1 }], { fits: null })).verdict).toBe("insufficient-data");
+  });
+});
+
+describe("insufficient data is an answer", () => {
+  const lone = syntheticRun([{ workers: 1, samplesPerS: 500, au: 0.5 }]);
+  it.each([
+    ["workers", () => detectWorkers(lone, T)],
+    ["dtype", () => detectDtype(lone, T)],
+    ["transport", () => detectTransport(lone, T)],
+    ["input-bound with no trials", () => detectInputBound({ ...lone, trials: [] }, T)],
+  ])("%s", (_, detect) => {
+    const f = detect();
+    expect(f.verdict).toBe("insufficient-data");
+    expect(f.summary.length).toBeGreaterThan(10);
+  });
+});
+
+describe("diagnose, row by row", () => {
+  const finding = (verdict: Finding["verdict"], kind?: string): Finding => ({
+    id: "x",
+    title: "x",
+    verdict,
+    summary: "",
+    evidence: kind ? { kind } : {},
+    trials: [],
+    basis: "measured",
+    recommend: [],
+  });
+  it.each([
+    ["insufficient-data", "issue", "cpu", "insufficient data"],
+    ["none", "issue", "io", "device-bound"],
+    ["none", "none", undefined, "device-bound"],
+    ["issue", "issue", "cpu", "input-bound (CPU)"],
+    ["issue", "issue", "io", "input-bound (I/O)"],
+    ["issue", "none", undefined, "input-bound"],
+    ["issue", "insufficient-data", undefined, "input-bound"],
+  ] as const)("input-bound %s, cpu-or-io %s (%s) -> %s", (ib, cio, kind, expected) => {
+    expect(diagnose(finding(ib), finding(cio, kind))).toBe(expected);
+  });
+});
+
+describe("recommendations", () => {
+  it("fill every placeholder of their Markdown templates with measured values", () => {
+    const analysis = analyseRun(
+      syntheticRun([
+        { workers: 0, samplesPerS: 300, au: 0.3, loadMs: 120 },
+        { workers: 2, samplesPerS: 600, au: 0.6, loadMs: 120 },
+        { workers: 2, dtype: "float32", samplesPerS: 400, au: 0.4 },
+      ]),
+    );
+    expect(analysis.diagnosis).toBe("input-bound (CPU)");
+    const text = analysis.recommendations.map((r) => r.text).join("\n");
+    expect(text).toContain("num_workers=2");
+    expect(text).not.toMatch(/\{\{/);
+  });
+});

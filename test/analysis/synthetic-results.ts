@@ -1,0 +1,143 @@
+// Seeded synthetic run results for the analysis tests: the shape of a real results.json with the
+// numbers a scenario asks for, plus multiplicative noise.
+import { uniformInt } from "pure-rand/distribution/uniformInt";
+import { xoroshiro128plus } from "pure-rand/generator/xoroshiro128plus";
+import type { RunResults, TrialResult } from "../../src/store/results-schema.js";
+import type { TrialSpec } from "../../src/harness/plan.js";
+
+export interface TrialShape {
+  workers: number;
+  dtype?: TrialSpec["dtype"];
+  transport?: TrialSpec["transport"];
+  echo?: number;
+  samplesPerS: number;
+  au: number;
+  userPct?: number;
+  kernelPct?: number;
+  storageShare?: number;
+  loadMs?: number;
+  deviceMsPerBatch?: number;
+  rssMiB?: number;
+}
+
+const stats = (mean: number) => ({ mean, min: mean, max: mean, p5: mean, p95: mean, coverage: 1 });
+
+export function syntheticRun(
+  shapes: TrialShape[],
+  options: { noise?: number; seed?: number; fits?: boolean | null; cold?: boolean; usableCores?: number } = {},
+): RunResults {
+  const rng = xoroshiro128plus(options.seed ?? 1);
+  const jitter = (v: number): number => v * (1 + (uniformInt(rng, -1000, 1000) / 1000) * (options.noise ?? 0));
+  const trials: TrialResult[] = shapes.map((s, i) => {
+    const batches = 100;
+    const samplesPerS = jitter(s.samplesPerS);
+    const au = Math.min(1, Math.max(0, jitter(s.au)));
+    const deviceMs = s.deviceMsPerBatch ?? 36;
+    const bytesPerBatch = 64 * 116412 * (s.dtype === "float32" ? 4 : s.dtype === "float16" ? 2 : 1);
+    const all = 1e9;
+    const z = { mean: 1, p50: 1, p95: 2, p99: 3, max: 4 };
+    return {
+      status: "ok",
+      spec: {
+        id: i + 1,
+        workers: s.workers,
+        dtype: s.dtype ?? "uint8",
+        transport: s.workers === 0 ? "none" : (s.transport ?? "transfer"),
+        echo: s.echo ?? 1,
+        echoSplit: 1,
+        baseline: false,
+        repeat: 1,
+      },
+      window: { startMs: i * 4000, endMs: i * 4000 + 3000 },
+      metrics: {
+        windowS: 3,
+        steps: batches,
+        batches,
+        freshSamples: batches * 64,
+        consumedSamples: batches * 64,
+        samplesPerS,
+        stepsPerS: samplesPerS / 64,
+        consumedSamplesPerS: samplesPerS,
+        au,
+        stallFraction: 1 - au,
+        waitMs: z,
+        loadMsPerBatch: { ...z, mean: s.loadMs ?? 10 },
+        transport: {
+          msPerBatch: { ...z, mean: s.transport === "clone" ? 30 : 0.3 },
+          bytesCopied: s.transport === "clone" ? bytesPerBatch * batches : 0,
+          bytesDelivered: bytesPerBatch * batches,
+          deliveredMBPerS: 0,
+        },
+        peakRssMiB: s.rssMiB ?? 100 + 150 * s.workers,
+        startRssMiB: 90,
+        reads: { allBytes: all, storageBytes: Math.round(all * (s.storageShare ?? 0)) },
+        modelled: { deviceBusyS: (deviceMs * batches) / 1000, h2dMsPerBatch: 0.3, deviceMsPerStep: deviceMs },
+      },
+      telemetry: {
+        durationS: 3,
+        sampleCount: 30,
+        cpu: {
+          userPct: stats(s.userPct ?? 50),
+          systemPct: stats((s.kernelPct ?? 5) / 2),
+          iowaitPct: stats((s.kernelPct ?? 5) / 2),
+          stealPct: stats(0),
+          idlePct: stats(40),
+        },
+        io: {
+          procReadMBPerS: stats(100),
+          procStorageReadMBPerS: stats(0),
+          diskReadMBPerS: stats(0),
+          procReadBytes: 0,
+          procStorageReadBytes: 0,
+          diskReadBytes: 0,
+        },
+        gpus: [],
+      },
+      notes: [],
+    };
+  });
+  return {
+    schemaVersion: 1,
+    kind: "gpuprof.run",
+    tool: { name: "gpuprof", version: "0.0.0" },
+    startedAt: "2026-11-23T00:00:00.000Z",
+    finishedAt: "2026-11-23T00:01:00.000Z",
+    interrupted: false,
+    host: { hostname: "test-host", logicalCores: 8, usableCores: options.usableCores ?? 8, memTotalMiB: 32000, gpus: [] },
+    dataset: {
+      label: "synthetic npy",
+      origin: "synthetic",
+      kind: "npy",
+      location: "/tmp/x.npy",
+      count: 2048,
+      sampleShape: [3, 218, 178],
+      sampleBytes: 116412,
+      diskBytes: 238e6,
+      memAvailableMiB: 20000,
+      fitsInPageCache: options.fits === undefined ? true : options.fits,
+      generatedNow: false,
+    },
+    consumer: {
+      kind: "sim",
+      stepModel: { kind: "fixed", msPerBatch: 36, batch: 64 },
+      h2dGBPerS: 25,
+      modelled: ["device step time", "host-to-device copy time"],
+    },
+    settings: {
+      batch: 64,
+      prefetch: 2,
+      dropLast: false,
+      order: "shuffle",
+      seed: 0,
+      cold: options.cold ?? false,
+      warmupSteps: 5,
+      durationS: 3,
+      steps: null,
+    },
+    plan: { trials: trials.map((t) => t.spec), estimatedS: 10 },
+    trials,
+    bestTrialId: null,
+    notes: [],
+    telemetryNotes: [],
+  };
+}
