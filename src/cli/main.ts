@@ -1,6 +1,8 @@
 import { Command, CommanderError, Option } from "commander";
 import { Interrupted, run } from "../commands/run.js";
-import { report, REPORT_FORMATS, type ReportFormat } from "../commands/report.js";
+import { loadRunResults, report, REPORT_FORMATS, type ReportFormat } from "../commands/report.js";
+import { compareRuns } from "../analysis/compare.js";
+import { renderComparison } from "../report/compare-text.js";
 import { DTYPES, type Dtype } from "../harness/dtype.js";
 import { SYNTHETIC_FORMATS, defaultCacheDir, type SyntheticFormat } from "../harness/dataset/synthetic.js";
 import type { SampleOrder } from "../harness/index-order.js";
@@ -130,6 +132,27 @@ function buildProgram(io: CliIo, setExit: (code: number) => void): Command {
       if (opts.out === undefined && opts.format.includes("json")) io.stdout.write(JSON.stringify(analysis, null, 2) + "\n");
       for (const file of written) io.stderr.write(`gpuprof: wrote ${file}\n`);
       setExit(0);
+    });
+  program
+    .command("compare")
+    .description("compare two saved runs trial by trial; exit 1 when a configuration got slower than --max-regression (a CI gate)")
+    .argument("<base>", "the earlier run: a run folder or its results.json")
+    .argument("<head>", "the later run")
+    .addOption(
+      new Option("--max-regression <share>", "largest tolerated loss of samples/s per configuration")
+        .argParser(fraction)
+        .default(0.05, "5%"),
+    )
+    .addOption(
+      new Option("--format <list>", "md (a table for terminals and pull requests) and/or json")
+        .argParser(choiceList(["md", "json"] as const))
+        .default(["md"], "md"),
+    )
+    .action((basePath: string, headPath: string, opts: { maxRegression: number; format: ("md" | "json")[] }) => {
+      const comparison = compareRuns(loadRunResults(basePath).results, loadRunResults(headPath).results, opts.maxRegression);
+      if (opts.format.includes("md")) io.stdout.write(renderComparison(comparison));
+      if (opts.format.includes("json")) io.stdout.write(JSON.stringify(comparison, null, 2) + "\n");
+      setExit(comparison.regressions > 0 ? 1 : 0);
     });
   return program;
 }
