@@ -3,6 +3,8 @@ import { availableParallelism, hostname } from "node:os";
 import { setTimeout as sleep } from "node:timers/promises";
 import { analyseRun, type Analysis } from "../analysis/analyse.js";
 import { renderRunMarkdown } from "../report/markdown.js";
+import { writeRunPngs } from "../report/run-pngs.js";
+import type { Sample } from "../telemetry/types.js";
 import { bestTrial } from "../harness/best.js";
 import { SimConsumer } from "../harness/consumer.js";
 import type { DatasetDescriptor } from "../harness/dataset/descriptor.js";
@@ -201,6 +203,7 @@ export async function run(options: RunOptions, hooks: RunHooks): Promise<RunOutc
   const save = (): void => void files.writeJson("results.json", results);
   save();
 
+  let timeline: { samples: Sample[]; spans: TimelineSpan[] } | null = null;
   hooks.progress.start(plan.length, estimatedS);
   try {
     for (const spec of plan) {
@@ -248,9 +251,11 @@ export async function run(options: RunOptions, hooks: RunHooks): Promise<RunOutc
         );
     }
     writeRunFiles(files, results, { samples, gpus, notes: telemetryNotes, spans, intervalMs: options.intervalMs, startedAt });
+    timeline = { samples, spans };
   }
   const analysis = analyseRun(results);
-  files.writeText("summary.md", renderRunMarkdown(results, analysis));
+  const pngs = await writeRunPngs(files, results, analysis, timeline);
+  files.writeText("summary.md", renderRunMarkdown(results, analysis, pngs));
   return { kind: "results", results, outDir, analysis };
 }
 

@@ -12,9 +12,10 @@ const cell = (text: string): string =>
     .replace(/\n/g, " ");
 
 /** summary.md: for a pull-request comment. Verdict, advice, the sweep, the evidence, the method. */
-export function renderRunMarkdown(results: RunResults, analysis: Analysis): string {
+export function renderRunMarkdown(results: RunResults, analysis: Analysis, pngs: readonly string[] = []): string {
   const out: string[] = [];
   out.push(`# gpuprof run: ${analysis.diagnosis}`, "");
+  if (pngs.includes("summary.png")) out.push("![gpuprof summary](summary.png)", "");
   out.push(
     `${results.trials.length} trials on ${cell(results.host.hostname)} (${results.host.usableCores} usable cores${results.host.gpus.length > 0 ? `, ${results.host.gpus.length} GPU` : ", no GPU"}), dataset ${cell(results.dataset.label)} (${results.dataset.count} samples of ${results.dataset.sampleShape.join("x")}).`,
     "",
@@ -38,6 +39,8 @@ export function renderRunMarkdown(results: RunResults, analysis: Analysis): stri
         `| ${t.spec.id} | ${trialLabel(t.spec)}${best} | ${n0(t.metrics.samplesPerS)} | ${t.metrics.stepsPerS.toFixed(1)} | ${pct(t.metrics.au)} | ${pct(t.metrics.stallFraction)} | ${t.metrics.waitMs.p95.toFixed(1)} | ok |`,
       );
   }
+  const charts = pngs.filter((p) => p !== "summary.png");
+  if (charts.length > 0) out.push("", `Charts: ${charts.map((p) => `[${p.replace(/\.png$/, "")}](${p})`).join(", ")}`);
   out.push("", "## Findings", "");
   for (const f of analysis.findings) {
     out.push(`- **${f.title}** (${f.verdict}, ${f.basis}): ${f.summary}`);

@@ -28,6 +28,14 @@ export class RunFiles {
     return target;
   }
 
+  writeBytes(name: string, bytes: Uint8Array): string {
+    const target = this.path(name);
+    const temporary = `${target}.tmp-${process.pid}`;
+    writeFileSync(temporary, bytes);
+    renameSync(temporary, target);
+    return target;
+  }
+
   writeJson(name: string, value: unknown): string {
     return this.writeText(name, JSON.stringify(value, null, 2) + "\n");
   }

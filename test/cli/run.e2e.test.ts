@@ -46,6 +46,12 @@ describe("gpuprof run", () => {
     expect(csv[0]).toMatch(/^t_ms,trial,/);
     expect(csv.some((line) => /^[\d.]+,1,/.test(line))).toBe(true);
     expect(existsSync(join(cwd, "reports", dir!, "samples.partial.jsonl"))).toBe(false);
+    for (const png of ["summary.png", "throughput.png", "stall.png", "timeline.png"])
+      expect(existsSync(join(cwd, "reports", dir!, png))).toBe(true);
+    const summary = readFileSync(join(cwd, "reports", dir!, "summary.md"), "utf8");
+    expect(summary).toMatch(/^# gpuprof run: /);
+    expect(summary).toContain("![gpuprof summary](summary.png)");
+    expect(run.stdout).toMatch(/^Diagnosis: /m);
   });
 
   it("reuses the generated dataset and prints results.json with --json", async () => {

@@ -1,0 +1,160 @@
+import type { ChartConfiguration } from "chart.js";
+import { trialLabel } from "../harness/plan.js";
+import type { RunResults, TrialResult } from "../store/results-schema.js";
+import type { Sample } from "../telemetry/types.js";
+import type { TimelineSpan } from "../store/timeline-schema.js";
+
+/**
+ * Chart.js configurations built from saved results: plain data, no callbacks, so the same spec can
+ * be drawn to PNG here and handed to Chart.js in a browser by the HTML report.
+ */
+export interface ChartSpec {
+  id: string;
+  title: string;
+  config: ChartConfiguration;
+}
+
+type OkTrial = Extract<TrialResult, { status: "ok" }>;
+const PALETTE = ["#1f77b4", "#d62728", "#2ca02c", "#ff7f0e", "#9467bd", "#8c564b"];
+
+/** Samples/s (solid) and AU (dashed, right axis) against workers, one colour per dtype and transport. */
+export function throughputChart(results: RunResults): ChartSpec | null {
+  const ok = results.trials.filter((t): t is OkTrial => t.status === "ok" && !t.spec.baseline && t.spec.echo === 1);
+  if (ok.length === 0) return null;
+  const seriesKey = (t: OkTrial): string => `${t.spec.dtype}${t.spec.transport === "none" ? "" : `, ${t.spec.transport}`}`;
+  // workers 0 has no transport: it belongs to every transport's line of the same dtype.
+  const keys = [...new Set(ok.filter((t) => t.spec.workers > 0).map(seriesKey))];
+  const lines = keys.length > 0 ? keys : [...new Set(ok.map(seriesKey))];
+  const datasets: ChartConfiguration["data"]["datasets"] = [];
+  lines.forEach((key, i) => {
+    const dtype = key.split(",")[0];
+    const points = ok
+      .filter((t) => seriesKey(t) === key || (t.spec.workers === 0 && t.spec.dtype === dtype))
+      .sort((a, b) => a.spec.workers - b.spec.workers);
+    const color = PALETTE[i % PALETTE.length]!;
+    datasets.push({
+      label: `${key}: samples/s`,
+      data: points.map((t) => ({ x: t.spec.workers, y: Math.round(t.metrics.samplesPerS) })),
+      borderColor: color,
+      backgroundColor: color,
+      yAxisID: "y",
+    });
+    datasets.push({
+      label: `${key}: AU %`,
+      data: points.map((t) => ({ x: t.spec.workers, y: Math.round(t.metrics.au * 1000) / 10 })),
+      borderColor: color,
+      backgroundColor: color,
+      borderDash: [6, 4],
+      yAxisID: "y1",
+    });
+  });
+  return {
+    id: "throughput",
+    title: "Throughput and AU against workers",
+    config: {
+      type: "line",
+      data: { datasets },
+      options: {
+        scales: {
+          x: { type: "linear", title: { display: true, text: "workers" }, ticks: { stepSize: 1 } },
+          y: { type: "linear", position: "left", beginAtZero: true, title: { display: true, text: "fresh samples/s (measured)" } },
+          y1: {
+            type: "linear",
+            position: "right",
+            min: 0,
+            max: 100,
+            grid: { drawOnChartArea: false },
+            title: { display: true, text: "AU % (dashed)" },
+          },
+        },
+        plugins: { title: { display: true, text: "Throughput and AU against workers" } },
+      },
+    },
+  };
+}
+
+/** The share of each trial's window the device waited for data. */
+export function stallChart(results: RunResults): ChartSpec | null {
+  const ok = results.trials.filter((t): t is OkTrial => t.status === "ok" && !t.spec.baseline);
+  if (ok.length === 0) return null;
+  const color = (stall: number): string => (stall >= 0.2 ? "#d62728" : stall >= 0.05 ? "#ff7f0e" : "#2ca02c");
+  return {
+    id: "stall",
+    title: "Stall per trial",
+    config: {
+      type: "bar",
+      data: {
+        labels: ok.map((t) => `${t.spec.id}: ${trialLabel(t.spec)}`),
+        datasets: [
+          {
+            label: "stall % of the window (red: highly, orange: moderately input-bound)",
+            data: ok.map((t) => Math.round(t.metrics.stallFraction * 1000) / 10),
+            backgroundColor: ok.map((t) => color(t.metrics.stallFraction)),
+          },
+        ],
+      },
+      options: {
+        indexAxis: "y",
+        scales: { x: { min: 0, max: 100, title: { display: true, text: "stall %" } } },
+        plugins: { title: { display: true, text: "Stall per trial" } },
+      },
+    },
+  };
+}
+
+/** Keeps at most `max` points for drawing (every n-th sample); saved data is never thinned. */
+export function downsample<T>(points: readonly T[], max: number): T[] {
+  if (points.length <= max) return [...points];
+  const step = points.length / max;
+  return Array.from({ length: max }, (_, i) => points[Math.floor(i * step)]!);
+}
+
+/** CPU us/sy/wa stacked, read MB/s and GPU util over time, with each trial's window shaded by the renderer. */
+export function timelineChart(samples: readonly Sample[], spans: readonly TimelineSpan[], maxPoints = 1500): ChartSpec | null {
+  if (samples.length === 0) return null;
+  const drawn = downsample(samples, maxPoints);
+  const t = (s: Sample): number => Math.round(s.tMs / 100) / 10;
+  const series = (label: string, color: string, pick: (s: Sample) => number | null, axis: string, fill: boolean | string = false) => ({
+    label,
+    data: drawn.map((s) => ({ x: t(s), y: pick(s) })),
+    borderColor: color,
+    backgroundColor: color + "80",
+    pointRadius: 0,
+    borderWidth: 1,
+    fill,
+    yAxisID: axis,
+    stack: fill ? "cpu" : undefined,
+  });
+  const datasets = [
+    series("CPU user %", "#1f77b4", (s) => s.cpu.userPct + s.cpu.nicePct, "y", "origin"),
+    series("CPU system %", "#ff7f0e", (s) => s.cpu.systemPct + s.cpu.irqPct + s.cpu.softirqPct, "y", "-1"),
+    series("CPU iowait %", "#d62728", (s) => s.cpu.iowaitPct, "y", "-1"),
+    series("read MB/s", "#2ca02c", (s) => (s.io.procReadBytesPerS === null ? null : Math.round(s.io.procReadBytesPerS / 1e4) / 100), "y1"),
+  ];
+  if (samples.some((s) => s.gpus.length > 0)) datasets.push(series("GPU util %", "#9467bd", (s) => s.gpus[0]?.utilPct ?? null, "y"));
+  return {
+    id: "timeline",
+    title: "Telemetry timeline",
+    config: {
+      type: "line",
+      data: { datasets: datasets as ChartConfiguration["data"]["datasets"] },
+      options: {
+        scales: {
+          x: {
+            type: "linear",
+            title: { display: true, text: `seconds (trial windows shaded: ${spans.map((s) => s.trialId).join(", ")})` },
+          },
+          y: { type: "linear", stacked: true, min: 0, max: 100, title: { display: true, text: "CPU % (stacked), GPU util %" } },
+          y1: {
+            type: "linear",
+            position: "right",
+            beginAtZero: true,
+            grid: { drawOnChartArea: false },
+            title: { display: true, text: "read MB/s" },
+          },
+        },
+        plugins: { title: { display: true, text: "Telemetry timeline" } },
+      },
+    },
+  };
+}

@@ -1,0 +1,125 @@
+import { createRequire } from "node:module";
+import { createCanvas, GlobalFonts, type SKRSContext2D } from "@napi-rs/canvas";
+import { Chart, registerables, type Plugin } from "chart.js";
+import type { Analysis } from "../analysis/analyse.js";
+import type { TimelineSpan } from "../store/timeline-schema.js";
+import type { ChartSpec } from "./chart-specs.js";
+
+const FONT = "DejaVu Sans";
+let ready = false;
+
+/** Chart.js with every chart type, and a font registered from an npm package so text looks the same everywhere. */
+function setUp(): void {
+  if (ready) return;
+  Chart.register(...registerables);
+  const require = createRequire(import.meta.url);
+  const fontDir = require.resolve("dejavu-fonts-ttf/package.json").replace(/package\.json$/, "ttf/");
+  GlobalFonts.registerFromPath(`${fontDir}DejaVuSans.ttf`, FONT);
+  GlobalFonts.registerFromPath(`${fontDir}DejaVuSans-Bold.ttf`, FONT);
+  Chart.defaults.font.family = FONT;
+  Chart.defaults.color = "#333";
+  ready = true;
+}
+
+const whiteBackground: Plugin = {
+  id: "whiteBackground",
+  beforeDraw: (chart) => {
+    const ctx = chart.ctx;
+    ctx.save();
+    ctx.fillStyle = "#ffffff";
+    ctx.fillRect(0, 0, chart.width, chart.height);
+    ctx.restore();
+  },
+};
+
+function spanShading(spans: readonly TimelineSpan[]): Plugin {
+  return {
+    id: "spanShading",
+    beforeDatasetsDraw: (chart) => {
+      const x = chart.scales["x"];
+      if (!x) return;
+      const ctx = chart.ctx;
+      ctx.save();
+      spans.forEach((span, i) => {
+        ctx.fillStyle = i % 2 === 0 ? "rgba(0,0,0,0.06)" : "rgba(0,0,0,0.12)";
+        const left = x.getPixelForValue(span.startMs / 1000);
+        const right = x.getPixelForValue(span.endMs / 1000);
+        ctx.fillRect(left, chart.chartArea.top, right - left, chart.chartArea.bottom - chart.chartArea.top);
+      });
+      ctx.restore();
+    },
+  };
+}
+
+function drawChart(spec: ChartSpec, width: number, height: number, spans: readonly TimelineSpan[] = []) {
+  setUp();
+  const canvas = createCanvas(width, height);
+  const config = structuredClone(spec.config);
+  config.options = { ...config.options, animation: false, responsive: false, devicePixelRatio: 1 };
+  const plugins = [whiteBackground, ...(spec.id === "timeline" ? [spanShading(spans)] : [])];
+  // Chart.js accepts any canvas-like object; @napi-rs/canvas has no DOM types.
+  const chart = new Chart(canvas as unknown as ConstructorParameters<typeof Chart>[0], { ...config, plugins });
+  return { canvas, chart };
+}
+
+/** One chart as a PNG. */
+export async function chartPng(spec: ChartSpec, width = 1000, height = 560, spans: readonly TimelineSpan[] = []): Promise<Buffer> {
+  const { canvas, chart } = drawChart(spec, width, height, spans);
+  const png = await canvas.encode("png");
+  chart.destroy();
+  return png;
+}
+
+function wrap(ctx: SKRSContext2D, text: string, width: number): string[] {
+  const lines: string[] = [];
+  let line = "";
+  for (const word of text.split(/\s+/)) {
+    const next = line ? `${line} ${word}` : word;
+    if (ctx.measureText(next).width > width && line) {
+      lines.push(line);
+      line = word;
+    } else line = next;
+  }
+  if (line) lines.push(line);
+  return lines;
+}
+
+/** A card for a pull request: the diagnosis and the first pieces of advice in words, and the key chart. */
+export async function summaryCardPng(analysis: Analysis, keyChart: ChartSpec | null, subtitle: string): Promise<Buffer> {
+  setUp();
+  const width = 1200;
+  const height = 675;
+  const canvas = createCanvas(width, height);
+  const ctx = canvas.getContext("2d");
+  ctx.fillStyle = "#ffffff";
+  ctx.fillRect(0, 0, width, height);
+  ctx.fillStyle = analysis.diagnosis === "device-bound" ? "#2ca02c" : analysis.diagnosis === "insufficient data" ? "#777777" : "#d62728";
+  ctx.fillRect(0, 0, width, 8);
+  ctx.fillStyle = "#111111";
+  ctx.font = `bold 30px "${FONT}"`;
+  ctx.fillText(`gpuprof: ${analysis.diagnosis}`, 32, 56);
+  ctx.font = `16px "${FONT}"`;
+  ctx.fillStyle = "#555555";
+  ctx.fillText(subtitle, 32, 84);
+  ctx.fillStyle = "#222222";
+  ctx.font = `17px "${FONT}"`;
+  let y = 120;
+  const plain = (md: string): string => md.replace(/\*\*/g, "").replace(/`/g, "");
+  analysis.recommendations.slice(0, 3).forEach((r, i) => {
+    const first = plain(r.text).split(/(?<=\.)\s/)[0]!;
+    for (const [k, line] of wrap(ctx, `${i + 1}. ${first}`, width - 64)
+      .slice(0, 2)
+      .entries()) {
+      ctx.fillText(k === 0 ? line : `   ${line}`, 32, y);
+      y += 24;
+    }
+    y += 6;
+  });
+  if (keyChart) {
+    const chartHeight = height - y - 16;
+    const { canvas: chartCanvas, chart } = drawChart(keyChart, width - 32, Math.max(200, chartHeight));
+    ctx.drawImage(chartCanvas, 16, y);
+    chart.destroy();
+  }
+  return canvas.encode("png");
+}

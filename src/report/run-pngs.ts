@@ -1,0 +1,30 @@
+import type { Analysis } from "../analysis/analyse.js";
+import type { RunFiles } from "../store/run-files.js";
+import type { RunResults } from "../store/results-schema.js";
+import type { TimelineSpan } from "../store/timeline-schema.js";
+import type { Sample } from "../telemetry/types.js";
+import { stallChart, throughputChart, timelineChart } from "./chart-specs.js";
+import { chartPng, summaryCardPng } from "./png.js";
+
+/** Writes summary.png (the card for a pull request) and one PNG per chart; returns the file names written. */
+export async function writeRunPngs(
+  files: RunFiles,
+  results: RunResults,
+  analysis: Analysis,
+  timeline: { samples: readonly Sample[]; spans: readonly TimelineSpan[] } | null,
+): Promise<string[]> {
+  const written: string[] = [];
+  const throughput = throughputChart(results);
+  const subtitle = `${results.trials.length} trials, ${results.dataset.label} (${results.dataset.count} x ${results.dataset.sampleShape.join("x")}), ${results.host.usableCores} cores; device step modelled`;
+  const save = async (name: string, png: Promise<Buffer>): Promise<void> => {
+    files.writeBytes(name, await png);
+    written.push(name);
+  };
+  await save("summary.png", summaryCardPng(analysis, throughput, subtitle));
+  if (throughput) await save("throughput.png", chartPng(throughput));
+  const stall = stallChart(results);
+  if (stall) await save("stall.png", chartPng(stall, 1000, Math.max(300, 120 + 28 * results.trials.length)));
+  const line = timeline ? timelineChart(timeline.samples, timeline.spans) : null;
+  if (line && timeline) await save("timeline.png", chartPng(line, 1200, 500, timeline.spans));
+  return written;
+}
