@@ -124,8 +124,11 @@ function buildProgram(io: CliIo, setExit: (code: number) => void): Command {
     )
     .option("--out <dir>", "write summary.md / analysis.json into this folder (a new or empty one)")
     .option("--force", "allow writing into a non-empty --out folder")
-    .action((source: string, opts: { format: ReportFormat[]; out?: string; force?: boolean }) => {
-      const { analysis, markdown, written } = report({ source, formats: opts.format, out: opts.out, force: opts.force === true });
+    .action(async (source: string, opts: { format: ReportFormat[]; out?: string; force?: boolean }) => {
+      if (opts.out === undefined && (opts.format.includes("html") || opts.format.includes("png"))) {
+        throw new UsageError("--format html and png write files: add --out DIR (a new or empty folder)");
+      }
+      const { analysis, markdown, written } = await report({ source, formats: opts.format, out: opts.out, force: opts.force === true });
       const chalk = chalkFor(io.stdout, io.env);
       if (opts.format.includes("terminal")) io.stdout.write(renderAnalysis(analysis, chalk));
       if (opts.out === undefined && opts.format.includes("md")) io.stdout.write(markdown + "\n");

@@ -1,5 +1,8 @@
 import { existsSync, readFileSync, statSync } from "node:fs";
-import { join } from "node:path";
+import { dirname, join } from "node:path";
+import { renderRunHtml } from "../report/html.js";
+import { runCharts, writeRunPngs } from "../report/run-pngs.js";
+import { TimelineFileSchema } from "../store/timeline-schema.js";
 import { analyseRun, type Analysis } from "../analysis/analyse.js";
 import { renderRunMarkdown } from "../report/markdown.js";
 import { claimRunDir } from "../store/run-dir.js";
@@ -7,7 +10,7 @@ import { RunFiles } from "../store/run-files.js";
 import { RESULTS_SCHEMA_VERSION, RunResultsSchema, type RunResults } from "../store/results-schema.js";
 import { UsageError } from "../util/errors.js";
 
-export const REPORT_FORMATS = ["terminal", "md", "json"] as const;
+export const REPORT_FORMATS = ["terminal", "md", "json", "html", "png"] as const;
 export type ReportFormat = (typeof REPORT_FORMATS)[number];
 
 /** Reads a run's results.json (or the folder holding it); every problem is one line naming the fix. */
@@ -47,6 +50,21 @@ export function loadRunResults(path: string): { results: RunResults; file: strin
   return { results: parsed.data, file };
 }
 
+/** The run's timeline beside its results, for the timeline chart; a missing or damaged one just leaves that chart out. */
+function loadTimeline(
+  path: string,
+): {
+  samples: NonNullable<ReturnType<typeof TimelineFileSchema.parse>>["samples"];
+  spans: NonNullable<ReturnType<typeof TimelineFileSchema.parse>["spans"]>;
+} | null {
+  try {
+    const timeline = TimelineFileSchema.parse(JSON.parse(readFileSync(path, "utf8")));
+    return { samples: timeline.samples, spans: timeline.spans ?? [] };
+  } catch {
+    return null;
+  }
+}
+
 export interface ReportOptions {
   source: string;
   formats: ReportFormat[];
@@ -55,8 +73,10 @@ export interface ReportOptions {
 }
 
 /** `gpuprof report`: re-analyse saved results offline; writes files only into --out. */
-export function report(options: ReportOptions): { results: RunResults; analysis: Analysis; markdown: string; written: string[] } {
-  const { results } = loadRunResults(options.source);
+export async function report(
+  options: ReportOptions,
+): Promise<{ results: RunResults; analysis: Analysis; markdown: string; written: string[] }> {
+  const { results, file } = loadRunResults(options.source);
   const analysis = analyseRun(results);
   const markdown = renderRunMarkdown(results, analysis);
   const written: string[] = [];
@@ -65,6 +85,11 @@ export function report(options: ReportOptions): { results: RunResults; analysis:
     const files = new RunFiles(dir);
     if (options.formats.includes("md")) written.push(files.writeText("summary.md", markdown));
     if (options.formats.includes("json")) written.push(files.writeJson("analysis.json", analysis));
+    const timeline = loadTimeline(join(dirname(file), "timeline.json"));
+    if (options.formats.includes("png"))
+      written.push(...(await writeRunPngs(files, results, analysis, timeline)).map((name) => files.path(name)));
+    if (options.formats.includes("html"))
+      written.push(files.writeText("report.html", renderRunHtml(results, analysis, runCharts(results, timeline))));
   }
   return { results, analysis, markdown, written };
 }

@@ -3,7 +3,8 @@ import { availableParallelism, hostname } from "node:os";
 import { setTimeout as sleep } from "node:timers/promises";
 import { analyseRun, type Analysis } from "../analysis/analyse.js";
 import { renderRunMarkdown } from "../report/markdown.js";
-import { writeRunPngs } from "../report/run-pngs.js";
+import { runCharts, writeRunPngs } from "../report/run-pngs.js";
+import { renderRunHtml } from "../report/html.js";
 import type { Sample } from "../telemetry/types.js";
 import { bestTrial } from "../harness/best.js";
 import { SimConsumer } from "../harness/consumer.js";
@@ -255,6 +256,7 @@ export async function run(options: RunOptions, hooks: RunHooks): Promise<RunOutc
   }
   const analysis = analyseRun(results);
   const pngs = await writeRunPngs(files, results, analysis, timeline);
+  files.writeText("report.html", renderRunHtml(results, analysis, runCharts(results, timeline)));
   files.writeText("summary.md", renderRunMarkdown(results, analysis, pngs));
   return { kind: "results", results, outDir, analysis };
 }

@@ -3,8 +3,18 @@ import type { RunFiles } from "../store/run-files.js";
 import type { RunResults } from "../store/results-schema.js";
 import type { TimelineSpan } from "../store/timeline-schema.js";
 import type { Sample } from "../telemetry/types.js";
-import { stallChart, throughputChart, timelineChart } from "./chart-specs.js";
+import { stallChart, throughputChart, timelineChart, type ChartSpec } from "./chart-specs.js";
 import { chartPng, summaryCardPng } from "./png.js";
+
+/** The charts of a run, in the order reports show them. */
+export function runCharts(
+  results: RunResults,
+  timeline: { samples: readonly Sample[]; spans: readonly TimelineSpan[] } | null,
+): ChartSpec[] {
+  return [throughputChart(results), stallChart(results), timeline ? timelineChart(timeline.samples, timeline.spans) : null].filter(
+    (c): c is ChartSpec => c !== null,
+  );
+}
 
 /** Writes summary.png (the card for a pull request) and one PNG per chart; returns the file names written. */
 export async function writeRunPngs(

@@ -187,7 +187,9 @@ export function renderRunAnswer(results: RunResults, outDir: string, cwd: string
   if (results.interrupted)
     lines.push(chalk.yellow(`Interrupted: ${results.trials.length} of ${results.plan.trials.length} trials finished and were saved.`));
   const shown = relative(cwd, outDir) || ".";
-  lines.push(`Saved ${shown.startsWith("..") ? outDir : shown}/ (results.json, timeline.json, timeline.csv, summary.md, PNG charts)`);
+  lines.push(
+    `Saved ${shown.startsWith("..") ? outDir : shown}/ (report.html, summary.md, PNG charts, results.json, timeline.json, timeline.csv)`,
+  );
   return lines.join("\n") + "\n";
 }
 

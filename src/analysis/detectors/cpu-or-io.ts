@@ -1,3 +1,4 @@
+import { bestTrial } from "../../harness/best.js";
 import type { RunResults } from "../../store/results-schema.js";
 import { mean, pct, realTrials } from "../trials.js";
 import type { Finding, Thresholds } from "../types.js";
@@ -33,6 +34,24 @@ export function detectCpuOrIo(results: RunResults, t: Thresholds): Finding {
   const storage = withCpu.reduce((s, x) => s + (x.metrics.reads?.storageBytes ?? 0), 0);
   const storageShare = all > 0 ? storage / all : 0;
   const io = kernel > user && storageShare >= 0.1;
+  const best = bestTrial(results.trials);
+  if (best && best.metrics.stallFraction < t.moderateStall) {
+    const what = io ? "waiting on storage" : "CPU-bound";
+    return {
+      ...base,
+      verdict: "none",
+      summary: `The best configuration does not stall; the ${withCpu.length} configuration${withCpu.length === 1 ? "" : "s"} that did ${withCpu.length === 1 ? "was" : "were"} ${what} (user ${user.toFixed(0)}%, system + iowait ${kernel.toFixed(0)}%, ${pct(storageShare)} of reads from storage).`,
+      evidence: {
+        stalledTrials: withCpu.length,
+        userPct: Math.round(user * 10) / 10,
+        systemPlusIowaitPct: Math.round(kernel * 10) / 10,
+        storageReadShare: Math.round(storageShare * 1000) / 1000,
+        kind: io ? "io" : "cpu",
+      },
+      trials: withCpu.map((x) => x.spec.id),
+      recommend: [],
+    };
+  }
   const evidence = {
     stalledTrials: withCpu.length,
     userPct: Math.round(user * 10) / 10,

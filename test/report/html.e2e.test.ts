@@ -1,0 +1,58 @@
+import { spawnSync } from "node:child_process";
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
+import type { RunResults } from "../../src/store/results-schema.js";
+import { root, runCli, tempDir } from "../helpers.js";
+
+// Debian's chromium, installed by .ci/run. Screenshots are kept as test artifacts in reports/test-artifacts/.
+const CHROMIUM = ["chromium", "chromium-browser", "google-chrome"].find((name) => spawnSync("which", [name]).status === 0);
+const ARTIFACTS = join(root, "reports", "test-artifacts");
+const fixture = join(root, "fixtures", "results", "run-jpeg-2cores.json");
+
+function chromium(args: string[]): { stdout: string; stderr: string } {
+  if (!CHROMIUM) throw new Error("chromium is not installed: apt-get install -y chromium (.ci/run does)");
+  const run = spawnSync(
+    CHROMIUM,
+    ["--headless", "--no-sandbox", "--disable-gpu", "--no-first-run", "--virtual-time-budget=5000", ...args],
+    { encoding: "utf8", timeout: 60000 },
+  );
+  return { stdout: run.stdout, stderr: run.stderr };
+}
+
+async function htmlReportOf(results: RunResults): Promise<string> {
+  const dir = tempDir();
+  const source = join(dir, "results.json");
+  writeFileSync(source, JSON.stringify(results));
+  const out = join(dir, "out");
+  const run = await runCli(["report", source, "--format", "html", "--out", out]);
+  expect(run.code).toBe(0);
+  return join(out, "report.html");
+}
+
+describe("HTML report in headless Chromium", () => {
+  it("opens with no console errors and draws every chart, offline", async () => {
+    const html = await htmlReportOf(JSON.parse(readFileSync(fixture, "utf8")));
+    const text = readFileSync(html, "utf8");
+    expect(text).not.toMatch(/<script[^>]+src=|<link[^>]+href="http/);
+    const { stdout, stderr } = chromium(["--enable-logging=stderr", "--v=0", "--dump-dom", `file://${html}`]);
+    expect(stdout).toContain('data-charts-drawn="2"');
+    expect(stderr).not.toMatch(/CONSOLE.*(error|Uncaught)/i);
+    mkdirSync(ARTIFACTS, { recursive: true });
+    const shot = join(ARTIFACTS, "report.png");
+    chromium(["--hide-scrollbars", "--window-size=1200,2000", `--screenshot=${shot}`, `file://${html}`]);
+    expect(existsSync(shot)).toBe(true);
+  });
+
+  it("shows a hostile dataset name as text, never as markup", async () => {
+    const results = JSON.parse(readFileSync(fixture, "utf8")) as RunResults;
+    results.dataset.label = "<img src=x onerror=alert(1)>";
+    results.host.hostname = "</script><script>alert(2)</script>";
+    const html = await htmlReportOf(results);
+    const { stdout } = chromium(["--dump-dom", `file://${html}`]);
+    expect(stdout).toContain("&lt;img src=x onerror=alert(1)&gt;");
+    expect(stdout).not.toMatch(/<img src="?x"?/);
+    expect(stdout).toContain('data-charts-drawn="2"');
+    expect(readFileSync(html, "utf8")).not.toContain("alert(2)</script>");
+  });
+});
