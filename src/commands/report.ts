@@ -51,9 +51,7 @@ export function loadRunResults(path: string): { results: RunResults; file: strin
 }
 
 /** The run's timeline beside its results, for the timeline chart; a missing or damaged one just leaves that chart out. */
-function loadTimeline(
-  path: string,
-): {
+function loadTimeline(path: string): {
   samples: NonNullable<ReturnType<typeof TimelineFileSchema.parse>>["samples"];
   spans: NonNullable<ReturnType<typeof TimelineFileSchema.parse>["spans"]>;
 } | null {
