@@ -190,6 +190,7 @@ interface RunCliOptions {
   repeat: number;
   baseline?: boolean;
   dryRun?: boolean;
+  report: ("html" | "png" | "md")[];
   interval: number;
   out?: string;
   force?: boolean;
@@ -286,6 +287,11 @@ function addRunCommand(program: Command, io: CliIo, setExit: (code: number) => v
     .option("--repeat <n>", "run every configuration n times, for variance", int(1, "--repeat 3"), 1)
     .option("--baseline", "also run trials whose workers skip reading and transforms: the harness's own ceiling")
     .option("--dry-run", "print the plan and its estimated time, run nothing")
+    .addOption(
+      new Option("--report <list>", "report files to write: html, png, md (results.json and the timeline are always written)")
+        .argParser(choiceList(["html", "png", "md"] as const))
+        .default(["html", "png", "md"], "html,png,md"),
+    )
     .option("--interval <ms>", "telemetry sampling interval in milliseconds", parseIntervalMs, 100)
     .option("--out <dir>", "folder for the results (default: reports/<timestamp>-run/)")
     .option("--force", "allow writing into a non-empty --out folder")
@@ -340,6 +346,7 @@ function addRunCommand(program: Command, io: CliIo, setExit: (code: number) => v
               opts.stepMs !== undefined ? { kind: "fixed", msPerBatch: opts.stepMs, batch: opts.batch } : presetStepModel(opts.step)!,
             h2dGBPerS: opts.h2dGbps,
             dryRun: opts.dryRun === true,
+            reports: opts.report,
             intervalMs: opts.interval,
             out: opts.out,
             force: opts.force === true,

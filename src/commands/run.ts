@@ -34,6 +34,8 @@ export interface RunOptions {
   stepModel: StepModel;
   h2dGBPerS: number;
   dryRun: boolean;
+  /** Report files to write beside results.json and the timeline. */
+  reports: ("html" | "png" | "md")[];
   intervalMs: number;
   out?: string;
   force: boolean;
@@ -255,9 +257,9 @@ export async function run(options: RunOptions, hooks: RunHooks): Promise<RunOutc
     timeline = { samples, spans };
   }
   const analysis = analyseRun(results);
-  const pngs = await writeRunPngs(files, results, analysis, timeline);
-  files.writeText("report.html", renderRunHtml(results, analysis, runCharts(results, timeline)));
-  files.writeText("summary.md", renderRunMarkdown(results, analysis, pngs));
+  const pngs = options.reports.includes("png") ? await writeRunPngs(files, results, analysis, timeline) : [];
+  if (options.reports.includes("html")) files.writeText("report.html", renderRunHtml(results, analysis, runCharts(results, timeline)));
+  if (options.reports.includes("md")) files.writeText("summary.md", renderRunMarkdown(results, analysis, pngs));
   return { kind: "results", results, outDir, analysis };
 }
 

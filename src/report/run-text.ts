@@ -1,6 +1,7 @@
 import type { ChalkInstance } from "chalk";
 import Table from "cli-table3";
-import { relative } from "node:path";
+import { existsSync } from "node:fs";
+import { join, relative } from "node:path";
 import { bestTrial, configKey } from "../harness/best.js";
 import { trialLabel } from "../harness/plan.js";
 import type { RunResults, TrialResult } from "../store/results-schema.js";
@@ -187,9 +188,7 @@ export function renderRunAnswer(results: RunResults, outDir: string, cwd: string
   if (results.interrupted)
     lines.push(chalk.yellow(`Interrupted: ${results.trials.length} of ${results.plan.trials.length} trials finished and were saved.`));
   const shown = relative(cwd, outDir) || ".";
-  lines.push(
-    `Saved ${shown.startsWith("..") ? outDir : shown}/ (report.html, summary.md, PNG charts, results.json, timeline.json, timeline.csv)`,
-  );
+  lines.push(`Saved ${shown.startsWith("..") ? outDir : shown}/ (${savedFiles(outDir).join(", ")})`);
   return lines.join("\n") + "\n";
 }
 
@@ -204,4 +203,15 @@ export function renderDryRun(dry: DryRun): string {
     `Each trial: batch ${s.batch}, prefetch ${s.prefetch}, ${s.order}${s.dropLast ? ", drop-last" : ""}, ${s.warmupSteps} warm-up steps, then ${s.steps !== null ? `${s.steps} steps` : `${s.durationS} s`}${s.cold ? ", page cache dropped first" : ""}`,
   );
   return lines.join("\n") + "\n";
+}
+
+function savedFiles(outDir: string): string[] {
+  const optional = [
+    ["report.html", "report.html"],
+    ["summary.md", "summary.md"],
+    ["summary.png", "PNG charts"],
+  ]
+    .filter(([file]) => existsSync(join(outDir, file!)))
+    .map(([, label]) => label!);
+  return [...optional, "results.json", "timeline.json", "timeline.csv"];
 }

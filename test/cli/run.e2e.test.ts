@@ -55,7 +55,10 @@ describe("gpuprof run", () => {
   });
 
   it("reuses the generated dataset and prints results.json with --json", async () => {
-    const run = await gpuprofRun([...SMALL, "--steps", "5", "--workers", "1", "--dtype", "float16", "--json"]);
+    const cwd = tempDir();
+    const run = await gpuprofRun([...SMALL, "--steps", "5", "--workers", "1", "--dtype", "float16", "--json", "--report", "md"], { cwd });
+    const [dir] = readdirSync(join(cwd, "reports"));
+    expect(readdirSync(join(cwd, "reports", dir!)).sort()).toEqual(["results.json", "summary.md", "timeline.csv", "timeline.json"]);
     expect(run.code).toBe(0);
     expect(run.stderr).not.toContain("generating");
     const results = RunResultsSchema.parse(JSON.parse(run.stdout));
