@@ -6,6 +6,7 @@ import { COMPRESSIONS, type Compression } from "../h5/synthetic-h5.js";
 import { chalkFor } from "../report/colors.js";
 import { h5ConfigLine, renderH5Results } from "../report/h5-text.js";
 import type { CliIo } from "./main.js";
+import { interruptOnSignals } from "./interrupt.js";
 import { parseIntervalMs } from "./option-values.js";
 import { cacheSizeList, choiceList, chunkShape, fraction, int, intList, shape, slotList, unitInterval } from "./run-option-values.js";
 
@@ -94,14 +95,7 @@ export function addH5Command(program: Command, io: CliIo, setExit: (code: number
     .action(async (file: string | undefined, opts: H5CliOptions) => {
       const stderrChalk = chalkFor(io.stderr, io.env);
       const say = (line: string): void => void io.stderr.write(stderrChalk.dim(`gpuprof: ${line}`) + "\n");
-      const controller = new AbortController();
-      const onSignal = (): void => {
-        if (controller.signal.aborted) return;
-        say("stopping: saving the finished configurations");
-        controller.abort();
-      };
-      process.on("SIGINT", onSignal);
-      process.on("SIGTERM", onSignal);
+      const interrupt = interruptOnSignals(say, "saving the finished configurations");
       try {
         const { results, outDir } = await h5Study(
           {
@@ -135,7 +129,7 @@ export function addH5Command(program: Command, io: CliIo, setExit: (code: number
           },
           {
             say,
-            signal: controller.signal,
+            signal: interrupt.signal,
             configDone: (result, soFar, total) => void io.stderr.write(`${h5ConfigLine(soFar, result)} (${result.id}/${total})\n`),
           },
         );
@@ -143,8 +137,7 @@ export function addH5Command(program: Command, io: CliIo, setExit: (code: number
         else io.stdout.write(renderH5Results(results, outDir, io.cwd, chalkFor(io.stdout, io.env)));
         setExit(results.interrupted ? EXIT_INTERRUPTED : 0);
       } finally {
-        process.off("SIGINT", onSignal);
-        process.off("SIGTERM", onSignal);
+        interrupt.dispose();
       }
     });
 }

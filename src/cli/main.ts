@@ -34,6 +34,7 @@ import { renderInfo } from "../report/info-text.js";
 import { renderWatchSummary } from "../report/watch-text.js";
 import { EnvironmentError, UsageError } from "../util/errors.js";
 import { toolVersion } from "../util/tool-version.js";
+import { interruptOnSignals } from "./interrupt.js";
 import { parseIntervalMs } from "./option-values.js";
 
 export interface CliIo {
@@ -301,14 +302,7 @@ function addRunCommand(program: Command, io: CliIo, setExit: (code: number) => v
       const progress = sweepProgress(io.stderr, stderrChalk);
       const say = (line: string): void => progress.log(stderrChalk.dim(`gpuprof: ${line}`));
       const cores = usableCores().count;
-      const controller = new AbortController();
-      const onSignal = (): void => {
-        if (controller.signal.aborted) return;
-        say("stopping: terminating workers and saving the finished trials");
-        controller.abort();
-      };
-      process.on("SIGINT", onSignal);
-      process.on("SIGTERM", onSignal);
+      const interrupt = interruptOnSignals(say, "terminating workers and saving the finished trials");
       try {
         const outcome = await run(
           {
@@ -353,7 +347,7 @@ function addRunCommand(program: Command, io: CliIo, setExit: (code: number) => v
             reportsDir: "reports",
             env: io.env,
           },
-          { say, signal: controller.signal, progress },
+          { say, signal: interrupt.signal, progress },
         );
         if (outcome.kind === "dry-run") {
           io.stdout.write(opts.json ? JSON.stringify(outcome, null, 2) + "\n" : renderDryRun(outcome));
@@ -371,8 +365,7 @@ function addRunCommand(program: Command, io: CliIo, setExit: (code: number) => v
         const allFailed = outcome.results.trials.length > 0 && outcome.results.trials.every((t) => t.status === "failed");
         setExit(outcome.results.interrupted ? EXIT_INTERRUPTED : allFailed ? EXIT_FAILURE : 0);
       } finally {
-        process.off("SIGINT", onSignal);
-        process.off("SIGTERM", onSignal);
+        interrupt.dispose();
       }
     });
 }
