@@ -108,7 +108,7 @@ function buildProgram(io: CliIo, setExit: (code: number) => void): Command {
         { say: (line) => io.stderr.write(stderrChalk.dim(`gpuprof: ${line}`) + "\n") },
       );
       if (opts.json) io.stdout.write(JSON.stringify(result, null, 2) + "\n");
-      else io.stderr.write(renderWatchSummary(result, stderrChalk, io.cwd));
+      else io.stderr.write(renderWatchSummary(result, stderrChalk, io.cwd) + `  Verdict  ${result.diagnosis.summary}\n`);
       setExit(result.exitCode);
     });
 

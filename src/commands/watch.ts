@@ -13,6 +13,9 @@ import { summarizeTelemetry } from "../telemetry/summary.js";
 import { EnvironmentError, UsageError } from "../util/errors.js";
 import { toolInfo } from "../util/tool-version.js";
 import { relaySignals } from "./signal-relay.js";
+import { detectWatch } from "../analysis/detectors/watch.js";
+import type { Finding } from "../analysis/types.js";
+import { renderWatchMarkdown } from "../report/watch-markdown.js";
 
 export interface WatchOptions {
   command: string[];
@@ -59,7 +62,7 @@ function startFailure(program: string, err: unknown): Error {
  * Runs the user's command (no shell, stdio passed through) and samples telemetry for its whole life.
  * Returns the result; the CLI exits with result.exitCode.
  */
-export async function watch(options: WatchOptions, hooks: WatchHooks): Promise<WatchResult> {
+export async function watch(options: WatchOptions, hooks: WatchHooks): Promise<WatchResult & { diagnosis: Finding }> {
   const [program, ...args] = options.command;
   if (program === undefined) throw new UsageError("watch needs a command to run: gpuprof watch -- python train.py");
   const startedAt = new Date();
@@ -129,7 +132,9 @@ export async function watch(options: WatchOptions, hooks: WatchHooks): Promise<W
     notes,
   };
   writeWatchFiles(files, timeline, result);
-  return result;
+  const diagnosis = detectWatch(result, samples);
+  files.writeText("summary.md", renderWatchMarkdown(result, diagnosis));
+  return { ...result, diagnosis };
 }
 
 function writeWatchFiles(files: RunFiles, timeline: TimelineFile, result: WatchResult): void {

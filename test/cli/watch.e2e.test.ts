@@ -35,7 +35,9 @@ describe("gpuprof watch", () => {
     const csv = readFileSync(join(dir, result.files.timelineCsv), "utf8").trim().split("\n");
     expect(csv[0]).toMatch(/^t_ms,cpu_user_pct,/);
     expect(csv).toHaveLength(timeline.samples.length + 1);
-    expect(readdirSync(join(dir, result.outDir)).sort()).toEqual(["summary.json", "timeline.csv", "timeline.json"]);
+    expect(readdirSync(join(dir, result.outDir)).sort()).toEqual(["summary.json", "summary.md", "timeline.csv", "timeline.json"]);
+    // No GPU here: the verdict says there is not enough to judge, rather than guessing.
+    expect(readFileSync(join(dir, result.outDir, "summary.md"), "utf8")).toMatch(/^# gpuprof watch: no gpu/);
   });
 
   it("passes the command's stdout through, or moves it to stderr under --json", async () => {

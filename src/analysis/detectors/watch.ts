@@ -1,0 +1,120 @@
+import type { WatchResult } from "../../store/summary-schema.js";
+import type { Sample } from "../../telemetry/types.js";
+import type { Finding } from "../types.js";
+
+/** Below this mean GPU utilisation a training job waits on something; above the high mark it is compute-bound. */
+const GPU_LOW = 70;
+const GPU_HIGH = 90;
+/** A dip: utilisation falling below this after being above GPU_HIGH. */
+const DIP_BELOW = 30;
+
+export type WatchKind = "compute-bound" | "cpu-bound input" | "io-bound input" | "gpu underused" | "no gpu";
+
+/** Counts falls from busy (>= 90%) to idle (< 30%) in the first GPU's readings: periodic stalls show up as many. */
+export function countDips(samples: readonly Sample[]): number {
+  let dips = 0;
+  let busy = false;
+  for (const s of samples) {
+    const u = s.gpus[0]?.utilPct;
+    if (u === null || u === undefined) continue;
+    if (u >= GPU_HIGH) busy = true;
+    else if (u < DIP_BELOW && busy) {
+      dips++;
+      busy = false;
+    }
+  }
+  return dips;
+}
+
+/**
+ * A watched training run: GPU utilisation against host CPU time and storage reads.
+ * GPU low with user CPU high: the input pipeline computes too slowly (decode, augment);
+ * GPU low with system + iowait high: it waits on storage; GPU high: compute-bound, the pipeline is fine.
+ */
+export function detectWatch(result: WatchResult, samples: readonly Sample[]): Finding {
+  const base = { id: "watch", title: "Training run", basis: "measured" as const, trials: [] };
+  const gpu = result.summary.gpus[0]?.utilPct ?? null;
+  const cpu = result.summary.cpu;
+  const user = cpu.userPct?.mean ?? null;
+  const kernel = cpu.systemPct && cpu.iowaitPct ? cpu.systemPct.mean + cpu.iowaitPct.mean : null;
+  const storage = result.summary.io.procStorageReadBytes ?? 0;
+  const dips = countDips(samples);
+  const minutes = result.summary.durationS / 60;
+  const evidence = {
+    gpuUtilPct: gpu?.mean ?? null,
+    gpuUtilP5: gpu?.p5 ?? null,
+    userPct: user,
+    systemPlusIowaitPct: kernel,
+    storageReadBytes: storage,
+    dips,
+    dipsPerMinute: minutes > 0 ? Math.round((dips / minutes) * 10) / 10 : null,
+  };
+  if (gpu === null || user === null || kernel === null) {
+    return {
+      ...base,
+      verdict: "insufficient-data",
+      summary:
+        gpu === null
+          ? "No GPU readings (no NVIDIA GPU, or nvidia-smi failed): only host telemetry to judge from."
+          : "Too few CPU samples to judge (a very short run?).",
+      evidence: { ...evidence, kind: "no gpu" },
+      recommend: [],
+    };
+  }
+  const dipNote =
+    dips >= 3
+      ? `; utilisation fell from busy to idle ${dips} times (${evidence.dipsPerMinute}/min): periodic stalls, e.g. a loader that cannot refill its prefetch queue between bursts`
+      : "";
+  if (gpu.mean >= GPU_HIGH) {
+    return {
+      ...base,
+      verdict: "none",
+      summary: `The GPU is busy ${gpu.mean.toFixed(0)}% of the time (p5 ${gpu.p5.toFixed(0)}%): compute-bound, the input pipeline keeps up${dipNote}.`,
+      evidence: { ...evidence, kind: "compute-bound" },
+      recommend: [],
+    };
+  }
+  if (gpu.mean < GPU_LOW && kernel >= 20 && kernel > user / 2 && storage > 0) {
+    return {
+      ...base,
+      verdict: "issue",
+      summary: `The GPU is busy only ${gpu.mean.toFixed(0)}% of the time while the host spends ${kernel.toFixed(0)}% in system + iowait against ${user.toFixed(0)}% user: the input pipeline waits on storage${dipNote}.`,
+      evidence: { ...evidence, kind: "io-bound input" },
+      recommend: [
+        {
+          template: "io-bound",
+          values: {
+            user: `${user.toFixed(0)}%`,
+            kernel: `${kernel.toFixed(0)}%`,
+            storage: `${(storage / 1e6).toFixed(0)} MB read from storage`,
+          },
+        },
+      ],
+    };
+  }
+  if (gpu.mean < GPU_LOW && user >= 50) {
+    return {
+      ...base,
+      verdict: "issue",
+      summary: `The GPU is busy only ${gpu.mean.toFixed(0)}% of the time while host CPU user time is ${user.toFixed(0)}%: the input pipeline is CPU-bound${dipNote}.`,
+      evidence: { ...evidence, kind: "cpu-bound input" },
+      recommend: [
+        {
+          template: "cpu-bound",
+          values: {
+            user: `${user.toFixed(0)}%`,
+            kernel: `${kernel.toFixed(0)}%`,
+            storage: `${(storage / 1e6).toFixed(0)} MB read from storage`,
+          },
+        },
+      ],
+    };
+  }
+  return {
+    ...base,
+    verdict: gpu.mean < GPU_LOW ? "issue" : "none",
+    summary: `The GPU is busy ${gpu.mean.toFixed(0)}% of the time with the host neither CPU-bound (user ${user.toFixed(0)}%) nor waiting on storage (system + iowait ${kernel.toFixed(0)}%): look at the step itself (small batches, synchronisation, a single-threaded loader)${dipNote}.`,
+    evidence: { ...evidence, kind: "gpu underused" },
+    recommend: [],
+  };
+}
