@@ -4,6 +4,7 @@ import { relative } from "node:path";
 import type { H5ConfigResult, H5Results } from "../store/h5-results-schema.js";
 import { formatSize } from "../util/sizes.js";
 import { bytes } from "./format.js";
+import { detectH5 } from "../analysis/detectors/h5.js";
 
 const pct = (v: number): string => `${(v * 100).toFixed(1)}%`;
 const n0 = (v: number): string => Math.round(v).toLocaleString("en-US");
@@ -65,6 +66,8 @@ export function renderH5Results(results: H5Results, outDir: string, cwd: string,
   const lines = [table.toString()];
   const pick = recommendation(results);
   if (pick) lines.push(chalk.bold(pick));
+  const finding = detectH5(results);
+  lines.push(`Verdict (${finding.verdict}): ${finding.summary}`);
   lines.push("Files:");
   results.files.forEach((f, i) => {
     lines.push(
