@@ -11,6 +11,8 @@ import { H5_RESULTS_SCHEMA_VERSION, type H5ConfigResult, type H5FileInfo, type H
 import { UsageError } from "../util/errors.js";
 import { toolInfo } from "../util/tool-version.js";
 import { formatSize } from "../util/sizes.js";
+import { detectH5 } from "../analysis/detectors/h5.js";
+import { renderH5Markdown } from "../report/h5-markdown.js";
 import { usableCores } from "../telemetry/usable-cores.js";
 import type { AccessOrder } from "../h5/access-order.js";
 import { inspectH5, type H5Layout } from "../h5/h5-file.js";
@@ -281,6 +283,7 @@ export async function h5Study(options: H5StudyOptions, hooks: H5Hooks): Promise<
     results.interrupted = hooks.signal.aborted;
     results.finishedAt = new Date().toISOString();
     runFiles.writeJson("results.json", results);
+    runFiles.writeText("summary.md", renderH5Markdown(results, detectH5(results)));
     if (options.perReadOut) writeFileSync(options.perReadOut, perRead.join("\n") + "\n");
   }
   return { results, outDir };

@@ -101,7 +101,7 @@ export function renderH5Results(results: H5Results, outDir: string, cwd: string,
   );
   if (results.interrupted) lines.push(chalk.yellow(`Interrupted: ${results.configs.length} configurations finished and were saved.`));
   const shown = relative(cwd, outDir) || ".";
-  lines.push(`Saved ${shown.startsWith("..") ? outDir : shown}/results.json`);
+  lines.push(`Saved ${shown.startsWith("..") ? outDir : shown}/ (results.json, summary.md)`);
   return lines.join("\n") + "\n";
 }
 

@@ -56,6 +56,10 @@ describe("gpuprof h5", () => {
     }
     expect(run.stdout).toMatch(/Smallest cache per worker reaching 90\.0% chunk hits/);
     expect(results.smallestCache).toHaveLength(2 * 2 * 2);
+    const summary = readFileSync(join(cwd, "reports", dir!, "summary.md"), "utf8");
+    expect(summary).toMatch(/^# gpuprof h5: /);
+    expect(summary).toContain("rdcc_nbytes=");
+    expect(summary.split("\n").filter((l) => /^\| \d+ \|/.test(l))).toHaveLength(16);
   });
 
   it("inspects a user's file, writes a rechunked copy, replays a trace and writes per-read bytes", async () => {
