@@ -15,5 +15,4 @@ export function byConfig(trials: OkTrial[], key: (t: OkTrial) => string): Map<st
 }
 
 export const mean = (values: number[]): number => (values.length === 0 ? 0 : values.reduce((a, b) => a + b, 0) / values.length);
-export const pct = (v: number): string => `${(v * 100).toFixed(1)}%`;
-export const n0 = (v: number): string => Math.round(v).toLocaleString("en-US");
+export { count as n0, share as pct } from "../report/format.js";

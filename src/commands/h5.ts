@@ -1,6 +1,5 @@
 import { readFileSync, writeFileSync } from "node:fs";
 import { setTimeout as sleep } from "node:timers/promises";
-import type { H5Dataset } from "../harness/dataset/descriptor.js";
 import { parseMeminfo } from "../telemetry/meminfo.js";
 import { Sampler } from "../telemetry/sampler.js";
 import { summarizeTelemetry } from "../telemetry/summary.js";
@@ -15,7 +14,7 @@ import { detectH5 } from "../analysis/detectors/h5.js";
 import { renderH5Markdown } from "../report/h5-markdown.js";
 import { usableCores } from "../telemetry/usable-cores.js";
 import type { AccessOrder } from "../h5/access-order.js";
-import { inspectH5, type H5Layout } from "../h5/h5-file.js";
+import { h5Dataset, inspectH5, storedChunkBytes, type H5Layout } from "../h5/h5-file.js";
 import { runLive, simulateConfig, smallestCacheFor, type StudyConfig, type StudySettings } from "../h5/study.js";
 import { ensureSyntheticH5, rechunkH5, type Compression } from "../h5/synthetic-h5.js";
 
@@ -95,26 +94,6 @@ function readTrace(path: string): number[] {
   return values as number[];
 }
 
-function toDataset(layout: H5Layout, cache: { nbytes: number; nslots: number; w0: number }): H5Dataset {
-  const [count, ...sampleShape] = layout.shape;
-  return {
-    kind: "h5",
-    label: `${layout.path}:${layout.dataset}`,
-    origin: "user",
-    path: layout.path,
-    dataset: layout.dataset,
-    datasetShape: layout.shape,
-    chunkShape: layout.chunks,
-    compressed: layout.compressed,
-    storedChunkBytes: layout.compressed ? Math.round(layout.fileBytes / (layout.chunkCount ?? 1)) : (layout.chunkBytes ?? 0),
-    cache,
-    count: count!,
-    sampleShape,
-    sampleBytes: sampleShape.reduce((a, b) => a * b, 1),
-    diskBytes: layout.fileBytes,
-  };
-}
-
 /** The files to study: synthetic ones for every chunk shape and compression, or the user's file and its rechunked copies. */
 async function studyFiles(
   options: H5StudyOptions,
@@ -165,7 +144,7 @@ function fileInfo(layout: H5Layout, origin: H5FileInfo["origin"], available: num
     compression: layout.filters.map((f) => f.name).join("+") || "none",
     chunkCount: layout.chunkCount,
     chunkBytes: layout.chunkBytes,
-    storedChunkBytes: layout.compressed ? Math.round(layout.fileBytes / (layout.chunkCount ?? 1)) : (layout.chunkBytes ?? layout.fileBytes),
+    storedChunkBytes: storedChunkBytes(layout) ?? layout.fileBytes,
     fileBytes: layout.fileBytes,
     fitsInPageCache: available === null ? null : layout.fileBytes < available,
   };
@@ -215,7 +194,13 @@ export async function h5Study(options: H5StudyOptions, hooks: H5Hooks): Promise<
         for (const access of accesses)
           for (const workers of options.workers) {
             const cache = { nbytes, nslots, w0: options.w0 };
-            configs.push({ id: configs.length + 1, dataset: toDataset(layout, cache), cache, access, workers });
+            configs.push({
+              id: configs.length + 1,
+              dataset: h5Dataset(layout, cache, `${layout.path}:${layout.dataset}`),
+              cache,
+              access,
+              workers,
+            });
             fileOf.push(fileIndex);
           }
   });

@@ -1,5 +1,6 @@
 import { closeSync, openSync, readSync, statSync } from "node:fs";
 import h5wasm, { type Dataset, type Group } from "h5wasm/node";
+import type { H5Dataset } from "../harness/dataset/descriptor.js";
 import { UsageError } from "../util/errors.js";
 
 /** h5wasm's module, loaded once per thread (each worker thread gets its own instance). */
@@ -119,4 +120,34 @@ export async function inspectH5(path: string, datasetName: string | undefined, f
   } finally {
     file.close();
   }
+}
+
+/**
+ * Bytes one chunk occupies in the file. h5wasm does not tell a chunk's stored size, so compressed
+ * chunks are taken at the file's average; null for a contiguous dataset.
+ */
+export function storedChunkBytes(layout: H5Layout): number | null {
+  if (layout.compressed) return Math.round(layout.fileBytes / (layout.chunkCount ?? 1));
+  return layout.chunkBytes;
+}
+
+/** The harness's descriptor of an inspected HDF5 dataset, read through a chunk cache with these settings. */
+export function h5Dataset(layout: H5Layout, cache: H5Dataset["cache"], label: string): H5Dataset {
+  const [count, ...sampleShape] = layout.shape;
+  return {
+    kind: "h5",
+    label,
+    origin: "user",
+    path: layout.path,
+    dataset: layout.dataset,
+    datasetShape: layout.shape,
+    chunkShape: layout.chunks,
+    compressed: layout.compressed,
+    storedChunkBytes: storedChunkBytes(layout) ?? 0,
+    cache,
+    count: count!,
+    sampleShape,
+    sampleBytes: sampleShape.reduce((a, b) => a * b, 1),
+    diskBytes: layout.fileBytes,
+  };
 }

@@ -1,8 +1,7 @@
 import type { Comparison } from "../analysis/compare.js";
+import { share as pct, count as n0 } from "./format.js";
 
-const pct = (v: number): string => `${(v * 100).toFixed(1)}%`;
 const signed = (v: number): string => `${v >= 0 ? "+" : ""}${(v * 100).toFixed(1)}%`;
-const n0 = (v: number): string => Math.round(v).toLocaleString("en-US");
 
 /** The comparison as Markdown: readable in a terminal and in a pull-request comment alike. */
 export function renderComparison(c: Comparison): string {

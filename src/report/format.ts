@@ -29,3 +29,21 @@ export function bytes(value: number | null | undefined): string {
 export function seconds(value: number): string {
   return value >= 100 ? `${value.toFixed(0)} s` : `${value.toFixed(1)} s`;
 }
+
+/** A fraction (0.375) as a percentage with one decimal ("37.5%"). */
+export function share(fraction: number): string {
+  return `${(fraction * 100).toFixed(1)}%`;
+}
+
+/** A count or rate rounded, with thousands separators ("1,771"). */
+export function count(value: number): string {
+  return Math.round(value).toLocaleString("en-US");
+}
+
+/** Text from the user or the machine inside a Markdown table cell: no pipes, no markup, one line. */
+export function markdownCell(text: string): string {
+  return text
+    .replace(/\|/g, "\\|")
+    .replace(/[<>]/g, (c) => (c === "<" ? "&lt;" : "&gt;"))
+    .replace(/\n/g, " ");
+}

@@ -1,9 +1,7 @@
 import type { Finding } from "../analysis/types.js";
 import type { H5Results } from "../store/h5-results-schema.js";
 import { formatSize } from "../util/sizes.js";
-
-const pct = (v: number): string => `${(v * 100).toFixed(1)}%`;
-const cell = (text: string): string => text.replace(/\|/g, "\\|").replace(/[<>]/g, (c) => (c === "<" ? "&lt;" : "&gt;"));
+import { share as pct, markdownCell as cell } from "./format.js";
 
 /** summary.md of an HDF5 study: the verdict with h5py settings, every configuration, the smallest caches, the method. */
 export function renderH5Markdown(results: H5Results, verdict: Finding): string {

@@ -3,11 +3,8 @@ import Table from "cli-table3";
 import { relative } from "node:path";
 import type { H5ConfigResult, H5Results } from "../store/h5-results-schema.js";
 import { formatSize } from "../util/sizes.js";
-import { bytes } from "./format.js";
+import { bytes, share as pct, count as n0 } from "./format.js";
 import { detectH5 } from "../analysis/detectors/h5.js";
-
-const pct = (v: number): string => `${(v * 100).toFixed(1)}%`;
-const n0 = (v: number): string => Math.round(v).toLocaleString("en-US");
 
 function fileLabel(results: H5Results, index: number): string {
   const f = results.files[index]!;

@@ -5,6 +5,7 @@ import type { Analysis } from "../analysis/analyse.js";
 import { trialLabel } from "../harness/plan.js";
 import type { RunResults } from "../store/results-schema.js";
 import type { ChartSpec } from "./chart-specs.js";
+import { share as pct, count as n0 } from "./format.js";
 
 /** Text from the user or the machine (paths, dataset and GPU names, commands) as HTML text: never markup. */
 export function escapeHtml(text: string): string {
@@ -35,9 +36,6 @@ function chartJs(): string {
   }
   return chartJsSource;
 }
-
-const pct = (v: number): string => `${(v * 100).toFixed(1)}%`;
-const n0 = (v: number): string => Math.round(v).toLocaleString("en-US");
 
 /** One self-contained HTML file: verdict and advice first, then the sweep, the charts, the host, the method, the raw results. */
 export function renderRunHtml(results: RunResults, analysis: Analysis, charts: ChartSpec[]): string {

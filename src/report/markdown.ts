@@ -1,15 +1,7 @@
 import type { Analysis } from "../analysis/analyse.js";
 import { trialLabel } from "../harness/plan.js";
 import type { RunResults } from "../store/results-schema.js";
-
-const pct = (v: number): string => `${(v * 100).toFixed(1)}%`;
-const n0 = (v: number): string => Math.round(v).toLocaleString("en-US");
-/** Table cells and text from the machine or the user (paths, names) must not break the Markdown. */
-const cell = (text: string): string =>
-  text
-    .replace(/\|/g, "\\|")
-    .replace(/[<>]/g, (c) => (c === "<" ? "&lt;" : "&gt;"))
-    .replace(/\n/g, " ");
+import { share as pct, count as n0, markdownCell as cell } from "./format.js";
 
 /** summary.md: for a pull-request comment. Verdict, advice, the sweep, the evidence, the method. */
 export function renderRunMarkdown(results: RunResults, analysis: Analysis, pngs: readonly string[] = []): string {

@@ -6,13 +6,11 @@ import { bestTrial, configKey } from "../harness/best.js";
 import { trialLabel } from "../harness/plan.js";
 import type { RunResults, TrialResult } from "../store/results-schema.js";
 import type { DryRun } from "../commands/run.js";
-import { bytes, seconds } from "./format.js";
+import { bytes, seconds, count as n0, share as pct0 } from "./format.js";
 import { formatSize } from "../util/sizes.js";
 
 type OkTrial = Extract<TrialResult, { status: "ok" }>;
 
-const n0 = (v: number): string => Math.round(v).toLocaleString("en-US");
-const pct0 = (v: number): string => `${(v * 100).toFixed(1)}%`;
 const ratio = (a: number, b: number): string => (b > 0 ? `${(a / b).toFixed(2)}x` : "n/a");
 
 /** TensorFlow's input-pipeline analyzer: >= 20% of step time waiting is highly input-bound, >= 5% moderately. */

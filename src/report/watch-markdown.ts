@@ -1,8 +1,7 @@
 import { recommendations } from "../analysis/recommend.js";
 import type { Finding } from "../analysis/types.js";
 import type { WatchResult } from "../store/summary-schema.js";
-
-const cell = (text: string): string => text.replace(/\|/g, "\\|").replace(/[<>]/g, (c) => (c === "<" ? "&lt;" : "&gt;"));
+import { markdownCell as cell } from "./format.js";
 
 /** summary.md of a watched run: what held the GPU back, the advice, and the numbers behind it. */
 export function renderWatchMarkdown(result: WatchResult, finding: Finding): string {

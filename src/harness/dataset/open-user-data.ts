@@ -36,27 +36,9 @@ export async function openUserData(path: string, h5?: H5Options): Promise<Datase
 }
 
 async function openH5(path: string, shown: string, options: H5Options | undefined): Promise<DatasetDescriptor> {
-  const { inspectH5 } = await import("../../h5/h5-file.js");
+  const { h5Dataset, inspectH5 } = await import("../../h5/h5-file.js");
   const layout = await inspectH5(path, options?.dataset, "--data");
-  const [count, ...sampleShape] = layout.shape;
-  const chunkCount = layout.chunkCount ?? 1;
-  return {
-    kind: "h5",
-    label: `${shown}:${layout.dataset}`,
-    origin: "user",
-    path,
-    dataset: layout.dataset,
-    datasetShape: layout.shape,
-    chunkShape: layout.chunks,
-    compressed: layout.compressed,
-    // h5wasm does not tell a chunk's stored size: compressed chunks are taken at the file's average.
-    storedChunkBytes: layout.compressed ? Math.round(layout.fileBytes / chunkCount) : (layout.chunkBytes ?? 0),
-    cache: options?.cache ?? { nbytes: 1024 * 1024, nslots: 521, w0: 0.75 },
-    count: count!,
-    sampleShape,
-    sampleBytes: sampleShape.reduce((a, b) => a * b, 1),
-    diskBytes: layout.fileBytes,
-  };
+  return h5Dataset(layout, options?.cache ?? { nbytes: 1024 * 1024, nslots: 521, w0: 0.75 }, `${shown}:${layout.dataset}`);
 }
 
 function openNpy(path: string, size: number, shown: string): DatasetDescriptor {
