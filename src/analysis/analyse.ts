@@ -1,5 +1,6 @@
 import type { RunResults } from "../store/results-schema.js";
 import { diagnose, type Diagnosis } from "./combine.js";
+import { detectAuVsSmi } from "./detectors/au-vs-smi.js";
 import { detectCpuOrIo } from "./detectors/cpu-or-io.js";
 import { detectDtype } from "./detectors/dtype.js";
 import { detectEcho } from "./detectors/echo.js";
@@ -30,5 +31,7 @@ export function analyseRun(results: RunResults, thresholds: Thresholds = DEFAULT
     detectEcho(results, thresholds),
     detectPageCache(results),
   ];
+  // Only where there is a GPU to compare with: on a GPU-less host with the sim consumer it would say nothing.
+  if (results.consumer.kind === "webgpu" || results.host.gpus.length > 0) findings.push(detectAuVsSmi(results, thresholds));
   return { diagnosis: diagnose(inputBound, cpuOrIo), findings, recommendations: recommendations(findings), thresholds };
 }

@@ -26,6 +26,8 @@ export interface Thresholds {
   moderateStall: number;
   /** Throughput within this share of the best counts as just as good. */
   tie: number;
+  /** nvidia-smi utilisation and measured kernel time may differ by this share (points / 100) before it is a finding. */
+  smiTolerance: number;
 }
 
-export const DEFAULT_THRESHOLDS: Thresholds = { auTarget: 0.9, highStall: 0.2, moderateStall: 0.05, tie: 0.05 };
+export const DEFAULT_THRESHOLDS: Thresholds = { auTarget: 0.9, highStall: 0.2, moderateStall: 0.05, tie: 0.05, smiTolerance: 0.15 };

@@ -27,6 +27,7 @@ import {
   unitInterval,
 } from "./run-option-values.js";
 import { addH5Command } from "./h5-command.js";
+import { CONSUMER_KINDS, type ConsumerRequest } from "../commands/run-consumer.js";
 import { info } from "../commands/info.js";
 import { watch } from "../commands/watch.js";
 import { chalkFor } from "../report/colors.js";
@@ -185,6 +186,8 @@ interface RunCliOptions {
   step: string;
   stepMs?: number;
   h2dGbps: number;
+  consumer: ConsumerRequest;
+  device?: number;
   warmup: number;
   duration: number;
   steps?: number;
@@ -277,7 +280,14 @@ function addRunCommand(program: Command, io: CliIo, setExit: (code: number) => v
         positiveNumber("--step-ms 35", true),
       ),
     )
-    .option("--h2d-gbps <GB/s>", "modelled host-to-device copy speed", positiveNumber("--h2d-gbps 25"), 25)
+    .option("--h2d-gbps <GB/s>", "sim consumer: modelled host-to-device copy speed", positiveNumber("--h2d-gbps 25"), 25)
+    .option(
+      "--consumer <kind>",
+      "the training step's stand-in: webgpu drives a real GPU (needs npm install webgpu), sim models it, auto picks webgpu when a real GPU adapter works",
+      choice(CONSUMER_KINDS),
+      "auto" as ConsumerRequest,
+    )
+    .option("--device <n>", "webgpu: which WebGPU adapter to drive (a wrong number lists them)", int(0, "--device 0"))
     .option("--warmup <steps>", "steps excluded at the start of each trial", int(0, "--warmup 5"), 5)
     .option("--duration <s>", "measured seconds per trial", positiveNumber("--duration 3"), 3)
     .addOption(
@@ -339,6 +349,9 @@ function addRunCommand(program: Command, io: CliIo, setExit: (code: number) => v
             stepModel:
               opts.stepMs !== undefined ? { kind: "fixed", msPerBatch: opts.stepMs, batch: opts.batch } : presetStepModel(opts.step)!,
             h2dGBPerS: opts.h2dGbps,
+            h2dGiven: command.getOptionValueSource("h2dGbps") === "cli",
+            consumer: opts.consumer,
+            device: opts.device ?? null,
             dryRun: opts.dryRun === true,
             reports: opts.report,
             intervalMs: opts.interval,

@@ -9,6 +9,7 @@ import { claimRunDir } from "../store/run-dir.js";
 import { RunFiles } from "../store/run-files.js";
 import { RESULTS_SCHEMA_VERSION, RunResultsSchema, type RunResults } from "../store/results-schema.js";
 import { UsageError } from "../util/errors.js";
+import { migrateResults } from "../store/results-migrate.js";
 
 export const REPORT_FORMATS = ["terminal", "md", "json", "html", "png"] as const;
 export type ReportFormat = (typeof REPORT_FORMATS)[number];
@@ -40,7 +41,7 @@ export function loadRunResults(path: string): { results: RunResults; file: strin
       `${file} was written by a newer gpuprof (schema ${header.schemaVersion}; this one reads ${RESULTS_SCHEMA_VERSION}); upgrade gpuprof`,
     );
   }
-  const parsed = RunResultsSchema.safeParse(data);
+  const parsed = RunResultsSchema.safeParse(migrateResults(data));
   if (!parsed.success) {
     const issue = parsed.error.issues[0]!;
     throw new UsageError(

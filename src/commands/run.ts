@@ -7,7 +7,7 @@ import { runCharts, writeRunPngs } from "../report/run-pngs.js";
 import { renderRunHtml } from "../report/html.js";
 import type { Sample } from "../telemetry/types.js";
 import { bestTrial } from "../harness/best.js";
-import { SimConsumer } from "../harness/consumer.js";
+import { ConsumerFailure, type Consumer } from "../harness/consumer.js";
 import type { DatasetDescriptor } from "../harness/dataset/descriptor.js";
 import { GenerationInterrupted } from "../harness/dataset/synthetic.js";
 import { buildPlan, estimateTrialS, type SweepAxes, type TrialSettings, type TrialSpec } from "../harness/plan.js";
@@ -26,6 +26,8 @@ import { usableCores } from "../telemetry/usable-cores.js";
 import { EnvironmentError, UsageError } from "../util/errors.js";
 import { toolInfo } from "../util/tool-version.js";
 import { peekDataset, prepareDataset, type DatasetChoice } from "./run-dataset.js";
+import { chooseConsumer, openConsumer, type ConsumerChoice, type ConsumerRequest } from "./run-consumer.js";
+import { identifyPhysicalGpu } from "../webgpu/physical-gpu.js";
 
 export interface RunOptions {
   axes: SweepAxes;
@@ -33,6 +35,11 @@ export interface RunOptions {
   dataset: DatasetChoice;
   stepModel: StepModel;
   h2dGBPerS: number;
+  /** --consumer and --device: the device that stands in for the training step. */
+  consumer: ConsumerRequest;
+  device: number | null;
+  /** --h2d-gbps was given (it means nothing to a real GPU). */
+  h2dGiven: boolean;
   dryRun: boolean;
   /** Report files to write beside results.json and the timeline. */
   reports: ("html" | "png" | "md")[];
@@ -63,6 +70,7 @@ export interface DryRun {
   settings: TrialSettings;
   datasetLabel: string;
   datasetReady: boolean;
+  consumer: { kind: ConsumerChoice["kind"]; reason: string };
 }
 
 export type RunOutcome = DryRun | { kind: "results"; results: RunResults; outDir: string; analysis: Analysis };
@@ -113,6 +121,7 @@ export async function run(options: RunOptions, hooks: RunHooks): Promise<RunOutc
   if (options.dryRun) {
     const peek = await peekDataset(options.dataset);
     validate(options, peek.count, hooks.say);
+    const choice = await chooseConsumer(consumerOptions(options), options.env);
     return {
       kind: "dry-run",
       plan,
@@ -120,11 +129,18 @@ export async function run(options: RunOptions, hooks: RunHooks): Promise<RunOutc
       settings: options.settings,
       datasetLabel: peek.dataset?.label ?? `synthetic ${options.dataset.synthetic.format} (${options.dataset.synthetic.count} samples)`,
       datasetReady: peek.dataset !== null,
+      consumer: { kind: choice.kind, reason: choice.selection.reason },
     };
   }
   // The user's data is checked (header, dtype, size) before anything is generated or started.
   const peek = await peekDataset(options.dataset);
   const notes = validate(options, peek.count, hooks.say);
+  // A GPU that cannot work stops the run here, before any data is generated or any worker starts.
+  const choice = await chooseConsumer(consumerOptions(options), options.env);
+  hooks.say(`consumer: ${choice.kind} (${choice.selection.reason})`);
+  if (choice.kind === "webgpu" && options.h2dGiven) {
+    notes.push("--h2d-gbps sets the sim consumer's modelled copy speed; the webgpu consumer measures its copies, so it was not used");
+  }
   const startedAt = new Date();
   const outExisted = options.out !== undefined && existsSync(options.out);
   const outDir = claimRunDir({
@@ -152,7 +168,6 @@ export async function run(options: RunOptions, hooks: RunHooks): Promise<RunOutc
       "the dataset fits in RAM: after its first read it comes from the page cache, not storage; --cold drops it from the page cache before each trial",
     );
   }
-  const consumer = new SimConsumer(options.stepModel, options.h2dGBPerS);
   const sampler = new Sampler({
     intervalMs: options.intervalMs,
     rootPid: process.pid,
@@ -163,6 +178,32 @@ export async function run(options: RunOptions, hooks: RunHooks): Promise<RunOutc
   });
   sampler.start();
   const perfOffset = performance.now() - sampler.nowMs();
+  const calibrationStart = sampler.nowMs();
+  let consumer: Consumer;
+  try {
+    consumer = await openConsumer(
+      choice,
+      consumerOptions(options),
+      { batch: options.settings.batch, sampleShape: dataset.sampleShape, sampleBytes: dataset.sampleBytes, dtypes: options.axes.dtypes },
+      options.env,
+      hooks.say,
+    );
+  } catch (err) {
+    // Nothing was measured: leave no folder behind (a user's own --out is never removed).
+    sampler.stop();
+    files.discardPartialSamples();
+    if (!outExisted) rmdirSync(outDir);
+    throw err;
+  }
+  const calibrationWindow = { startMs: calibrationStart, endMs: sampler.nowMs() };
+  const info = consumer.describe();
+  if (info.kind === "webgpu") {
+    info.calibration.window = { startMs: round1(calibrationWindow.startMs), endMs: round1(calibrationWindow.endMs) };
+    const c = info.calibration;
+    hooks.say(
+      `GPU load: ${c.dispatchesPerBatch} multiplies of ${c.matrixN}x${c.matrixN} a batch take ${c.achievedMsPerBatch.toFixed(1)} ms (target ${c.targetMsPerBatch.toFixed(1)} ms, ${c.gflopsPerS} GFLOP/s); copies by ${info.upload.method}, device time by ${info.deviceTiming}`,
+    );
+  }
 
   const results: RunResults = {
     schemaVersion: RESULTS_SCHEMA_VERSION,
@@ -194,7 +235,7 @@ export async function run(options: RunOptions, hooks: RunHooks): Promise<RunOutc
         ? { h5: { dataset: dataset.dataset, chunks: dataset.chunkShape, compressed: dataset.compressed, cache: dataset.cache } }
         : {}),
     },
-    consumer: consumer.describe(),
+    consumer: info,
     settings: options.settings,
     plan: { trials: plan, estimatedS: Math.round(estimatedS * 10) / 10 },
     trials: [],
@@ -230,7 +271,7 @@ export async function run(options: RunOptions, hooks: RunHooks): Promise<RunOutc
         spans.push({ label: `trial ${spec.id}`, trialId: spec.id, ...window });
       } catch (err) {
         if (err instanceof TrialInterrupted) break;
-        if (!(err instanceof LoaderFailure)) throw err;
+        if (!(err instanceof LoaderFailure) && !(err instanceof ConsumerFailure)) throw err;
         result = { status: "failed", spec, reason: err.message };
       }
       results.trials.push(result);
@@ -239,7 +280,9 @@ export async function run(options: RunOptions, hooks: RunHooks): Promise<RunOutc
     }
   } finally {
     hooks.progress.stop();
+    await consumer.close();
     const { samples, notes: telemetryNotes, gpus } = sampler.stop();
+    if (info.kind === "webgpu") info.physicalGpu = identifyPhysicalGpu(info.adapter.name, gpus, samples, calibrationWindow);
     results.interrupted = hooks.signal.aborted;
     results.finishedAt = new Date().toISOString();
     results.host.gpus = gpus;
@@ -266,6 +309,10 @@ export async function run(options: RunOptions, hooks: RunHooks): Promise<RunOutc
 /** Telemetry summary of one trial's window; its duration is the window's, not the time since sampling began. */
 function windowTelemetry(samples: TimelineFile["samples"], gpus: TimelineFile["gpus"], window: { startMs: number; endMs: number }) {
   return { ...summarizeTelemetry(samples, gpus), durationS: Math.round(window.endMs - window.startMs) / 1000 };
+}
+
+function consumerOptions(options: RunOptions) {
+  return { requested: options.consumer, device: options.device, stepModel: options.stepModel, h2dGBPerS: options.h2dGBPerS };
 }
 
 /** Ctrl-C before anything was measured. */

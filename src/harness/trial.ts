@@ -99,6 +99,7 @@ export async function runTrial(spec: TrialSpec, ctx: TrialContext): Promise<Tria
     let bytesDelivered = 0;
     let busyMs = 0;
     let h2dMs = 0;
+    let h2dBytes = 0;
     let windowSteps = 0;
     for (;;) {
       const batch = await Promise.race([loader.next(), aborted]);
@@ -109,11 +110,7 @@ export async function runTrial(spec: TrialSpec, ctx: TrialContext): Promise<Tria
       const steps = echoSteps(batch.indices, spec.echo, spec.echoSplit, batch.batchId);
       for (const step of steps) ctx.onStep?.(step);
       const work = await Promise.race([
-        consumer.process(
-          batch,
-          steps.map((s) => s.length),
-          startAt,
-        ),
+        consumer.process({ batch, dtype: spec.dtype, stepSizes: steps.map((s) => s.length), startAtMs: startAt }),
         aborted,
       ]);
       // release() may hand the buffer back to its worker, which empties this view: measure first.
@@ -134,6 +131,7 @@ export async function runTrial(spec: TrialSpec, ctx: TrialContext): Promise<Tria
       bytesDelivered += batchByteLength;
       busyMs += work.busyMs;
       h2dMs += work.h2dMs;
+      h2dBytes += work.h2dBytes;
       const windowMs = deviceFreeAt - windowStart;
       const done = settings.steps !== null ? windowSteps >= settings.steps : windowMs >= (settings.durationS ?? 0) * 1000;
       if (!done) continue;
@@ -168,10 +166,13 @@ export async function runTrial(spec: TrialSpec, ctx: TrialContext): Promise<Tria
           peakRssMiB: Math.round((peakRss / MIB) * 10) / 10,
           startRssMiB: Math.round((startRss / MIB) * 10) / 10,
           reads,
-          modelled: {
+          device: {
+            basis: consumer.describe().kind === "sim" ? "modelled" : "measured",
             deviceBusyS: Math.round(busyMs) / 1000,
             h2dMsPerBatch: Math.round((h2dMs / batches) * 1000) / 1000,
             deviceMsPerStep: Math.round(((busyMs - h2dMs) / windowSteps) * 1000) / 1000,
+            h2dBytes,
+            h2dGBPerS: h2dMs > 0 ? Math.round((h2dBytes / (h2dMs * 1e6)) * 100) / 100 : 0,
           },
         },
       };

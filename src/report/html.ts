@@ -6,6 +6,8 @@ import { trialLabel } from "../harness/plan.js";
 import type { RunResults } from "../store/results-schema.js";
 import type { ChartSpec } from "./chart-specs.js";
 import { share as pct, count as n0 } from "./format.js";
+import { consumerText } from "./consumer-text.js";
+import { deviceColumns } from "./device-columns.js";
 
 /** Text from the user or the machine (paths, dataset and GPU names, commands) as HTML text: never markup. */
 export function escapeHtml(text: string): string {
@@ -39,15 +41,21 @@ function chartJs(): string {
 
 /** One self-contained HTML file: verdict and advice first, then the sweep, the charts, the host, the method, the raw results. */
 export function renderRunHtml(results: RunResults, analysis: Analysis, charts: ChartSpec[]): string {
+  const device = deviceColumns(results);
   const rows = results.trials
     .map((t) => {
       const best = t.spec.id === results.bestTrialId ? ' class="best"' : "";
       if (t.status === "failed")
-        return `<tr><td>${t.spec.id}</td><td>${escapeHtml(trialLabel(t.spec))}</td><td colspan="6" class="failed">failed: ${escapeHtml(t.reason)}</td></tr>`;
+        return `<tr><td>${t.spec.id}</td><td>${escapeHtml(trialLabel(t.spec))}</td><td colspan="${6 + device.head.length}" class="failed">failed: ${escapeHtml(t.reason)}</td></tr>`;
       const m = t.metrics;
       const cpu = t.telemetry.cpu;
       const f = (s: { mean: number } | null): string => (s ? s.mean.toFixed(0) : "-");
-      return `<tr${best}><td>${t.spec.id}</td><td>${escapeHtml(trialLabel(t.spec))}</td><td>${n0(m.samplesPerS)}</td><td>${m.stepsPerS.toFixed(1)}</td><td>${pct(m.au)}</td><td>${pct(m.stallFraction)}</td><td>${m.waitMs.p95.toFixed(1)}</td><td>${f(cpu.userPct)}/${f(cpu.systemPct)}/${f(cpu.iowaitPct)}</td></tr>`;
+      return `<tr${best}><td>${t.spec.id}</td><td>${escapeHtml(trialLabel(t.spec))}</td><td>${n0(m.samplesPerS)}</td><td>${m.stepsPerS.toFixed(1)}</td><td>${pct(m.au)}</td>${device
+        .cells(t)
+        .map((c) => `<td>${escapeHtml(c)}</td>`)
+        .join(
+          "",
+        )}<td>${pct(m.stallFraction)}</td><td>${m.waitMs.p95.toFixed(1)}</td><td>${f(cpu.userPct)}/${f(cpu.systemPct)}/${f(cpu.iowaitPct)}</td></tr>`;
     })
     .join("\n");
   const findings = analysis.findings
@@ -88,7 +96,7 @@ figure { margin: 1rem 0; } canvas { max-width: 100%; } code { background: #f3f3f
 <h2>Findings</h2>
 <ul>${findings}</ul>
 <h2>Sweep</h2>
-<table><thead><tr><th>#</th><th>configuration</th><th>samples/s</th><th>steps/s</th><th>AU</th><th>stall</th><th>wait p95 ms</th><th>host CPU us/sy/wa %</th></tr></thead>
+<table><thead><tr><th>#</th><th>configuration</th><th>samples/s</th><th>steps/s</th><th>AU</th>${device.head.map((h) => `<th>${escapeHtml(h)}</th>`).join("")}<th>stall</th><th>wait p95 ms</th><th>host CPU us/sy/wa %</th></tr></thead>
 <tbody>
 ${rows}
 </tbody></table>
@@ -97,7 +105,8 @@ ${canvases}
 <h2>Host</h2>
 <p>${escapeHtml(host.hostname)}: ${host.logicalCores} logical cores, ${host.usableCores} usable${host.memTotalMiB ? `, ${n0(host.memTotalMiB)} MiB memory` : ""}; GPUs: ${host.gpus.length === 0 ? "none" : host.gpus.map((g) => escapeHtml(g.name ?? `GPU ${g.index}`)).join(", ")}.</p>
 <h2>Method</h2>
-<p>Measured on this machine: when each batch arrived, the waits, load and transport times, CPU and I/O from /proc${host.gpus.length > 0 ? ", GPU utilisation from nvidia-smi" : ""}. Modelled, not measured: ${results.consumer.modelled.map(escapeHtml).join("; ")}. AU is device-busy time over wall time in each trial's window, warm-up excluded.</p>
+${results.consumer.kind === "webgpu" ? `<p>${escapeHtml(consumerText(results.consumer))}</p>` : ""}
+<p>Measured on this machine: when each batch arrived, the waits, load and transport times, CPU and I/O from /proc${host.gpus.length > 0 ? ", GPU utilisation from nvidia-smi" : ""}${results.consumer.kind === "webgpu" ? ", host-to-device copies and device time on the GPU" : ""}. Modelled, not measured: ${results.consumer.modelled.map(escapeHtml).join("; ")}. AU is device-busy time over wall time in each trial's window, warm-up excluded.</p>
 <p><a id="download" href="#" download="results.json">Download the raw results (results.json)</a></p>
 <script type="application/json" id="results-json">${scriptJson(results)}</script>
 <script>${chartJs()}</script>

@@ -2,6 +2,8 @@ import type { Analysis } from "../analysis/analyse.js";
 import { trialLabel } from "../harness/plan.js";
 import type { RunResults } from "../store/results-schema.js";
 import { share as pct, count as n0, markdownCell as cell } from "./format.js";
+import { consumerText } from "./consumer-text.js";
+import { deviceColumns } from "./device-columns.js";
 
 /** summary.md: for a pull-request comment. Verdict, advice, the sweep, the evidence, the method. */
 export function renderRunMarkdown(results: RunResults, analysis: Analysis, pngs: readonly string[] = []): string {
@@ -17,18 +19,21 @@ export function renderRunMarkdown(results: RunResults, analysis: Analysis, pngs:
     analysis.recommendations.forEach((r, i) => out.push(`${i + 1}. ${r.text}${r.basis === "measured" ? "" : ` _(${r.basis})_`}`));
     out.push("");
   }
+  const device = deviceColumns(results);
+  const extra = (cells: string[]): string => cells.map((c) => ` ${c} |`).join("");
   out.push(
     "## Sweep",
     "",
-    "| # | configuration | samples/s | steps/s | AU | stall | wait p95 ms | status |",
-    "|---:|---|---:|---:|---:|---:|---:|---|",
+    `| # | configuration | samples/s | steps/s | AU |${extra(device.head)} stall | wait p95 ms | status |`,
+    `|---:|---|---:|---:|---:|${extra(device.head.map(() => "---:"))}---:|---:|---|`,
   );
   for (const t of results.trials) {
     const best = t.spec.id === results.bestTrialId ? " **(best)**" : "";
-    if (t.status === "failed") out.push(`| ${t.spec.id} | ${trialLabel(t.spec)} | | | | | | failed: ${cell(t.reason)} |`);
+    if (t.status === "failed")
+      out.push(`| ${t.spec.id} | ${trialLabel(t.spec)} | | | |${extra(device.head.map(() => ""))} | | failed: ${cell(t.reason)} |`);
     else
       out.push(
-        `| ${t.spec.id} | ${trialLabel(t.spec)}${best} | ${n0(t.metrics.samplesPerS)} | ${t.metrics.stepsPerS.toFixed(1)} | ${pct(t.metrics.au)} | ${pct(t.metrics.stallFraction)} | ${t.metrics.waitMs.p95.toFixed(1)} | ok |`,
+        `| ${t.spec.id} | ${trialLabel(t.spec)}${best} | ${n0(t.metrics.samplesPerS)} | ${t.metrics.stepsPerS.toFixed(1)} | ${pct(t.metrics.au)} |${extra(device.cells(t))} ${pct(t.metrics.stallFraction)} | ${t.metrics.waitMs.p95.toFixed(1)} | ok |`,
       );
   }
   const charts = pngs.filter((p) => p !== "summary.png");
@@ -39,8 +44,9 @@ export function renderRunMarkdown(results: RunResults, analysis: Analysis, pngs:
   }
   const c = results.consumer;
   out.push("", "## Method", "");
+  if (c.kind === "webgpu") out.push(cell(consumerText(c)), "");
   out.push(
-    `Measured on this machine: arrival of every batch, waits, load and transport times, CPU and I/O from /proc, memory${results.host.gpus.length > 0 ? ", GPU utilisation from nvidia-smi" : ""}. Modelled: ${c.modelled.map(cell).join("; ")}. AU is device-busy time / wall time over each trial's window, warm-up excluded (DLIO, MLPerf Storage); a stall of ${pct(analysis.thresholds.highStall)} or more is highly input-bound, ${pct(analysis.thresholds.moderateStall)} moderately (TensorFlow's input-pipeline analyzer).`,
+    `Measured on this machine: arrival of every batch, waits, load and transport times, CPU and I/O from /proc, memory${results.host.gpus.length > 0 ? ", GPU utilisation from nvidia-smi" : ""}${c.kind === "webgpu" ? ", host-to-device copies and device time on the GPU" : ""}. Modelled: ${c.modelled.map(cell).join("; ")}. AU is device-busy time / wall time over each trial's window, warm-up excluded (DLIO, MLPerf Storage); a stall of ${pct(analysis.thresholds.highStall)} or more is highly input-bound, ${pct(analysis.thresholds.moderateStall)} moderately (TensorFlow's input-pipeline analyzer).`,
     "",
   );
   return out.join("\n");

@@ -8,6 +8,8 @@ import type { RunResults, TrialResult } from "../store/results-schema.js";
 import type { DryRun } from "../commands/run.js";
 import { bytes, seconds, count as n0, share as pct0 } from "./format.js";
 import { formatSize } from "../util/sizes.js";
+import { consumerText, modelledText } from "./consumer-text.js";
+import { deviceColumns } from "./device-columns.js";
 
 type OkTrial = Extract<TrialResult, { status: "ok" }>;
 
@@ -26,19 +28,15 @@ function cpuCell(t: OkTrial): string {
   return `${f(c.userPct)}/${f(c.systemPct)}/${f(c.iowaitPct)}`;
 }
 
-function gpuCell(t: OkTrial): string {
-  const utils = t.telemetry.gpus.map((g) => g.utilPct?.mean).filter((v): v is number => v !== undefined);
-  return utils.length > 0 ? utils.map((u) => `${u.toFixed(0)}%`).join(" ") : "-";
-}
-
 export function renderRunTable(results: RunResults, chalk: ChalkInstance): string {
-  const withGpu = results.host.gpus.length > 0;
+  const device = deviceColumns(results);
   const head = [
     "#",
     "configuration",
     "samples/s",
     "steps/s",
     "AU",
+    ...device.head,
     "stall",
     "wait p95",
     "transport",
@@ -46,7 +44,6 @@ export function renderRunTable(results: RunResults, chalk: ChalkInstance): strin
     "read MB/s",
     "RSS",
   ];
-  if (withGpu) head.push("GPU util");
   const table = new Table({
     head,
     style: { head: [], border: [], compact: true },
@@ -67,6 +64,7 @@ export function renderRunTable(results: RunResults, chalk: ChalkInstance): strin
       n0(m.samplesPerS),
       m.stepsPerS >= 1000 ? n0(m.stepsPerS) : m.stepsPerS.toFixed(1),
       pct0(m.au),
+      ...device.cells(t),
       pct0(m.stallFraction),
       `${m.waitMs.p95.toFixed(1)} ms`,
       t.spec.transport === "none" ? "-" : `${m.transport.msPerBatch.mean.toFixed(2)} ms`,
@@ -74,7 +72,6 @@ export function renderRunTable(results: RunResults, chalk: ChalkInstance): strin
       t.telemetry.io.procReadMBPerS ? n0(t.telemetry.io.procReadMBPerS.mean) : "-",
       `${m.peakRssMiB.toFixed(0)} MiB`,
     ];
-    if (withGpu) row.push(gpuCell(t));
     table.push(row.map(mark));
   }
   return table.toString() + "\n";
@@ -104,7 +101,7 @@ export function renderRunAnswer(results: RunResults, outDir: string, cwd: string
     lines.push(
       chalk.bold(`Best: ${trialLabel(best.spec)}: ${n0(m.samplesPerS)} samples/s, AU ${pct0(m.au)}, ${level}`) +
         (level === "not input-bound"
-          ? " (the modelled device step is the limit; more loading capacity will not help)"
+          ? ` (the ${results.consumer.kind === "sim" ? "modelled" : "measured"} device step is the limit; more loading capacity will not help)`
           : ` (loading is the limit: the levers are more workers, up to the ${results.host.usableCores} usable cores; uint8 transfer with normalisation on the device; data in the page cache or on faster storage; batch echoing)`),
     );
     const inline = sibling(results, best, { workers: 0, transport: "none" });
@@ -151,7 +148,7 @@ export function renderRunAnswer(results: RunResults, outDir: string, cwd: string
     if (ceiling) {
       lines.push(
         `  harness ceiling (no reading, no transforms) at these settings: ${n0(ceiling.metrics.samplesPerS)} samples/s; the best configuration reaches ${pct0(best.metrics.samplesPerS / ceiling.metrics.samplesPerS)} of it` +
-          (ceiling.metrics.au >= 0.99 ? " (here the ceiling is the modelled device step; --step-ms 0 shows the harness's own limit)" : ""),
+          (ceiling.metrics.au >= 0.99 ? " (here the ceiling is the device step; --step-ms 0 shows the harness's own limit)" : ""),
       );
     }
   }
@@ -172,16 +169,8 @@ export function renderRunAnswer(results: RunResults, outDir: string, cwd: string
         ? "; --cold dropped the page cache before each trial, and what a trial read again after that came from the page cache"
         : ""),
   );
-  const c = results.consumer;
-  const model =
-    c.stepModel.kind === "preset"
-      ? `${c.stepModel.name}, ${c.stepModel.msPerSample.toFixed(3)} ms per sample`
-      : `${c.stepModel.msPerBatch} ms per batch of ${c.stepModel.batch}`;
-  lines.push(
-    chalk.dim(
-      `Modelled, not measured: the device step (${model}) and the host-to-device copy (${c.h2dGBPerS} GB/s). Everything else was measured on this machine.`,
-    ),
-  );
+  if (results.consumer.kind === "webgpu") lines.push(consumerText(results.consumer));
+  lines.push(chalk.dim(modelledText(results.consumer)));
   for (const note of results.notes) lines.push(chalk.yellow(`Note: ${note}`));
   if (results.interrupted)
     lines.push(chalk.yellow(`Interrupted: ${results.trials.length} of ${results.plan.trials.length} trials finished and were saved.`));
@@ -199,6 +188,7 @@ export function renderDryRun(dry: DryRun): string {
   const s = dry.settings;
   lines.push(
     `Each trial: batch ${s.batch}, prefetch ${s.prefetch}, ${s.order}${s.dropLast ? ", drop-last" : ""}, ${s.warmupSteps} warm-up steps, then ${s.steps !== null ? `${s.steps} steps` : `${s.durationS} s`}${s.cold ? ", page cache dropped first" : ""}`,
+    `Consumer: ${dry.consumer.kind} (${dry.consumer.reason})`,
   );
   return lines.join("\n") + "\n";
 }

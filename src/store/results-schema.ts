@@ -4,7 +4,8 @@ import { TRANSPORTS } from "../harness/worker-protocol.js";
 import { TelemetrySummarySchema } from "./summary-schema.js";
 import { GpuIdentitySchema, TelemetryNoteSchema, ToolSchema } from "./timeline-schema.js";
 
-export const RESULTS_SCHEMA_VERSION = 1;
+/** 2: the consumer may be a real GPU (webgpu), and trial metrics say whether device times were modelled or measured. */
+export const RESULTS_SCHEMA_VERSION = 2;
 
 export const TrialSpecSchema = z.object({
   id: z.number().int().positive(),
@@ -16,6 +17,66 @@ export const TrialSpecSchema = z.object({
   baseline: z.boolean(),
   repeat: z.number().int().positive(),
 });
+
+const StepModelSchema = z.union([
+  z.object({ kind: z.literal("preset"), name: z.string(), msPerSample: z.number(), source: z.string() }),
+  z.object({ kind: z.literal("fixed"), msPerBatch: z.number(), batch: z.number().int() }),
+]);
+
+/** How the consumer was picked: what was asked (--consumer) and why this one. */
+const SelectionSchema = z.object({ requested: z.enum(["auto", "sim", "webgpu"]), reason: z.string() });
+
+export const ConsumerInfoSchema = z.discriminatedUnion("kind", [
+  z.object({
+    kind: z.literal("sim"),
+    stepModel: StepModelSchema,
+    h2dGBPerS: z.number(),
+    /** What this consumer models instead of measuring; results carry it so no one mistakes it for a measurement. */
+    modelled: z.array(z.string()),
+    selection: SelectionSchema.optional(),
+  }),
+  z.object({
+    kind: z.literal("webgpu"),
+    stepModel: StepModelSchema,
+    adapter: z.object({
+      index: z.number().int(),
+      backend: z.string(),
+      name: z.string(),
+      vendor: z.string(),
+      architecture: z.string(),
+      description: z.string(),
+      software: z.boolean(),
+    }),
+    /** The nvidia-smi GPU this adapter is, and how that was established; null when it could not be. */
+    physicalGpu: z
+      .object({
+        index: z.number().int(),
+        name: z.string().nullable(),
+        uuid: z.string().nullable(),
+        busId: z.string().nullable(),
+        identifiedBy: z.enum(["name", "load", "name and load"]),
+      })
+      .nullable(),
+    deviceTiming: z.enum(["gpu-timestamps", "submit-to-completion"]),
+    upload: z.object({
+      method: z.enum(["write-buffer", "mapped-staging"]),
+      bytes: z.number(),
+      gbPerS: z.object({ "write-buffer": z.number(), "mapped-staging": z.number() }),
+    }),
+    calibration: z.object({
+      targetMsPerBatch: z.number(),
+      batch: z.number().int(),
+      matrixN: z.number().int(),
+      dispatchesPerBatch: z.number().int(),
+      achievedMsPerBatch: z.number(),
+      gflopsPerS: z.number(),
+      /** The calibration's span on the timeline's clock (ms since the sampler started). */
+      window: z.object({ startMs: z.number(), endMs: z.number() }).nullable(),
+    }),
+    modelled: z.array(z.string()),
+    selection: SelectionSchema.optional(),
+  }),
+]);
 
 const percentiles = z.object({ mean: z.number(), p50: z.number(), p95: z.number(), p99: z.number(), max: z.number() });
 
@@ -50,8 +111,17 @@ export const TrialMetricsSchema = z.object({
   startRssMiB: z.number(),
   /** This process's reads over the trial (warm-up included): every read vs reads that reached storage. */
   reads: z.object({ allBytes: z.number(), storageBytes: z.number() }).nullable(),
-  /** The modelled parts, kept apart from what was measured. */
-  modelled: z.object({ deviceBusyS: z.number(), h2dMsPerBatch: z.number(), deviceMsPerStep: z.number() }),
+  /** The device's side: modelled by the sim consumer, measured on a real GPU by the webgpu consumer. */
+  device: z.object({
+    basis: z.enum(["modelled", "measured"]),
+    deviceBusyS: z.number(),
+    h2dMsPerBatch: z.number(),
+    /** Compute time of one step (the copy excluded). */
+    deviceMsPerStep: z.number(),
+    /** Bytes copied host to device in the window, and the speed of those copies. */
+    h2dBytes: z.number(),
+    h2dGBPerS: z.number(),
+  }),
 });
 
 export const TrialResultSchema = z.discriminatedUnion("status", [
@@ -105,15 +175,7 @@ export const RunResultsSchema = z.object({
       })
       .optional(),
   }),
-  consumer: z.object({
-    kind: z.literal("sim"),
-    stepModel: z.union([
-      z.object({ kind: z.literal("preset"), name: z.string(), msPerSample: z.number(), source: z.string() }),
-      z.object({ kind: z.literal("fixed"), msPerBatch: z.number(), batch: z.number().int() }),
-    ]),
-    h2dGBPerS: z.number(),
-    modelled: z.array(z.string()),
-  }),
+  consumer: ConsumerInfoSchema,
   settings: z.object({
     batch: z.number().int().positive(),
     prefetch: z.number().int().positive(),
@@ -133,6 +195,7 @@ export const RunResultsSchema = z.object({
   telemetryNotes: z.array(TelemetryNoteSchema),
 });
 
+export type ConsumerInfo = z.infer<typeof ConsumerInfoSchema>;
 export type TrialMetrics = z.infer<typeof TrialMetricsSchema>;
 export type TrialResult = z.infer<typeof TrialResultSchema>;
 export type RunResults = z.infer<typeof RunResultsSchema>;

@@ -71,7 +71,14 @@ export function syntheticRun(
         peakRssMiB: s.rssMiB ?? 100 + 150 * s.workers,
         startRssMiB: 90,
         reads: { allBytes: all, storageBytes: Math.round(all * (s.storageShare ?? 0)) },
-        modelled: { deviceBusyS: (deviceMs * batches) / 1000, h2dMsPerBatch: 0.3, deviceMsPerStep: deviceMs },
+        device: {
+          basis: "modelled",
+          deviceBusyS: (deviceMs * batches) / 1000,
+          h2dMsPerBatch: 0.3,
+          deviceMsPerStep: deviceMs,
+          h2dBytes: batches * 64 * 1000,
+          h2dGBPerS: 25,
+        },
       },
       telemetry: {
         durationS: 3,
@@ -97,7 +104,7 @@ export function syntheticRun(
     };
   });
   return {
-    schemaVersion: 1,
+    schemaVersion: 2,
     kind: "gpuprof.run",
     tool: { name: "gpuprof", version: "0.0.0" },
     startedAt: "2026-11-23T00:00:00.000Z",

@@ -1,3 +1,4 @@
+import { migrateResults } from "../../src/store/results-migrate.js";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { createCanvas, loadImage } from "@napi-rs/canvas";
@@ -8,7 +9,10 @@ import { chartPng, summaryCardPng } from "../../src/report/png.js";
 import { RunResultsSchema } from "../../src/store/results-schema.js";
 import { root } from "../helpers.js";
 
-const results = RunResultsSchema.parse(JSON.parse(readFileSync(join(root, "fixtures", "results", "run-jpeg-2cores.json"), "utf8")));
+// The fixture is a schema-1 file from a real run: read it the way gpuprof report does.
+const results = RunResultsSchema.parse(
+  migrateResults(JSON.parse(readFileSync(join(root, "fixtures", "results", "run-jpeg-2cores.json"), "utf8"))),
+);
 
 /** Decodes a PNG and counts its distinct colours: a blank image has one. */
 async function inspect(png: Buffer): Promise<{ width: number; height: number; colours: number }> {

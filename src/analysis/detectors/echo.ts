@@ -1,13 +1,14 @@
 import { bestTrial } from "../../harness/best.js";
 import type { RunResults } from "../../store/results-schema.js";
 import type { Finding, Thresholds } from "../types.js";
+import { deviceBasis } from "../trials.js";
 
 /**
  * Batch echoing helps only while loading is slower than the step: R = loading time per batch
  * (workers load in parallel) / device time per batch. Echo factors beyond R buy nothing.
  */
 export function detectEcho(results: RunResults, t: Thresholds): Finding {
-  const base = { id: "echo", title: "Batch echoing", basis: "measured and modelled" as const };
+  const base = { id: "echo", title: "Batch echoing", basis: deviceBasis(results) };
   const best = bestTrial(results.trials);
   if (!best || best.metrics.batches === 0) {
     return {
@@ -21,7 +22,7 @@ export function detectEcho(results: RunResults, t: Thresholds): Finding {
   }
   const m = best.metrics;
   const loadMs = m.loadMsPerBatch.mean / Math.max(1, best.spec.workers);
-  const deviceMs = (m.modelled.deviceBusyS * 1000) / m.batches / Math.max(1, best.spec.echo);
+  const deviceMs = (m.device.deviceBusyS * 1000) / m.batches / Math.max(1, best.spec.echo);
   const r = deviceMs > 0 ? loadMs / deviceMs : Infinity;
   const evidence = {
     loadMsPerBatch: Math.round(loadMs * 100) / 100,

@@ -1,6 +1,6 @@
 import { bestTrial } from "../../harness/best.js";
 import type { RunResults } from "../../store/results-schema.js";
-import { realTrials, pct } from "../trials.js";
+import { deviceBasis, realTrials, pct } from "../trials.js";
 import type { Finding, Thresholds } from "../types.js";
 
 export function stallLevel(stall: number, t: Thresholds): "high" | "moderate" | "low" {
@@ -11,7 +11,7 @@ export function stallLevel(stall: number, t: Thresholds): "high" | "moderate" | 
 export function detectInputBound(results: RunResults, t: Thresholds): Finding {
   const trials = realTrials(results);
   const best = bestTrial(results.trials);
-  const base = { id: "input-bound", title: "Input-bound", basis: "measured and modelled" as const, recommend: [] };
+  const base = { id: "input-bound", title: "Input-bound", basis: deviceBasis(results), recommend: [] };
   if (!best || trials.length === 0) {
     return { ...base, verdict: "insufficient-data", summary: "No trial finished, so there is nothing to judge.", evidence: {}, trials: [] };
   }

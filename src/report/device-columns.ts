@@ -1,0 +1,32 @@
+import type { RunResults, TrialResult } from "../store/results-schema.js";
+
+type OkTrial = Extract<TrialResult, { status: "ok" }>;
+
+export interface DeviceColumns {
+  head: string[];
+  cells(t: OkTrial): string[];
+}
+
+function smiUtil(t: OkTrial, index: number | null): string {
+  const gpus = index === null ? t.telemetry.gpus : t.telemetry.gpus.filter((g) => g.index === index);
+  const utils = gpus.map((g) => g.utilPct?.mean).filter((v): v is number => v !== undefined);
+  return utils.length > 0 ? utils.map((u) => `${u.toFixed(0)}%`).join(" ") : "-";
+}
+
+/**
+ * The columns that sit beside AU: nvidia-smi utilisation when there are GPUs (only the driven GPU's
+ * when gpuprof knows which it is), and the measured copy speed and step time on a real GPU.
+ */
+export function deviceColumns(results: RunResults): DeviceColumns {
+  const c = results.consumer;
+  const withGpu = results.host.gpus.length > 0;
+  const measured = c.kind === "webgpu";
+  const driven = c.kind === "webgpu" ? (c.physicalGpu?.index ?? null) : null;
+  return {
+    head: [...(withGpu ? ["GPU util (smi)"] : []), ...(measured ? ["H2D GB/s", "step ms"] : [])],
+    cells: (t) => [
+      ...(withGpu ? [smiUtil(t, driven)] : []),
+      ...(measured ? [t.metrics.device.h2dGBPerS.toFixed(1), t.metrics.device.deviceMsPerStep.toFixed(1)] : []),
+    ],
+  };
+}

@@ -1,0 +1,108 @@
+/** What calibration drives: a load of N x N matrix multiplies, timed on the device. */
+export interface LoadTimer {
+  setMatrix(n: number): Promise<void>;
+  /** Device milliseconds for `dispatches` multiplies in one submission. */
+  time(dispatches: number): Promise<number>;
+}
+
+export interface Calibration {
+  targetMsPerBatch: number;
+  matrixN: number;
+  dispatchesPerBatch: number;
+  /** Median measured time of a full batch's load after calibration. */
+  achievedMsPerBatch: number;
+  /** 2 N^3 flops per multiply over the achieved time. */
+  gflopsPerS: number;
+}
+
+export interface CalibrationLimits {
+  startN: number;
+  minN: number;
+  maxN: number;
+  /** Enough dispatches a step that rounding to a whole number costs little, few enough that encoding them costs little. */
+  minDispatches: number;
+  maxDispatches: number;
+  tolerance: number;
+  rounds: number;
+}
+
+export const DEFAULT_LIMITS: CalibrationLimits = {
+  startN: 256,
+  minN: 32,
+  maxN: 4096,
+  minDispatches: 8,
+  maxDispatches: 400,
+  tolerance: 0.05,
+  rounds: 4,
+};
+
+async function median(timer: LoadTimer, dispatches: number, samples = 3): Promise<number> {
+  const times: number[] = [];
+  for (let i = 0; i < samples; i++) times.push(await timer.time(dispatches));
+  times.sort((a, b) => a - b);
+  return times[samples >> 1]!;
+}
+
+/**
+ * Finds the matrix size and the number of multiplies that make one step of the full batch take
+ * `targetMs` on this device: first a matrix size at which the step is a sensible number of
+ * dispatches, then the count, corrected against the measured time until it lands within tolerance.
+ */
+export async function calibrate(timer: LoadTimer, targetMs: number, limits: CalibrationLimits = DEFAULT_LIMITS): Promise<Calibration> {
+  let n = limits.startN;
+  await timer.setMatrix(n);
+  await timer.time(1); // first use compiles and pages in
+  if (targetMs <= 0) return { targetMsPerBatch: 0, matrixN: n, dispatchesPerBatch: 0, achievedMsPerBatch: 0, gflopsPerS: 0 };
+  let one = await median(timer, 1);
+  while (targetMs / one > limits.maxDispatches && n < limits.maxN) {
+    n *= 2;
+    await timer.setMatrix(n);
+    await timer.time(1);
+    one = await median(timer, 1);
+  }
+  while (targetMs / one < limits.minDispatches && n > limits.minN) {
+    n /= 2;
+    await timer.setMatrix(n);
+    await timer.time(1);
+    one = await median(timer, 1);
+  }
+  let dispatches = Math.max(1, Math.round(targetMs / one));
+  let achieved = await median(timer, dispatches);
+  for (let round = 1; round < limits.rounds && Math.abs(achieved / targetMs - 1) > limits.tolerance; round++) {
+    const next = Math.max(1, Math.round((dispatches * targetMs) / achieved));
+    if (next === dispatches) break;
+    dispatches = next;
+    achieved = await median(timer, dispatches);
+  }
+  return {
+    targetMsPerBatch: targetMs,
+    matrixN: n,
+    dispatchesPerBatch: dispatches,
+    achievedMsPerBatch: Math.round(achieved * 1000) / 1000,
+    gflopsPerS: Math.round(((2 * n ** 3 * dispatches) / (achieved * 1e6)) * 10) / 10,
+  };
+}
+
+/**
+ * Dispatches for each step of a batch: the calibrated count scaled by the step's share of the full
+ * batch, with the fractions carried from step to step so the total stays exact over a trial.
+ */
+export class DispatchSplitter {
+  private carry = 0;
+
+  constructor(
+    private readonly dispatchesPerBatch: number,
+    private readonly batch: number,
+  ) {}
+
+  forSteps(stepSizes: readonly number[]): number {
+    let total = 0;
+    for (const size of stepSizes) {
+      const exact = (this.dispatchesPerBatch * size) / this.batch + this.carry;
+      const whole = Math.floor(exact + 1e-9);
+      this.carry = exact - whole;
+      total += whole;
+    }
+    return total;
+  }
+}
