@@ -149,15 +149,24 @@ function buildProgram(io: CliIo, setExit: (code: number) => void): Command {
         .default(0.05, "5%"),
     )
     .addOption(
-      new Option("--format <list>", "md (a table for terminals and pull requests) and/or json")
+      new Option(
+        "--format <list>",
+        "md (a table for terminals and pull requests) and/or json (stdout holds the JSON alone; md then goes to stderr)",
+      )
         .argParser(choiceList(["md", "json"] as const))
         .default(["md"], "md"),
     )
     .action((basePath: string, headPath: string, opts: { maxRegression: number; format: ("md" | "json")[] }) => {
       const comparison = compareRuns(loadRunResults(basePath).results, loadRunResults(headPath).results, opts.maxRegression);
-      if (opts.format.includes("md")) io.stdout.write(renderComparison(comparison));
-      if (opts.format.includes("json")) io.stdout.write(JSON.stringify(comparison, null, 2) + "\n");
-      setExit(comparison.regressions > 0 ? 1 : 0);
+      // JSON on stdout must parse on its own, so a pipe to jq works with md,json too.
+      const json = opts.format.includes("json");
+      if (opts.format.includes("md")) (json ? io.stderr : io.stdout).write(renderComparison(comparison));
+      if (json) io.stdout.write(JSON.stringify(comparison, null, 2) + "\n");
+      if (!comparison.comparable)
+        io.stderr.write(
+          "gpuprof: the runs share no configuration, so nothing was compared; sweep the same --workers/--dtype/--transport/--echo in both\n",
+        );
+      setExit(comparison.regressions > 0 || !comparison.comparable ? 1 : 0);
     });
   return program;
 }

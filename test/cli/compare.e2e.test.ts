@@ -30,11 +30,44 @@ describe("gpuprof compare", () => {
     head.trials = head.trials.filter((t) => !(t.spec.workers === 1 && t.spec.dtype === "float32" && t.spec.transport === "clone"));
     const run = await runCli(["compare", fixture, save(head), "--format", "md,json"]);
     expect(run.code).toBe(1);
-    expect(run.stdout).toMatch(/1 regression beyond 5\.0%/);
-    expect(run.stdout).toMatch(/\| workers 2, uint8, transfer \| .* \| -20\.0% \| .* \*\*regressed\*\* \|/);
-    expect(run.stdout).toContain("Only in base (not compared): workers 1, float32, clone");
-    const json = JSON.parse(run.stdout.slice(run.stdout.indexOf("{")));
+    // With json, stdout is the JSON alone (pipeable) and the Markdown goes to stderr.
+    const json = JSON.parse(run.stdout);
     expect(json.regressions).toBe(1);
+    expect(run.stderr).toMatch(/1 regression beyond 5\.0%/);
+    expect(run.stderr).toMatch(/\| workers 2, uint8, transfer \| .* \| -20\.0% \| .* \*\*regressed\*\* \|/);
+    expect(run.stderr).toContain("Only in base (not compared): workers 1, float32, clone");
+  });
+
+  it("counts a configuration that finished in base and failed in head as a regression", async () => {
+    const head = load();
+    const broken = head.trials.findIndex((t) => t.spec.workers === 1 && t.spec.dtype === "uint8" && t.spec.transport === "transfer");
+    head.trials[broken] = { status: "failed", spec: head.trials[broken]!.spec, reason: "images/42.jpg: corrupt JPEG" };
+    const run = await runCli(["compare", fixture, save(head)]);
+    expect(run.code).toBe(1);
+    expect(run.stdout).toMatch(/^# gpuprof compare: 1 regression beyond 5\.0%/);
+    expect(run.stdout).toContain("| workers 1, uint8, transfer | | failed | | | | **regressed**: images/42.jpg: corrupt JPEG |");
+    const back = await runCli(["compare", save(head), fixture]);
+    expect(back.code).toBe(0);
+    expect(back.stdout).toContain("Failed in base, finish in head: workers 1, uint8, transfer");
+  });
+
+  it("fails when the runs share no configuration: a gate that compared nothing must not pass", async () => {
+    const head = load();
+    for (const t of head.trials) t.spec.echo = 7;
+    const run = await runCli(["compare", fixture, save(head)]);
+    expect(run.code).toBe(1);
+    expect(run.stdout).toMatch(/^# gpuprof compare: nothing compared/);
+    expect(run.stderr.trim()).toMatch(/^gpuprof: the runs share no configuration, so nothing was compared; sweep the same/);
+  });
+
+  it("says when the runs differ in more than the swept settings", async () => {
+    const head = load();
+    head.settings.batch = 32;
+    head.dataset.count = 256;
+    const run = await runCli(["compare", fixture, save(head)]);
+    expect(run.stdout).toMatch(
+      /The runs differ in more than the swept settings, so their numbers may not compare: dataset: .*512 x 3x218x178\) in base, .*256 x 3x218x178\) in head; batch: 64 in base, 32 in head\./,
+    );
   });
 
   it("honours --max-regression", async () => {
