@@ -4,6 +4,11 @@ import type { Finding } from "./types.js";
 export interface Recommendation {
   findingId: string;
   template: string;
+  /** The setting to change (num_workers, rdcc_nbytes, ...) and the value to give it. */
+  knob: string;
+  value: string;
+  /** What it should gain, with its basis; null when no measurement speaks to it. */
+  expectedGain: string | null;
   /** The advice, Markdown, with the measured values filled in. */
   text: string;
   basis: Finding["basis"];
@@ -35,6 +40,14 @@ export function fill(text: string, values: Record<string, string>): string {
 
 export function recommendations(findings: Finding[]): Recommendation[] {
   return findings.flatMap((f) =>
-    f.recommend.map((r) => ({ findingId: f.id, template: r.template, text: fill(template(r.template), r.values), basis: f.basis })),
+    f.recommend.map((r) => ({
+      findingId: f.id,
+      template: r.template,
+      knob: r.knob,
+      value: r.value,
+      expectedGain: r.gain,
+      text: fill(template(r.template), r.values),
+      basis: f.basis,
+    })),
   );
 }

@@ -4,8 +4,12 @@ import type { TrialSpec } from "./plan.js";
 
 type OkTrial = Extract<TrialResult, { status: "ok" }>;
 
-/** Within this share of the best throughput, configurations count as equal and the cheaper one wins. */
-const TIE_SHARE = 0.02;
+/**
+ * Within this share of the best throughput, configurations count as equal and the cheaper one wins.
+ * The same 5% the analysis uses for "the smallest worker count within 5% of the best", so the Best
+ * line and the advice never name different configurations.
+ */
+const TIE_SHARE = 0.05;
 const TRANSPORT_RANK: Record<TrialSpec["transport"], number> = { none: 0, transfer: 1, shared: 2, clone: 3 };
 
 /** Same configuration, any repeat. */
@@ -15,7 +19,7 @@ export function configKey(spec: TrialSpec): string {
 
 /**
  * The configuration to recommend: highest mean fresh samples/s over its repeats; among those within
- * 2% of it, the cheapest (fewer workers, smaller dtype, simpler transport, no echo). Baseline trials
+ * 5% of it, the cheapest (fewer workers, smaller dtype, simpler transport, no echo). Baseline trials
  * are the harness's ceiling, not a configuration, and never win. Returns its first trial.
  */
 export function bestTrial(trials: readonly TrialResult[]): OkTrial | null {

@@ -1,5 +1,6 @@
 import type { ChalkInstance } from "chalk";
 import type { Analysis } from "../analysis/analyse.js";
+import { adviceLine } from "./advice-text.js";
 
 /** The diagnosis and the advice for a terminal; Markdown emphasis becomes bold. */
 export function renderAnalysis(analysis: Analysis, chalk: ChalkInstance): string {
@@ -12,7 +13,7 @@ export function renderAnalysis(analysis: Analysis, chalk: ChalkInstance): string
   }
   if (analysis.recommendations.length > 0) {
     lines.push(chalk.bold("What to change:"));
-    analysis.recommendations.forEach((r, i) => lines.push(`  ${i + 1}. ${bold(r.text)}`));
+    analysis.recommendations.forEach((r, i) => lines.push(`  ${i + 1}. ${bold(r.text)}`, chalk.dim(`     ${adviceLine(r)}`)));
   }
   return lines.join("\n") + "\n";
 }

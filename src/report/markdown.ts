@@ -3,6 +3,8 @@ import { trialLabel } from "../harness/plan.js";
 import type { RunResults } from "../store/results-schema.js";
 import { share as pct, count as n0, markdownCell as cell } from "./format.js";
 import { consumerText } from "./consumer-text.js";
+import { adviceLine } from "./advice-text.js";
+import { trialNotes } from "./run-text.js";
 import { deviceColumns } from "./device-columns.js";
 
 /** summary.md: for a pull-request comment. Verdict, advice, the sweep, the evidence, the method. */
@@ -16,7 +18,9 @@ export function renderRunMarkdown(results: RunResults, analysis: Analysis, pngs:
   );
   if (analysis.recommendations.length > 0) {
     out.push("## What to change", "");
-    analysis.recommendations.forEach((r, i) => out.push(`${i + 1}. ${r.text}${r.basis === "measured" ? "" : ` _(${r.basis})_`}`));
+    analysis.recommendations.forEach((r, i) =>
+      out.push(`${i + 1}. ${r.text}${r.basis === "measured" ? "" : ` _(${r.basis})_`}`, `   <br>_${cell(adviceLine(r))}_`),
+    );
     out.push("");
   }
   const device = deviceColumns(results);
@@ -42,6 +46,11 @@ export function renderRunMarkdown(results: RunResults, analysis: Analysis, pngs:
   for (const f of analysis.findings) {
     out.push(`- **${f.title}** (${f.verdict}, ${f.basis}): ${f.summary}`);
   }
+  const notes = [
+    ...results.notes,
+    ...[...trialNotes(results)].map(([note, ids]) => `${note} (trial${ids.length === 1 ? "" : "s"} ${ids.join(", ")})`),
+  ];
+  if (notes.length > 0) out.push("", "## Notes", "", ...notes.map((n) => `- ${cell(n)}`));
   const c = results.consumer;
   out.push("", "## Method", "");
   if (c.kind === "webgpu") out.push(cell(consumerText(c)), "");

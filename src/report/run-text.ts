@@ -77,6 +77,13 @@ export function renderRunTable(results: RunResults, chalk: ChalkInstance): strin
   return table.toString() + "\n";
 }
 
+/** Notes of single trials, each said once with the trials it came from. */
+export function trialNotes(results: RunResults): Map<string, number[]> {
+  const notes = new Map<string, number[]>();
+  for (const t of results.trials) if (t.status === "ok") for (const n of t.notes) notes.set(n, [...(notes.get(n) ?? []), t.spec.id]);
+  return notes;
+}
+
 function okTrials(results: RunResults): OkTrial[] {
   return results.trials.filter((t): t is OkTrial => t.status === "ok");
 }
@@ -172,6 +179,8 @@ export function renderRunAnswer(results: RunResults, outDir: string, cwd: string
   if (results.consumer.kind === "webgpu") lines.push(consumerText(results.consumer));
   lines.push(chalk.dim(modelledText(results.consumer)));
   for (const note of results.notes) lines.push(chalk.yellow(`Note: ${note}`));
+  for (const [note, ids] of trialNotes(results))
+    lines.push(chalk.yellow(`Note (trial${ids.length === 1 ? "" : "s"} ${ids.join(", ")}): ${note}`));
   if (results.interrupted)
     lines.push(chalk.yellow(`Interrupted: ${results.trials.length} of ${results.plan.trials.length} trials finished and were saved.`));
   const shown = relative(cwd, outDir) || ".";

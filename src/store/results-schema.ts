@@ -189,7 +189,7 @@ export const RunResultsSchema = z.object({
   }),
   plan: z.object({ trials: z.array(TrialSpecSchema), estimatedS: z.number() }),
   trials: z.array(TrialResultSchema),
-  /** The trial recommended: most fresh samples/s, ties (within 2%) to fewer workers and smaller dtypes. */
+  /** The trial recommended: most fresh samples/s, ties (within 5%) to fewer workers and smaller dtypes. */
   bestTrialId: z.number().int().nullable(),
   notes: z.array(z.string()),
   telemetryNotes: z.array(TelemetryNoteSchema),

@@ -1,3 +1,4 @@
+import { bestTrial } from "../../src/harness/best.js";
 import { describe, expect, it } from "vitest";
 import { analyseRun } from "../../src/analysis/analyse.js";
 import { diagnose } from "../../src/analysis/combine.js";
@@ -76,11 +77,52 @@ describe.each(NOISE)("detectors at %s noise", (noise) => {
     const g = detectEcho(slow, T);
     expect(g.verdict).toBe("issue");
     expect(g.recommend[0]!.values["e"]).toBe("3");
+    expect(g.recommend[0]).toMatchObject({ knob: "batch echo factor", value: "3" });
+  });
+
+  it("workers: the Best line and the advice agree on ties, and loading inline that does as well asks for no change", () => {
+    // workers 1 is 2.7% faster than workers 0: a tie for both the best configuration and the advice.
+    const close = syntheticRun([
+      { workers: 0, samplesPerS: 6226, au: 1 },
+      { workers: 1, samplesPerS: 6395, au: 1 },
+    ]);
+    expect(bestTrial(close.trials)!.spec.workers).toBe(0);
+    const f = detectWorkers(close, T);
+    expect(f.evidence["recommendedWorkers"]).toBe(0);
+    expect(f.verdict).toBe("none");
+    expect(f.recommend).toEqual([]);
+    expect(f.summary).toMatch(/^0 workers reach 6,226 samples\/s/);
+    const one = detectWorkers(
+      syntheticRun([
+        { workers: 1, samplesPerS: 900, au: 0.5 },
+        { workers: 2, samplesPerS: 700, au: 0.4 },
+      ]),
+      T,
+    );
+    expect(one.summary).toMatch(/^1 worker reaches 900 samples\/s/);
+  });
+
+  it("echo: judges a sweep that already echoes against R, never calling R > 1 'keeping up'", () => {
+    // Echo 4 with 140 ms of device time a loaded batch (35 ms an echo) against 120 ms of loading: R = 3.43.
+    const within = detectEcho(syntheticRun([{ workers: 1, echo: 4, samplesPerS: 400, au: 0.98, loadMs: 120, deviceMsPerBatch: 140 }]), T);
+    expect(within.verdict).toBe("none");
+    expect(within.summary).toMatch(/R = 3\.43\): the best configuration already echoes each batch 4 times, within R/);
+    expect(within.summary).not.toMatch(/keeps up/);
+    const beyond = detectEcho(syntheticRun([{ workers: 1, echo: 8, samplesPerS: 400, au: 0.98, loadMs: 120, deviceMsPerBatch: 280 }]), T);
+    expect(beyond.verdict).toBe("issue");
+    expect(beyond.summary).toMatch(/echoes 8 times, beyond R; echoes past 3 repeat samples/);
+    expect(beyond.recommend[0]).toMatchObject({ value: "3" });
   });
 
   it("page cache: a dataset in RAM measured memory; --cold or a bigger dataset did not", () => {
     expect(detectPageCache(cpuBound).verdict).toBe("issue");
-    expect(detectPageCache(syntheticRun([{ workers: 1, samplesPerS: 100, au: 1 }], { cold: true })).verdict).toBe("none");
+    expect(detectPageCache(syntheticRun([{ workers: 1, samplesPerS: 100, au: 1, storageShare: 0.6 }], { cold: true })).verdict).toBe(
+      "none",
+    );
+    // --cold whose eviction did nothing (tmpfs): no read reached storage, and the finding says so.
+    const noEffect = detectPageCache(syntheticRun([{ workers: 1, samplesPerS: 100, au: 1, storageShare: 0 }], { cold: true }));
+    expect(noEffect.verdict).toBe("issue");
+    expect(noEffect.summary).toMatch(/the eviction had no effect here/);
     expect(detectPageCache(syntheticRun([{ workers: 1, samplesPerS: 100, au: 1 }], { fits: null })).verdict).toBe("insufficient-data");
   });
 });

@@ -71,6 +71,9 @@ export function detectCpuOrIo(results: RunResults, t: Thresholds): Finding {
       {
         template: io ? "io-bound" : "cpu-bound",
         values: { user: `${user.toFixed(0)}%`, kernel: `${kernel.toFixed(0)}%`, storage: pct(storageShare) },
+        knob: io ? "storage layout" : "host work per sample",
+        value: io ? "larger contiguous reads (packed files, HDF5 chunks with a cache)" : "less decoding and transforming on the host",
+        gain: null,
       },
     ],
   };

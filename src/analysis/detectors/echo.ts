@@ -29,24 +29,53 @@ export function detectEcho(results: RunResults, t: Thresholds): Finding {
     deviceMsPerBatch: Math.round(deviceMs * 100) / 100,
     r: Number.isFinite(r) ? Math.round(r * 100) / 100 : null,
   };
-  if (r <= 1 || best.metrics.stallFraction < t.moderateStall) {
+  const timing = `Loading a batch takes ${loadMs.toFixed(1)} ms against ${deviceMs.toFixed(1)} ms of device time (R = ${r.toFixed(2)})`;
+  const none = (summary: string): Finding => ({ ...base, verdict: "none", summary, evidence, trials: [best.spec.id], recommend: [] });
+  if (r <= 1) return none(`${timing}: loading keeps up, so echoing would only repeat samples.`);
+  const echo = best.spec.echo;
+  if (echo > 1) {
+    // The sweep already echoes: judge the factor it chose against R.
+    if (echo <= Math.ceil(r)) {
+      return none(
+        `${timing}: the best configuration already echoes each batch ${echo} times, within R, so the echoes fill time the device would spend waiting; more than R would only repeat samples.`,
+      );
+    }
+    const e = Math.max(1, Math.floor(r));
     return {
       ...base,
-      verdict: "none",
-      summary: `Loading a batch takes ${loadMs.toFixed(1)} ms against ${deviceMs.toFixed(1)} ms of device time (R = ${r.toFixed(2)}): loading keeps up, so echoing would only repeat samples.`,
+      verdict: "issue",
+      summary: `${timing}: the best configuration echoes ${echo} times, beyond R; echoes past ${e} repeat samples without keeping the device any busier.`,
       evidence,
       trials: [best.spec.id],
-      recommend: [],
+      recommend: [echoAdvice(e, r, "lower")],
     };
+  }
+  if (best.metrics.stallFraction < t.moderateStall) {
+    return none(
+      `${timing} on one worker's share, yet the device hardly waits (stall ${(best.metrics.stallFraction * 100).toFixed(1)}%): prefetching keeps up, so echoing would only repeat samples.`,
+    );
   }
   // Floor of R as printed (two decimals), so the advice never contradicts the number beside it.
   const e = Math.max(2, Math.floor(Math.round(r * 100) / 100));
   return {
     ...base,
     verdict: "issue",
-    summary: `Loading a batch takes ${loadMs.toFixed(1)} ms against ${deviceMs.toFixed(1)} ms of device time (R = ${r.toFixed(2)}): an echo factor up to ${e} keeps the device busy; beyond R it buys nothing.`,
+    summary: `${timing}: an echo factor up to ${e} keeps the device busy; beyond R it buys nothing.`,
     evidence,
     trials: [best.spec.id],
-    recommend: [{ template: "echo", values: { e: String(e), r: r.toFixed(2) } }],
+    recommend: [echoAdvice(e, r, "raise")],
+  };
+}
+
+function echoAdvice(e: number, r: number, direction: "raise" | "lower"): Finding["recommend"][number] {
+  return {
+    template: "echo",
+    values: { e: String(e), r: r.toFixed(2) },
+    knob: "batch echo factor",
+    value: String(e),
+    gain:
+      direction === "raise"
+        ? `up to ${Math.min(e, r).toFixed(2)}x steps per loaded batch while loading is the limit (from R)`
+        : "the same device utilisation with fewer repeats of each sample (from R)",
   };
 }

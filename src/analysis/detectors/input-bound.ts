@@ -33,7 +33,15 @@ export function detectInputBound(results: RunResults, t: Thresholds): Finding {
       summary: `Even the best configuration keeps the device busy only ${pct(best.metrics.au)} of the time (target ${pct(t.auTarget)}): the input pipeline is the bottleneck, ${stallLevel(best.metrics.stallFraction, t)}ly so.`,
       evidence,
       trials: [best.spec.id],
-      recommend: [{ template: "input-bound", values: { au: pct(best.metrics.au), target: pct(t.auTarget) } }],
+      recommend: [
+        {
+          template: "input-bound",
+          values: { au: pct(best.metrics.au), target: pct(t.auTarget) },
+          knob: "input pipeline throughput",
+          value: `AU of ${pct(t.auTarget)} or more`,
+          gain: `up to ${(t.auTarget / Math.max(best.metrics.au, 1e-6)).toFixed(2)}x steps/s at the target AU (from the measured AU of ${pct(best.metrics.au)})`,
+        },
+      ],
     };
   }
   return {

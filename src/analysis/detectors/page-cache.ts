@@ -27,6 +27,16 @@ export function detectPageCache(results: RunResults): Finding {
       recommend: [],
     };
   }
+  if (results.settings.cold && all > 0 && storage === 0) {
+    return {
+      ...base,
+      verdict: "issue",
+      summary: `--cold dropped the dataset from the page cache before each trial, yet none of the ${bytes(all)} read came from storage: the eviction had no effect here (a filesystem that ignores posix_fadvise, such as tmpfs), so these numbers still describe memory.`,
+      evidence,
+      trials: trials.map((x) => x.spec.id),
+      recommend: [],
+    };
+  }
   if (results.settings.cold || !d.fitsInPageCache) {
     return {
       ...base,
@@ -43,6 +53,8 @@ export function detectPageCache(results: RunResults): Finding {
     summary: `The dataset (${bytes(d.diskBytes)}) fits in RAM, so only ${pct(all > 0 ? storage / all : 0)} of the ${bytes(all)} read came from storage: the sweep measured memory, not the disk a bigger dataset would be read from.`,
     evidence,
     trials: trials.map((x) => x.spec.id),
-    recommend: [{ template: "cold", values: { size: bytes(d.diskBytes) } }],
+    recommend: [
+      { template: "cold", values: { size: bytes(d.diskBytes) }, knob: "gpuprof run --cold", value: "run the sweep again", gain: null },
+    ],
   };
 }

@@ -56,29 +56,40 @@ export function detectWorkers(results: RunResults, t: Thresholds): Finding {
     enough.rate < top * (1 + t.tie) &&
     best.metrics.stallFraction >= t.moderateStall;
   const summary =
-    `${enough.workers} worker${enough.workers === 1 ? "" : "s"} reach ${n0(enough.rate)} samples/s, within ${(t.tie * 100).toFixed(0)}% of the best (${n0(top)})` +
+    `${enough.workers} worker${enough.workers === 1 ? " reaches" : "s reach"} ${n0(enough.rate)} samples/s, within ${(t.tie * 100).toFixed(0)}% of the best (${n0(top)})` +
     (gain !== null && enough.workers > 0 ? `: ${gain.toFixed(2)}x loading on the training thread` : "") +
     (falls ? `; throughput falls from ${falls.workers} workers on (more workers than cores compete)` : "") +
     (atCeiling
       ? `; the largest count tried is still the best and the device still waits, so try more, up to the ${usable} usable cores`
       : "") +
     ".";
+  const verdict = gain !== null && gain >= 1 + t.tie ? "issue" : "none";
   return {
     ...base,
-    verdict: gain !== null && gain >= 1 + t.tie ? "issue" : "none",
+    verdict,
     summary,
     evidence,
     trials: perWorkers.flatMap((p) => p.trials),
-    recommend: [
-      {
-        template: "workers",
-        values: {
-          workers: String(enough.workers),
-          gain: gain === null ? "not measured against 0 workers" : `${gain.toFixed(2)}x the samples/s of num_workers=0`,
-          usable: String(usable),
-          rss: rssPerWorker === null ? "not measured" : `about ${Math.max(0, Math.round(rssPerWorker))} MiB of resident memory per worker`,
-        },
-      },
-    ],
+    // Loading on the training thread already does as well: there is nothing to change.
+    recommend:
+      verdict === "none" && enough.workers === 0
+        ? []
+        : [
+            {
+              template: "workers",
+              knob: "num_workers",
+              value: String(enough.workers),
+              gain: gain === null ? null : `${gain.toFixed(2)}x samples/s against num_workers=0 (measured)`,
+              values: {
+                workers: String(enough.workers),
+                gain: gain === null ? "not measured against 0 workers" : `${gain.toFixed(2)}x the samples/s of num_workers=0`,
+                usable: String(usable),
+                rss:
+                  rssPerWorker === null
+                    ? "not measured"
+                    : `about ${Math.max(0, Math.round(rssPerWorker))} MiB of resident memory per worker`,
+              },
+            },
+          ],
   };
 }
