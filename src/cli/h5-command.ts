@@ -7,10 +7,11 @@ import { chalkFor } from "../report/colors.js";
 import { h5ConfigLine, renderH5Results } from "../report/h5-text.js";
 import type { CliIo } from "./main.js";
 import { interruptOnSignals } from "./interrupt.js";
-import { parseIntervalMs } from "./option-values.js";
+import { parseIntervalMs, reportFilesOption, type ReportFile } from "./option-values.js";
 import { cacheSizeList, choiceList, chunkShape, fraction, int, intList, shape, slotList, unitInterval } from "./run-option-values.js";
 
 interface H5CliOptions {
+  format: ReportFile[];
   dataset?: string;
   chunk?: number[][];
   compression: Compression[];
@@ -91,6 +92,7 @@ export function addH5Command(program: Command, io: CliIo, setExit: (code: number
     .option("--interval <ms>", "telemetry sampling interval in milliseconds", parseIntervalMs, 100)
     .option("--out <dir>", "folder for the results (default: reports/<timestamp>-h5/)")
     .option("--force", "allow writing into a non-empty --out folder")
+    .addOption(reportFilesOption())
     .option("--json", "print results.json on stdout instead of the table")
     .action(async (file: string | undefined, opts: H5CliOptions) => {
       const stderrChalk = chalkFor(io.stderr, io.env);
@@ -123,6 +125,7 @@ export function addH5Command(program: Command, io: CliIo, setExit: (code: number
             intervalMs: opts.interval,
             out: opts.out,
             force: opts.force === true,
+            reports: opts.format,
             reportsDir: "reports",
             cacheDir: opts.cacheDir ?? defaultCacheDir(io.env),
             env: io.env,

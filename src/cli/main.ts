@@ -36,7 +36,8 @@ import { renderWatchSummary } from "../report/watch-text.js";
 import { EnvironmentError, UsageError } from "../util/errors.js";
 import { toolVersion } from "../util/tool-version.js";
 import { interruptOnSignals } from "./interrupt.js";
-import { parseIntervalMs } from "./option-values.js";
+import { renderH5Verdict } from "../report/h5-text.js";
+import { auTargetOption, parseIntervalMs } from "./option-values.js";
 
 export interface CliIo {
   stdout: NodeJS.WritableStream & { isTTY?: boolean };
@@ -117,25 +118,36 @@ function buildProgram(io: CliIo, setExit: (code: number) => void): Command {
   addH5Command(program, io, setExit);
   program
     .command("report")
-    .description("re-analyse a saved run offline: diagnosis, recommendations, summary.md")
-    .argument("<run>", "a run folder (reports/<timestamp>-run) or its results.json")
+    .description("re-analyse saved run or h5 results offline: diagnosis, advice, and the report files")
+    .argument("<results>", "a folder gpuprof run or gpuprof h5 wrote (reports/<timestamp>-run) or its results.json")
     .addOption(
       new Option("--format <list>", `what to produce: ${REPORT_FORMATS.join(", ")} (md and json are written with --out, or printed)`)
         .argParser(choiceList(REPORT_FORMATS))
         .default(["terminal"], "terminal"),
     )
-    .option("--out <dir>", "write summary.md / analysis.json into this folder (a new or empty one)")
+    .addOption(auTargetOption())
+    .option("--out <dir>", "write the report files into this folder (a new or empty one)")
     .option("--force", "allow writing into a non-empty --out folder")
-    .action(async (source: string, opts: { format: ReportFormat[]; out?: string; force?: boolean }) => {
+    .action(async (source: string, opts: { format: ReportFormat[]; out?: string; force?: boolean; auTarget: number }) => {
       if (opts.out === undefined && (opts.format.includes("html") || opts.format.includes("png"))) {
         throw new UsageError("--format html and png write files: add --out DIR (a new or empty folder)");
       }
-      const { analysis, markdown, written } = await report({ source, formats: opts.format, out: opts.out, force: opts.force === true });
+      const say = (line: string): void => void io.stderr.write(`gpuprof: ${line}\n`);
+      const outcome = await report({
+        source,
+        formats: opts.format,
+        out: opts.out,
+        force: opts.force === true,
+        auTarget: opts.auTarget,
+        say,
+      });
       const chalk = chalkFor(io.stdout, io.env);
-      if (opts.format.includes("terminal")) io.stdout.write(renderAnalysis(analysis, chalk));
-      if (opts.out === undefined && opts.format.includes("md")) io.stdout.write(markdown + "\n");
-      if (opts.out === undefined && opts.format.includes("json")) io.stdout.write(JSON.stringify(analysis, null, 2) + "\n");
-      for (const file of written) io.stderr.write(`gpuprof: wrote ${file}\n`);
+      const json = outcome.kind === "run" ? outcome.analysis : { findings: [outcome.verdict] };
+      if (opts.format.includes("terminal"))
+        io.stdout.write(outcome.kind === "run" ? renderAnalysis(outcome.analysis, chalk) : renderH5Verdict(outcome.verdict, chalk));
+      if (opts.out === undefined && opts.format.includes("md")) io.stdout.write(outcome.markdown + "\n");
+      if (opts.out === undefined && opts.format.includes("json")) io.stdout.write(JSON.stringify(json, null, 2) + "\n");
+      for (const file of outcome.written) say(`wrote ${file}`);
       setExit(0);
     });
   program
@@ -197,6 +209,7 @@ interface RunCliOptions {
   h2dGbps: number;
   consumer: ConsumerRequest;
   device?: number;
+  auTarget: number;
   warmup: number;
   duration: number;
   steps?: number;
@@ -297,6 +310,7 @@ function addRunCommand(program: Command, io: CliIo, setExit: (code: number) => v
       "auto" as ConsumerRequest,
     )
     .option("--device <n>", "webgpu: which WebGPU adapter to drive (a wrong number lists them)", int(0, "--device 0"))
+    .addOption(auTargetOption())
     .option("--warmup <steps>", "steps excluded at the start of each trial", int(0, "--warmup 5"), 5)
     .option("--duration <s>", "measured seconds per trial", positiveNumber("--duration 3"), 3)
     .addOption(
@@ -361,6 +375,7 @@ function addRunCommand(program: Command, io: CliIo, setExit: (code: number) => v
             h2dGiven: command.getOptionValueSource("h2dGbps") === "cli",
             consumer: opts.consumer,
             device: opts.device ?? null,
+            auTarget: opts.auTarget,
             dryRun: opts.dryRun === true,
             reports: opts.report,
             intervalMs: opts.interval,

@@ -12,6 +12,7 @@ import { toolInfo } from "../util/tool-version.js";
 import { formatSize } from "../util/sizes.js";
 import { detectH5 } from "../analysis/detectors/h5.js";
 import { renderH5Markdown } from "../report/h5-markdown.js";
+import { renderH5Html, writeH5Pngs } from "../report/h5-report.js";
 import { usableCores } from "../telemetry/usable-cores.js";
 import type { AccessOrder } from "../h5/access-order.js";
 import { h5Dataset, inspectH5, storedChunkBytes, type H5Layout } from "../h5/h5-file.js";
@@ -41,6 +42,8 @@ export interface H5StudyOptions {
   intervalMs: number;
   out?: string;
   force: boolean;
+  /** Report files beside results.json: html, png, md (json: results.json, always written). */
+  reports: readonly ("html" | "png" | "md" | "json")[];
   reportsDir: string;
   cacheDir: string;
   env: NodeJS.ProcessEnv;
@@ -268,7 +271,10 @@ export async function h5Study(options: H5StudyOptions, hooks: H5Hooks): Promise<
     results.interrupted = hooks.signal.aborted;
     results.finishedAt = new Date().toISOString();
     runFiles.writeJson("results.json", results);
-    runFiles.writeText("summary.md", renderH5Markdown(results, detectH5(results)));
+    const verdict = detectH5(results);
+    const pngs = options.reports.includes("png") ? await writeH5Pngs(runFiles, results, verdict) : [];
+    if (options.reports.includes("html")) runFiles.writeText("report.html", renderH5Html(results, verdict));
+    if (options.reports.includes("md")) runFiles.writeText("summary.md", renderH5Markdown(results, verdict, pngs));
     if (options.perReadOut) writeFileSync(options.perReadOut, perRead.join("\n") + "\n");
   }
   return { results, outDir };

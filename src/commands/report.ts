@@ -1,65 +1,109 @@
 import { existsSync, readFileSync, statSync } from "node:fs";
 import { dirname, join } from "node:path";
-import { renderRunHtml } from "../report/html.js";
-import { runCharts, writeRunPngs } from "../report/run-pngs.js";
-import { TimelineFileSchema } from "../store/timeline-schema.js";
 import { analyseRun, type Analysis } from "../analysis/analyse.js";
+import { detectH5 } from "../analysis/detectors/h5.js";
+import { DEFAULT_THRESHOLDS } from "../analysis/types.js";
+import type { Finding } from "../analysis/types.js";
+import { renderH5Markdown } from "../report/h5-markdown.js";
+import { renderH5Html, writeH5Pngs } from "../report/h5-report.js";
+import { renderRunHtml } from "../report/html.js";
 import { renderRunMarkdown } from "../report/markdown.js";
+import { runCharts, writeRunPngs } from "../report/run-pngs.js";
+import { H5_RESULTS_SCHEMA_VERSION, H5ResultsSchema, type H5Results } from "../store/h5-results-schema.js";
+import { migrateResults } from "../store/results-migrate.js";
+import { RESULTS_SCHEMA_VERSION, RunResultsSchema, type RunResults } from "../store/results-schema.js";
 import { claimRunDir } from "../store/run-dir.js";
 import { RunFiles } from "../store/run-files.js";
-import { RESULTS_SCHEMA_VERSION, RunResultsSchema, type RunResults } from "../store/results-schema.js";
+import { TimelineFileSchema } from "../store/timeline-schema.js";
 import { UsageError } from "../util/errors.js";
-import { migrateResults } from "../store/results-migrate.js";
+import type { z } from "zod";
 
 export const REPORT_FORMATS = ["terminal", "md", "json", "html", "png"] as const;
 export type ReportFormat = (typeof REPORT_FORMATS)[number];
 
-/** Reads a run's results.json (or the folder holding it); every problem is one line naming the fix. */
-export function loadRunResults(path: string): { results: RunResults; file: string } {
+export type LoadedResults = { kind: "run"; results: RunResults; file: string } | { kind: "h5"; results: H5Results; file: string };
+
+const KINDS = {
+  "gpuprof.run": { version: RESULTS_SCHEMA_VERSION, oldest: 1, schema: RunResultsSchema as z.ZodType<unknown>, command: "gpuprof run" },
+  "gpuprof.h5": { version: H5_RESULTS_SCHEMA_VERSION, oldest: 1, schema: H5ResultsSchema as z.ZodType<unknown>, command: "gpuprof h5" },
+} as const;
+
+function readJson(file: string): unknown {
+  try {
+    return JSON.parse(readFileSync(file, "utf8"));
+  } catch (err) {
+    const why = err instanceof Error ? err.message.split("\n")[0] : String(err);
+    throw new UsageError(`${file} is not valid JSON (${why}); it may be damaged: run the command that wrote it again`);
+  }
+}
+
+/** A run, h5 or watch folder, or its results file; every problem is one line naming the fix. */
+export function loadResults(path: string): LoadedResults {
   let file = path;
   try {
     if (statSync(path).isDirectory()) file = join(path, "results.json");
   } catch {
-    throw new UsageError(`${path}: no such file or folder; give a run folder (reports/<timestamp>-run) or its results.json`);
-  }
-  if (!existsSync(file)) throw new UsageError(`${path} has no results.json; give the folder a gpuprof run wrote`);
-  let data: unknown;
-  try {
-    data = JSON.parse(readFileSync(file, "utf8"));
-  } catch (err) {
     throw new UsageError(
-      `${file} is not valid JSON (${err instanceof Error ? err.message.split("\n")[0] : String(err)}); it may be damaged: run the sweep again`,
+      `${path}: no such file or folder; give a folder gpuprof run or gpuprof h5 wrote (reports/<timestamp>-run) or its results.json`,
     );
   }
-  const header = data as { kind?: unknown; schemaVersion?: unknown };
-  if (header?.kind === "gpuprof.h5" || header?.kind === "gpuprof.watch") {
-    throw new UsageError(`${file} holds ${String(header.kind)} results; gpuprof report renders gpuprof run results so far`);
+  if (!existsSync(file)) {
+    if (existsSync(join(path, "summary.json")))
+      throw new UsageError(
+        `${path} is a gpuprof watch folder: its report files are written by watch itself (summary.md, report.html); gpuprof report renders run and h5 results`,
+      );
+    throw new UsageError(`${path} has no results.json; give the folder gpuprof run or gpuprof h5 wrote`);
   }
-  if (header?.kind !== "gpuprof.run") throw new UsageError(`${file} is not a gpuprof results file (no kind "gpuprof.run")`);
-  if (typeof header.schemaVersion === "number" && header.schemaVersion > RESULTS_SCHEMA_VERSION) {
+  const data = readJson(file);
+  const header = data as { kind?: unknown; schemaVersion?: unknown } | null;
+  if (header?.kind === "gpuprof.watch")
+    throw new UsageError(`${file} holds gpuprof watch results; gpuprof report renders run and h5 results`);
+  const kind = typeof header?.kind === "string" && header.kind in KINDS ? (header.kind as keyof typeof KINDS) : null;
+  if (kind === null) throw new UsageError(`${file} is not a gpuprof results file (its "kind" is neither gpuprof.run nor gpuprof.h5)`);
+  const spec = KINDS[kind];
+  const version = header!.schemaVersion;
+  if (typeof version !== "number" || !Number.isInteger(version)) {
+    throw new UsageError(`${file} has no schema version; it was not written by gpuprof, or it was edited: run ${spec.command} again`);
+  }
+  if (version > spec.version) {
     throw new UsageError(
-      `${file} was written by a newer gpuprof (schema ${header.schemaVersion}; this one reads ${RESULTS_SCHEMA_VERSION}); upgrade gpuprof`,
+      `${file} was written by a newer gpuprof (schema ${version}; this one reads up to ${spec.version}); upgrade gpuprof`,
     );
   }
-  const parsed = RunResultsSchema.safeParse(migrateResults(data));
+  if (version < spec.oldest) {
+    throw new UsageError(
+      `${file} has schema ${version}, older than any this gpuprof reads (${spec.oldest} to ${spec.version}); run ${spec.command} again`,
+    );
+  }
+  const parsed = spec.schema.safeParse(kind === "gpuprof.run" ? migrateResults(data) : data);
   if (!parsed.success) {
     const issue = parsed.error.issues[0]!;
     throw new UsageError(
       `${file} does not match the results schema (${issue.path.join(".") || "top level"}: ${issue.message}); it may be damaged or hand-edited`,
     );
   }
-  return { results: parsed.data, file };
+  return kind === "gpuprof.run"
+    ? { kind: "run", results: parsed.data as RunResults, file }
+    : { kind: "h5", results: parsed.data as H5Results, file };
 }
 
-/** The run's timeline beside its results, for the timeline chart; a missing or damaged one just leaves that chart out. */
-function loadTimeline(path: string): {
-  samples: NonNullable<ReturnType<typeof TimelineFileSchema.parse>>["samples"];
-  spans: NonNullable<ReturnType<typeof TimelineFileSchema.parse>["spans"]>;
-} | null {
+/** A run's results.json (compare reads only runs). */
+export function loadRunResults(path: string): { results: RunResults; file: string } {
+  const loaded = loadResults(path);
+  if (loaded.kind !== "run") throw new UsageError(`${loaded.file} holds gpuprof h5 results; gpuprof compare compares gpuprof run results`);
+  return loaded;
+}
+
+type Timeline = { samples: z.infer<typeof TimelineFileSchema>["samples"]; spans: NonNullable<z.infer<typeof TimelineFileSchema>["spans"]> };
+
+/** The run's timeline beside its results, for the timeline chart: missing is normal, damaged is said. */
+function loadTimeline(path: string, say: (line: string) => void): Timeline | null {
+  if (!existsSync(path)) return null;
   try {
     const timeline = TimelineFileSchema.parse(JSON.parse(readFileSync(path, "utf8")));
     return { samples: timeline.samples, spans: timeline.spans ?? [] };
   } catch {
+    say(`${path} is damaged, so the timeline chart is left out; the other charts and the analysis do not need it`);
     return null;
   }
 }
@@ -69,26 +113,43 @@ export interface ReportOptions {
   formats: ReportFormat[];
   out?: string;
   force: boolean;
+  /** AU a configuration must reach (--au-target). */
+  auTarget: number;
+  say(line: string): void;
 }
 
+export type ReportOutcome =
+  | { kind: "run"; results: RunResults; analysis: Analysis; markdown: string; written: string[] }
+  | { kind: "h5"; results: H5Results; verdict: Finding; markdown: string; written: string[] };
+
 /** `gpuprof report`: re-analyse saved results offline; writes files only into --out. */
-export async function report(
-  options: ReportOptions,
-): Promise<{ results: RunResults; analysis: Analysis; markdown: string; written: string[] }> {
-  const { results, file } = loadRunResults(options.source);
-  const analysis = analyseRun(results);
-  const markdown = renderRunMarkdown(results, analysis);
+export async function report(options: ReportOptions): Promise<ReportOutcome> {
+  const loaded = loadResults(options.source);
+  const files =
+    options.out === undefined
+      ? null
+      : new RunFiles(claimRunDir({ out: options.out, reportsDir: "reports", label: "report", force: options.force }));
+  const wants = (f: ReportFormat): boolean => files !== null && options.formats.includes(f);
   const written: string[] = [];
-  if (options.out !== undefined) {
-    const dir = claimRunDir({ out: options.out, reportsDir: "reports", label: "report", force: options.force });
-    const files = new RunFiles(dir);
-    if (options.formats.includes("md")) written.push(files.writeText("summary.md", markdown));
-    if (options.formats.includes("json")) written.push(files.writeJson("analysis.json", analysis));
-    const timeline = loadTimeline(join(dirname(file), "timeline.json"));
-    if (options.formats.includes("png"))
-      written.push(...(await writeRunPngs(files, results, analysis, timeline)).map((name) => files.path(name)));
-    if (options.formats.includes("html"))
-      written.push(files.writeText("report.html", renderRunHtml(results, analysis, runCharts(results, timeline))));
+  if (loaded.kind === "h5") {
+    const verdict = detectH5(loaded.results);
+    const pngs = wants("png") ? await writeH5Pngs(files!, loaded.results, verdict) : [];
+    written.push(...pngs.map((p) => files!.path(p)));
+    const markdown = renderH5Markdown(loaded.results, verdict, pngs);
+    if (wants("md")) written.push(files!.writeText("summary.md", markdown));
+    if (wants("json")) written.push(files!.writeJson("analysis.json", { findings: [verdict] }));
+    if (wants("html")) written.push(files!.writeText("report.html", renderH5Html(loaded.results, verdict)));
+    return { kind: "h5", results: loaded.results, verdict, markdown, written };
   }
-  return { results, analysis, markdown, written };
+  const { results, file } = loaded;
+  const analysis = analyseRun(results, { ...DEFAULT_THRESHOLDS, auTarget: options.auTarget });
+  const needsTimeline = wants("png") || wants("html");
+  const timeline = needsTimeline ? loadTimeline(join(dirname(file), "timeline.json"), options.say) : null;
+  const pngs = wants("png") ? await writeRunPngs(files!, results, analysis, timeline) : [];
+  written.push(...pngs.map((p) => files!.path(p)));
+  const markdown = renderRunMarkdown(results, analysis, pngs);
+  if (wants("md")) written.push(files!.writeText("summary.md", markdown));
+  if (wants("json")) written.push(files!.writeJson("analysis.json", analysis));
+  if (wants("html")) written.push(files!.writeText("report.html", renderRunHtml(results, analysis, runCharts(results, timeline))));
+  return { kind: "run", results, analysis, markdown, written };
 }

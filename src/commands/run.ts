@@ -2,6 +2,7 @@ import { existsSync, readFileSync, rmdirSync } from "node:fs";
 import { availableParallelism, hostname } from "node:os";
 import { setTimeout as sleep } from "node:timers/promises";
 import { analyseRun, type Analysis } from "../analysis/analyse.js";
+import { DEFAULT_THRESHOLDS } from "../analysis/types.js";
 import { renderRunMarkdown } from "../report/markdown.js";
 import { runCharts, writeRunPngs } from "../report/run-pngs.js";
 import { renderRunHtml } from "../report/html.js";
@@ -38,6 +39,8 @@ export interface RunOptions {
   /** --consumer and --device: the device that stands in for the training step. */
   consumer: ConsumerRequest;
   device: number | null;
+  /** --au-target: the AU a configuration must reach to pass. */
+  auTarget: number;
   /** --h2d-gbps was given (it means nothing to a real GPU). */
   h2dGiven: boolean;
   dryRun: boolean;
@@ -299,7 +302,7 @@ export async function run(options: RunOptions, hooks: RunHooks): Promise<RunOutc
     writeRunFiles(files, results, { samples, gpus, notes: telemetryNotes, spans, intervalMs: options.intervalMs, startedAt });
     timeline = { samples, spans };
   }
-  const analysis = analyseRun(results);
+  const analysis = analyseRun(results, { ...DEFAULT_THRESHOLDS, auTarget: options.auTarget });
   const pngs = options.reports.includes("png") ? await writeRunPngs(files, results, analysis, timeline) : [];
   if (options.reports.includes("html")) files.writeText("report.html", renderRunHtml(results, analysis, runCharts(results, timeline)));
   if (options.reports.includes("md")) files.writeText("summary.md", renderRunMarkdown(results, analysis, pngs));

@@ -12,6 +12,10 @@ export interface ChartSpec {
   id: string;
   title: string;
   config: ChartConfiguration;
+  /** Stretches of the x axis (seconds) to shade, e.g. trial windows on a timeline. */
+  spans?: { startS: number; endS: number }[];
+  /** Drawing height in pixels at a width of 1000. */
+  height?: number;
 }
 
 type OkTrial = Extract<TrialResult, { status: "ok" }>;
@@ -81,6 +85,7 @@ export function stallChart(results: RunResults): ChartSpec | null {
   return {
     id: "stall",
     title: "Stall per trial",
+    height: Math.max(300, 120 + 28 * ok.length),
     config: {
       type: "bar",
       data: {
@@ -135,6 +140,7 @@ export function timelineChart(samples: readonly Sample[], spans: readonly Timeli
   return {
     id: "timeline",
     title: "Telemetry timeline",
+    spans: spans.map((s) => ({ startS: s.startMs / 1000, endS: s.endMs / 1000 })),
     config: {
       type: "line",
       data: { datasets: datasets as ChartConfiguration["data"]["datasets"] },

@@ -2,19 +2,23 @@ import type { Finding } from "../analysis/types.js";
 import type { H5Results } from "../store/h5-results-schema.js";
 import { formatSize } from "../util/sizes.js";
 import { share as pct, markdownCell as cell } from "./format.js";
+import { recommendations } from "../analysis/recommend.js";
+import { adviceLine } from "./advice-text.js";
+import { h5FileLabel } from "./h5-charts.js";
+import { h5Headline } from "./h5-report.js";
 
 /** summary.md of an HDF5 study: the verdict with h5py settings, every configuration, the smallest caches, the method. */
-export function renderH5Markdown(results: H5Results, verdict: Finding): string {
-  const label = (i: number): string => {
-    const f = results.files[i]!;
-    return `${f.chunks ? `chunk ${f.chunks.join("x")}` : "contiguous"}${f.compression === "none" ? "" : `, ${cell(f.compression)}`}`;
-  };
-  const out = [
-    `# gpuprof h5: ${verdict.verdict === "none" ? "chunk cache settings found" : verdict.verdict === "issue" ? "caching needs a choice" : "not enough to judge"}`,
-    "",
-    verdict.summary,
-    "",
-  ];
+export function renderH5Markdown(results: H5Results, verdict: Finding, pngs: readonly string[] = []): string {
+  const label = (i: number): string => cell(h5FileLabel(results.files[i]!));
+  const out = [`# gpuprof h5: ${h5Headline(verdict)}`, ""];
+  if (pngs.includes("summary.png")) out.push("![gpuprof h5 summary](summary.png)", "");
+  out.push(verdict.summary, "");
+  const advice = recommendations([verdict]);
+  if (advice.length > 0) {
+    out.push("## What to set", "");
+    advice.forEach((r, i) => out.push(`${i + 1}. ${r.text}`, `   <br>_${cell(adviceLine(r))}_`));
+    out.push("", "## Configurations", "");
+  }
   out.push(
     "| # | file | cache / slots | access | workers | hit rate by epoch | read amp. by epoch | samples/s (measured) | bytes measured vs model |",
     "|---:|---|---|---|---:|---|---|---:|---|",
@@ -32,6 +36,8 @@ export function renderH5Markdown(results: H5Results, verdict: Finding): string {
         `- ${label(s.file)}, ${s.access}, ${s.workers} worker${s.workers === 1 ? "" : "s"}: ${s.nbytes === null ? "none" : formatSize(s.nbytes)}`,
       );
   }
+  const charts = pngs.filter((p) => p !== "summary.png");
+  if (charts.length > 0) out.push("", `Charts: ${charts.map((p) => `[${p.replace(/\.png$/, "")}](${p})`).join(", ")}`);
   out.push(
     "",
     "Hit rates and read amplification are simulated with HDF5's chunk-cache rules; samples/s and bytes are measured on this machine through h5wasm with the cache emulated.",

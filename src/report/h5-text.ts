@@ -1,14 +1,19 @@
 import type { ChalkInstance } from "chalk";
 import Table from "cli-table3";
-import { relative } from "node:path";
+import { existsSync } from "node:fs";
+import { join, relative } from "node:path";
+import { h5FileLabel } from "./h5-charts.js";
 import type { H5ConfigResult, H5Results } from "../store/h5-results-schema.js";
 import { formatSize } from "../util/sizes.js";
 import { bytes, share as pct, count as n0 } from "./format.js";
 import { detectH5 } from "../analysis/detectors/h5.js";
+import { recommendations } from "../analysis/recommend.js";
+import type { Finding } from "../analysis/types.js";
+import { adviceLine } from "./advice-text.js";
+import { h5Headline } from "./h5-report.js";
 
 function fileLabel(results: H5Results, index: number): string {
-  const f = results.files[index]!;
-  return `${f.chunks ? `chunk ${f.chunks.join("x")}` : "contiguous"}${f.compression === "none" ? "" : `, ${f.compression}`}`;
+  return h5FileLabel(results.files[index]!);
 }
 
 export function h5ConfigLine(results: H5Results, c: H5ConfigResult): string {
@@ -98,7 +103,8 @@ export function renderH5Results(results: H5Results, outDir: string, cwd: string,
   );
   if (results.interrupted) lines.push(chalk.yellow(`Interrupted: ${results.configs.length} configurations finished and were saved.`));
   const shown = relative(cwd, outDir) || ".";
-  lines.push(`Saved ${shown.startsWith("..") ? outDir : shown}/ (results.json, summary.md)`);
+  const written = ["report.html", "summary.md", "summary.png"].filter((f) => existsSync(join(outDir, f)));
+  lines.push(`Saved ${shown.startsWith("..") ? outDir : shown}/ (${[...written, "results.json"].join(", ")})`);
   return lines.join("\n") + "\n";
 }
 
@@ -133,4 +139,20 @@ function recommendation(results: H5Results): string | null {
         ": the file is page-cached, so caching chunks costs more than it saves on this machine; on cold or slow storage the hits decide";
   }
   return line;
+}
+
+/** The verdict of an HDF5 study and what to set, for a terminal (gpuprof report on an h5 folder). */
+export function renderH5Verdict(verdict: Finding, chalk: ChalkInstance): string {
+  const lines = [chalk.bold(`Verdict: ${h5Headline(verdict)}`), `  ${verdict.summary}`];
+  const advice = recommendations([verdict]);
+  if (advice.length > 0) {
+    lines.push(chalk.bold("What to set:"));
+    advice.forEach((r, i) =>
+      lines.push(
+        `  ${i + 1}. ${r.text.replace(/\*\*(.+?)\*\*/g, (_, t: string) => chalk.bold(t)).replace(/`([^`]+)`/g, "$1")}`,
+        chalk.dim(`     ${adviceLine(r)}`),
+      ),
+    );
+  }
+  return lines.join("\n") + "\n";
 }

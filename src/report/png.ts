@@ -2,7 +2,6 @@ import { createRequire } from "node:module";
 import { createCanvas, GlobalFonts, type SKRSContext2D } from "@napi-rs/canvas";
 import { Chart, registerables, type Plugin } from "chart.js";
 import type { Analysis } from "../analysis/analyse.js";
-import type { TimelineSpan } from "../store/timeline-schema.js";
 import type { ChartSpec } from "./chart-specs.js";
 
 const FONT = "DejaVu Sans";
@@ -32,7 +31,7 @@ const whiteBackground: Plugin = {
   },
 };
 
-function spanShading(spans: readonly TimelineSpan[]): Plugin {
+function spanShading(spans: NonNullable<ChartSpec["spans"]>): Plugin {
   return {
     id: "spanShading",
     beforeDatasetsDraw: (chart) => {
@@ -42,8 +41,8 @@ function spanShading(spans: readonly TimelineSpan[]): Plugin {
       ctx.save();
       spans.forEach((span, i) => {
         ctx.fillStyle = i % 2 === 0 ? "rgba(0,0,0,0.06)" : "rgba(0,0,0,0.12)";
-        const left = x.getPixelForValue(span.startMs / 1000);
-        const right = x.getPixelForValue(span.endMs / 1000);
+        const left = x.getPixelForValue(span.startS);
+        const right = x.getPixelForValue(span.endS);
         ctx.fillRect(left, chart.chartArea.top, right - left, chart.chartArea.bottom - chart.chartArea.top);
       });
       ctx.restore();
@@ -51,20 +50,20 @@ function spanShading(spans: readonly TimelineSpan[]): Plugin {
   };
 }
 
-function drawChart(spec: ChartSpec, width: number, height: number, spans: readonly TimelineSpan[] = []) {
+function drawChart(spec: ChartSpec, width: number, height: number) {
   setUp();
   const canvas = createCanvas(width, height);
   const config = structuredClone(spec.config);
   config.options = { ...config.options, animation: false, responsive: false, devicePixelRatio: 1 };
-  const plugins = [whiteBackground, ...(spec.id === "timeline" ? [spanShading(spans)] : [])];
+  const plugins = [whiteBackground, ...(spec.spans && spec.spans.length > 0 ? [spanShading(spec.spans)] : [])];
   // Chart.js accepts any canvas-like object; @napi-rs/canvas has no DOM types.
   const chart = new Chart(canvas as unknown as ConstructorParameters<typeof Chart>[0], { ...config, plugins });
   return { canvas, chart };
 }
 
-/** One chart as a PNG. */
-export async function chartPng(spec: ChartSpec, width = 1000, height = 560, spans: readonly TimelineSpan[] = []): Promise<Buffer> {
-  const { canvas, chart } = drawChart(spec, width, height, spans);
+/** One chart as a PNG, at the spec's own height unless one is given. */
+export async function chartPng(spec: ChartSpec, width = 1000, height = spec.height ?? 560): Promise<Buffer> {
+  const { canvas, chart } = drawChart(spec, width, height);
   const png = await canvas.encode("png");
   chart.destroy();
   return png;
@@ -84,8 +83,24 @@ function wrap(ctx: SKRSContext2D, text: string, width: number): string[] {
   return lines;
 }
 
-/** A card for a pull request: the diagnosis and the first pieces of advice in words, and the key chart. */
-export async function summaryCardPng(analysis: Analysis, keyChart: ChartSpec | null, subtitle: string): Promise<Buffer> {
+/** What a summary card says: the verdict, whether it is good news, and the advice (Markdown) in order. */
+export interface CardText {
+  headline: string;
+  tone: "good" | "bad" | "unknown";
+  advice: string[];
+}
+
+/** The card of a run's analysis. */
+export function runCard(analysis: Analysis): CardText {
+  return {
+    headline: analysis.diagnosis,
+    tone: analysis.diagnosis === "device-bound" ? "good" : analysis.diagnosis === "insufficient data" ? "unknown" : "bad",
+    advice: analysis.recommendations.map((r) => r.text),
+  };
+}
+
+/** A card for a pull request: the verdict and the first pieces of advice in words, and the key chart. */
+export async function summaryCardPng(card: CardText, keyChart: ChartSpec | null, subtitle: string): Promise<Buffer> {
   setUp();
   const width = 1200;
   const height = 675;
@@ -93,11 +108,11 @@ export async function summaryCardPng(analysis: Analysis, keyChart: ChartSpec | n
   const ctx = canvas.getContext("2d");
   ctx.fillStyle = "#ffffff";
   ctx.fillRect(0, 0, width, height);
-  ctx.fillStyle = analysis.diagnosis === "device-bound" ? "#2ca02c" : analysis.diagnosis === "insufficient data" ? "#777777" : "#d62728";
+  ctx.fillStyle = card.tone === "good" ? "#2ca02c" : card.tone === "unknown" ? "#777777" : "#d62728";
   ctx.fillRect(0, 0, width, 8);
   ctx.fillStyle = "#111111";
   ctx.font = `bold 30px "${FONT}"`;
-  ctx.fillText(`gpuprof: ${analysis.diagnosis}`, 32, 56);
+  ctx.fillText(`gpuprof: ${card.headline}`, 32, 56);
   ctx.font = `16px "${FONT}"`;
   ctx.fillStyle = "#555555";
   ctx.fillText(subtitle, 32, 84);
@@ -105,8 +120,8 @@ export async function summaryCardPng(analysis: Analysis, keyChart: ChartSpec | n
   ctx.font = `17px "${FONT}"`;
   let y = 120;
   const plain = (md: string): string => md.replace(/\*\*/g, "").replace(/`/g, "");
-  analysis.recommendations.slice(0, 3).forEach((r, i) => {
-    const first = plain(r.text).split(/(?<=\.)\s/)[0]!;
+  card.advice.slice(0, 3).forEach((text, i) => {
+    const first = plain(text).split(/(?<=\.)\s/)[0]!;
     for (const [k, line] of wrap(ctx, `${i + 1}. ${first}`, width - 64)
       .slice(0, 2)
       .entries()) {

@@ -4,7 +4,7 @@ import type { RunResults } from "../store/results-schema.js";
 import type { TimelineSpan } from "../store/timeline-schema.js";
 import type { Sample } from "../telemetry/types.js";
 import { stallChart, throughputChart, timelineChart, type ChartSpec } from "./chart-specs.js";
-import { chartPng, summaryCardPng } from "./png.js";
+import { chartPng, runCard, summaryCardPng } from "./png.js";
 
 /** The charts of a run, in the order reports show them. */
 export function runCharts(
@@ -25,16 +25,17 @@ export async function writeRunPngs(
 ): Promise<string[]> {
   const written: string[] = [];
   const throughput = throughputChart(results);
-  const subtitle = `${results.trials.length} trials, ${results.dataset.label} (${results.dataset.count} x ${results.dataset.sampleShape.join("x")}), ${results.host.usableCores} cores; device step modelled`;
+  const device = results.consumer.kind === "sim" ? "device step modelled" : `device measured on ${results.consumer.adapter.name}`;
+  const subtitle = `${results.trials.length} trials, ${results.dataset.label} (${results.dataset.count} x ${results.dataset.sampleShape.join("x")}), ${results.host.usableCores} cores; ${device}`;
   const save = async (name: string, png: Promise<Buffer>): Promise<void> => {
     files.writeBytes(name, await png);
     written.push(name);
   };
-  await save("summary.png", summaryCardPng(analysis, throughput, subtitle));
+  await save("summary.png", summaryCardPng(runCard(analysis), throughput, subtitle));
   if (throughput) await save("throughput.png", chartPng(throughput));
   const stall = stallChart(results);
-  if (stall) await save("stall.png", chartPng(stall, 1000, Math.max(300, 120 + 28 * results.trials.length)));
+  if (stall) await save("stall.png", chartPng(stall));
   const line = timeline ? timelineChart(timeline.samples, timeline.spans) : null;
-  if (line && timeline) await save("timeline.png", chartPng(line, 1200, 500, timeline.spans));
+  if (line) await save("timeline.png", chartPng(line, 1200, 500));
   return written;
 }

@@ -1,7 +1,7 @@
 import { spawnSync } from "node:child_process";
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { describe, expect, it } from "vitest";
+import { beforeAll, describe, expect, it } from "vitest";
 import type { RunResults } from "../../src/store/results-schema.js";
 import { root, runCli, tempDir } from "../helpers.js";
 
@@ -30,7 +30,66 @@ async function htmlReportOf(results: RunResults): Promise<string> {
   return join(out, "report.html");
 }
 
+/** A small real run (with its timeline), and an HDF5 study, made once for the browser tests below. */
+let runDir: string;
+let h5Dir: string;
+beforeAll(async () => {
+  const cwd = tempDir();
+  const env = { GPUPROF_CACHE_DIR: join(cwd, "cache") };
+  runDir = join(cwd, "run");
+  const small = ["--samples", "64", "--shape", "3,16,16", "--batch", "8", "--step-ms", "5", "--warmup", "2", "--duration", "0.3"];
+  const run = await runCli(["run", ...small, "--workers", "0,1", "--dtype", "uint8", "--consumer", "sim", "--out", runDir], {
+    cwd,
+    env,
+    timeoutMs: 60000,
+  });
+  expect(run.code).toBe(0);
+  h5Dir = join(cwd, "h5");
+  const h5 = await runCli(
+    [
+      "h5",
+      "--samples",
+      "64",
+      "--shape",
+      "3,16,16",
+      "--chunk",
+      "8,3,16,16",
+      "--cache",
+      "1KiB,64KiB,1MiB",
+      "--epochs",
+      "2",
+      "--workers",
+      "1",
+      "--out",
+      h5Dir,
+    ],
+    { cwd, env, timeoutMs: 60000 },
+  );
+  expect(h5.code).toBe(0);
+}, 120000);
+
 describe("HTML report in headless Chromium", () => {
+  it("draws a real run's charts with the trial windows shaded on the timeline", async () => {
+    const html = join(runDir, "report.html");
+    const { stdout, stderr } = chromium(["--enable-logging=stderr", "--v=0", "--dump-dom", `file://${html}`]);
+    expect(stdout).toContain('data-charts-drawn="3"');
+    expect(stdout).toContain('data-spans-shaded="2"');
+    expect(stderr).not.toMatch(/CONSOLE.*(error|Uncaught)/i);
+    mkdirSync(ARTIFACTS, { recursive: true });
+    chromium(["--hide-scrollbars", "--window-size=1200,2400", `--screenshot=${join(ARTIFACTS, "run-report.png")}`, `file://${html}`]);
+  });
+
+  it("draws an HDF5 study's hit rate against cache size, and its measured speeds", async () => {
+    const html = join(h5Dir, "report.html");
+    const { stdout, stderr } = chromium(["--enable-logging=stderr", "--v=0", "--dump-dom", `file://${html}`]);
+    expect(stdout).toContain('data-charts-drawn="2"');
+    expect(stdout).toContain('id="chart-hitrate"');
+    expect(stdout).toMatch(/<h2>What to set<\/h2>/);
+    expect(stderr).not.toMatch(/CONSOLE.*(error|Uncaught)/i);
+    mkdirSync(ARTIFACTS, { recursive: true });
+    chromium(["--hide-scrollbars", "--window-size=1200,2400", `--screenshot=${join(ARTIFACTS, "h5-report.png")}`, `file://${html}`]);
+  });
+
   it("opens with no console errors and draws every chart, offline", async () => {
     const html = await htmlReportOf(JSON.parse(readFileSync(fixture, "utf8")));
     const text = readFileSync(html, "utf8");

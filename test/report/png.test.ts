@@ -5,7 +5,7 @@ import { createCanvas, loadImage } from "@napi-rs/canvas";
 import { describe, expect, it } from "vitest";
 import { analyseRun } from "../../src/analysis/analyse.js";
 import { downsample, stallChart, throughputChart, timelineChart } from "../../src/report/chart-specs.js";
-import { chartPng, summaryCardPng } from "../../src/report/png.js";
+import { chartPng, runCard, summaryCardPng } from "../../src/report/png.js";
 import { RunResultsSchema } from "../../src/store/results-schema.js";
 import { root } from "../helpers.js";
 
@@ -38,7 +38,7 @@ describe("PNG charts", () => {
   });
 
   it("draws the summary card with the verdict and the key chart", async () => {
-    const card = await inspect(await summaryCardPng(analyseRun(results), throughputChart(results), "test"));
+    const card = await inspect(await summaryCardPng(runCard(analyseRun(results)), throughputChart(results), "test"));
     expect(card).toMatchObject({ width: 1200, height: 675 });
     expect(card.colours).toBeGreaterThan(10);
   });

@@ -1,0 +1,93 @@
+import type { H5ConfigResult, H5FileInfo, H5Results } from "../store/h5-results-schema.js";
+import type { ChartSpec } from "./chart-specs.js";
+
+const PALETTE = ["#1f77b4", "#d62728", "#2ca02c", "#ff7f0e", "#9467bd", "#8c564b", "#e377c2", "#17becf"];
+
+/** A studied file in words: its chunk shape (or contiguous) and compression. */
+export function h5FileLabel(f: H5FileInfo): string {
+  return `${f.chunks ? `chunk ${f.chunks.join("x")}` : "contiguous"}${f.compression === "none" ? "" : `, ${f.compression}`}`;
+}
+
+const warmHitRate = (c: H5ConfigResult): number | null => c.simulated?.epochs[c.simulated.epochs.length - 1]?.hitRate ?? null;
+
+/**
+ * Warm hit rate (last epoch) against cache size, one line per chunk shape and access order (and per
+ * slot count or worker count when the study varied them): where the curve flattens is the cache to buy.
+ */
+export function hitRateChart(results: H5Results): ChartSpec | null {
+  const simulated = results.configs.filter((c) => warmHitRate(c) !== null);
+  if (simulated.length === 0) return null;
+  const manySlots = new Set(simulated.map((c) => c.cache.nslots)).size > 1;
+  const manyWorkers = new Set(simulated.map((c) => c.workers)).size > 1;
+  const key = (c: H5ConfigResult): string =>
+    [
+      h5FileLabel(results.files[c.file]!),
+      c.access,
+      ...(manySlots ? [`${c.cache.nslots} slots`] : []),
+      ...(manyWorkers ? [`${c.workers} worker${c.workers === 1 ? "" : "s"}`] : []),
+    ].join(", ");
+  const keys = [...new Set(simulated.map(key))];
+  const datasets = keys.map((k, i) => {
+    const color = PALETTE[i % PALETTE.length]!;
+    return {
+      label: k,
+      data: simulated
+        .filter((c) => key(c) === k)
+        .sort((a, b) => a.cache.nbytes - b.cache.nbytes)
+        .map((c) => ({ x: Math.round((c.cache.nbytes / 2 ** 20) * 1000) / 1000, y: Math.round(warmHitRate(c)! * 1000) / 10 })),
+      borderColor: color,
+      backgroundColor: color,
+    };
+  });
+  return {
+    id: "hitrate",
+    title: "Chunk hits against cache size",
+    config: {
+      type: "line",
+      data: { datasets },
+      options: {
+        scales: {
+          x: { type: "logarithmic", title: { display: true, text: "chunk cache per worker, MiB (rdcc_nbytes; log scale)" } },
+          y: { min: 0, max: 100, title: { display: true, text: "chunk hits once warm, % (simulated)" } },
+        },
+        plugins: { title: { display: true, text: "Chunk hits against cache size, per chunk shape and access order" } },
+      },
+    },
+  };
+}
+
+/** Measured samples/s of every configuration read live: whether the hits pay on this storage. */
+export function h5SpeedChart(results: H5Results): ChartSpec | null {
+  const live = results.configs.filter((c) => c.live !== null);
+  if (live.length === 0) return null;
+  return {
+    id: "speed",
+    title: "Measured read speed per configuration",
+    height: Math.max(300, 120 + 26 * live.length),
+    config: {
+      type: "bar",
+      data: {
+        labels: live.map(
+          (c) =>
+            `${c.id}: ${h5FileLabel(results.files[c.file]!)}, ${(c.cache.nbytes / 2 ** 20).toFixed(c.cache.nbytes < 2 ** 20 ? 2 : 0)} MiB, ${c.access}`,
+        ),
+        datasets: [
+          {
+            label: "samples/s (measured through h5wasm with the emulated cache)",
+            data: live.map((c) => Math.round(c.live!.samplesPerS)),
+            backgroundColor: live.map((c) => PALETTE[c.file % PALETTE.length]!),
+          },
+        ],
+      },
+      options: {
+        indexAxis: "y",
+        scales: { x: { beginAtZero: true, title: { display: true, text: "samples/s" } } },
+        plugins: { title: { display: true, text: "Measured read speed per configuration" } },
+      },
+    },
+  };
+}
+
+export function h5Charts(results: H5Results): ChartSpec[] {
+  return [hitRateChart(results), h5SpeedChart(results)].filter((c): c is ChartSpec => c !== null);
+}
