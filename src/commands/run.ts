@@ -1,5 +1,5 @@
 import { existsSync, readFileSync, rmdirSync } from "node:fs";
-import { availableParallelism, hostname } from "node:os";
+import { arch, availableParallelism, cpus, hostname, release, type } from "node:os";
 import { setTimeout as sleep } from "node:timers/promises";
 import { analyseRun, type Analysis } from "../analysis/analyse.js";
 import { DEFAULT_THRESHOLDS } from "../analysis/types.js";
@@ -221,6 +221,8 @@ export async function run(options: RunOptions, hooks: RunHooks): Promise<RunOutc
       usableCores: usableCores().count,
       memTotalMiB: memory.totalMiB,
       gpus: [],
+      cpuModel: cpus()[0]?.model.trim() ?? null,
+      os: `${type()} ${release()} (${arch()})`,
     },
     dataset: {
       label: dataset.label,

@@ -107,6 +107,38 @@ export function stallChart(results: RunResults): ChartSpec | null {
   };
 }
 
+/** How long each step waited for its batch, per trial: p50, p95 and p99 side by side (the distribution behind the stall). */
+export function waitChart(results: RunResults): ChartSpec | null {
+  const ok = results.trials.filter((t): t is OkTrial => t.status === "ok" && !t.spec.baseline);
+  if (ok.length === 0) return null;
+  const bar = (label: string, color: string, pick: (t: OkTrial) => number) => ({
+    label,
+    data: ok.map((t) => Math.round(pick(t) * 100) / 100),
+    backgroundColor: color,
+  });
+  return {
+    id: "waits",
+    title: "Wait before each step",
+    height: Math.max(300, 120 + 34 * ok.length),
+    config: {
+      type: "bar",
+      data: {
+        labels: ok.map((t) => `${t.spec.id}: ${trialLabel(t.spec)}`),
+        datasets: [
+          bar("p50 ms", "#9ecae1", (t) => t.metrics.waitMs.p50),
+          bar("p95 ms", "#3182bd", (t) => t.metrics.waitMs.p95),
+          bar("p99 ms", "#08519c", (t) => t.metrics.waitMs.p99),
+        ],
+      },
+      options: {
+        indexAxis: "y",
+        scales: { x: { beginAtZero: true, title: { display: true, text: "wait for the batch before a step, ms (measured)" } } },
+        plugins: { title: { display: true, text: "Wait before each step: p50, p95, p99 per trial" } },
+      },
+    },
+  };
+}
+
 /** Keeps at most `max` points for drawing (every n-th sample); saved data is never thinned. */
 export function downsample<T>(points: readonly T[], max: number): T[] {
   if (points.length <= max) return [...points];

@@ -47,7 +47,7 @@ export function renderRunHtml(results: RunResults, analysis: Analysis, charts: C
     ...(notes.length > 0 ? [{ heading: "Notes", html: `<ul>${notes.map((n) => `<li>${escapeHtml(n)}</li>`).join("\n")}</ul>` }] : []),
     {
       heading: "Host",
-      html: `<p>${escapeHtml(host.hostname)}: ${host.logicalCores} logical cores, ${host.usableCores} usable${host.memTotalMiB ? `, ${n0(host.memTotalMiB)} MiB memory` : ""}; GPUs: ${host.gpus.length === 0 ? "none" : host.gpus.map((g) => escapeHtml(`${g.index}: ${g.name ?? "unknown"}${g.busId ? ` (${g.busId})` : ""}`)).join(", ")}.</p>`,
+      html: `<p>${escapeHtml(host.hostname)}: ${host.cpuModel ? `${escapeHtml(host.cpuModel)}, ` : ""}${host.logicalCores} logical cores, ${host.usableCores} usable${host.memTotalMiB ? `, ${n0(host.memTotalMiB)} MiB memory` : ""}${host.os ? `, ${escapeHtml(host.os)}` : ""}; dataset ${escapeHtml(d.location)}, ${d.fitsInPageCache === null ? "page cache size unknown" : d.fitsInPageCache ? "fits in RAM" : "larger than free RAM"}; GPUs: ${host.gpus.length === 0 ? "none" : host.gpus.map((g) => escapeHtml(`${g.index}: ${g.name ?? "unknown"}${g.busId ? ` (${g.busId})` : ""}`)).join(", ")}.</p>`,
     },
     {
       heading: "Method",

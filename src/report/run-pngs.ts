@@ -3,7 +3,7 @@ import type { RunFiles } from "../store/run-files.js";
 import type { RunResults } from "../store/results-schema.js";
 import type { TimelineSpan } from "../store/timeline-schema.js";
 import type { Sample } from "../telemetry/types.js";
-import { stallChart, throughputChart, timelineChart, type ChartSpec } from "./chart-specs.js";
+import { stallChart, throughputChart, timelineChart, waitChart, type ChartSpec } from "./chart-specs.js";
 import { chartPng, runCard, summaryCardPng } from "./png.js";
 
 /** The charts of a run, in the order reports show them. */
@@ -11,9 +11,12 @@ export function runCharts(
   results: RunResults,
   timeline: { samples: readonly Sample[]; spans: readonly TimelineSpan[] } | null,
 ): ChartSpec[] {
-  return [throughputChart(results), stallChart(results), timeline ? timelineChart(timeline.samples, timeline.spans) : null].filter(
-    (c): c is ChartSpec => c !== null,
-  );
+  return [
+    throughputChart(results),
+    stallChart(results),
+    waitChart(results),
+    timeline ? timelineChart(timeline.samples, timeline.spans) : null,
+  ].filter((c): c is ChartSpec => c !== null);
 }
 
 /** Writes summary.png (the card for a pull request) and one PNG per chart; returns the file names written. */
@@ -35,6 +38,8 @@ export async function writeRunPngs(
   if (throughput) await save("throughput.png", chartPng(throughput));
   const stall = stallChart(results);
   if (stall) await save("stall.png", chartPng(stall));
+  const waits = waitChart(results);
+  if (waits) await save("waits.png", chartPng(waits));
   const line = timeline ? timelineChart(timeline.samples, timeline.spans) : null;
   if (line) await save("timeline.png", chartPng(line, 1200, 500));
   return written;

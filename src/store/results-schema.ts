@@ -151,6 +151,9 @@ export const RunResultsSchema = z.object({
     usableCores: z.number(),
     memTotalMiB: z.number().nullable(),
     gpus: z.array(GpuIdentitySchema),
+    /** CPU model and operating system (absent from results written before gpuprof recorded them). */
+    cpuModel: z.string().nullable().optional(),
+    os: z.string().nullable().optional(),
   }),
   dataset: z.object({
     label: z.string(),

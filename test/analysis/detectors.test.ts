@@ -14,7 +14,7 @@ import { RunResultsSchema } from "../../src/store/results-schema.js";
 import { syntheticRun } from "./synthetic-results.js";
 
 // Noise stays below the detectors' 5% tie, so the scenarios keep their meaning at every level.
-const NOISE = [0, 0.005, 0.015];
+const NOISE = [0, 0.005, 0.015, 0.03];
 
 describe.each(NOISE)("detectors at %s noise", (noise) => {
   const cpuBound = syntheticRun(
@@ -42,6 +42,11 @@ describe.each(NOISE)("detectors at %s noise", (noise) => {
       { noise },
     );
     expect(detectInputBound(fine, T).verdict).toBe("none");
+    // Levels per configuration (TensorFlow's thresholds): stalls of 70%, 40%, 60%, 58% and 39% are all high.
+    const levels = detectInputBound(cpuBound, T);
+    expect(levels.evidence).toMatchObject({ trialsHighlyInputBound: 5, trialsModeratelyInputBound: 0, trialsNotInputBound: 0 });
+    expect(levels.summary).toMatch(/per configuration: 5 highly, 0 moderately and 0 not input-bound\.$/);
+    expect(detectInputBound(fine, T).evidence).toMatchObject({ trialsModeratelyInputBound: 0, trialsNotInputBound: 2 });
   });
 
   it("workers: the smallest count within 5% of the best, against workers 0", () => {
@@ -127,6 +132,58 @@ describe.each(NOISE)("detectors at %s noise", (noise) => {
   });
 });
 
+describe.each([1, 2, 3, 4, 5])("at 10%% noise (seed %s) the wide decisions hold", (seed) => {
+  const noise = 0.1;
+  it("input-bound, CPU against I/O, and uint8 against float32", () => {
+    const starved = syntheticRun(
+      [
+        { workers: 0, samplesPerS: 200, au: 0.35, userPct: 90, kernelPct: 6 },
+        { workers: 0, dtype: "float32", samplesPerS: 100, au: 0.18, userPct: 95, kernelPct: 6 },
+      ],
+      { noise, seed },
+    );
+    expect(detectInputBound(starved, T).verdict).toBe("issue");
+    expect(detectCpuOrIo(starved, T).evidence["kind"]).toBe("cpu");
+    expect(detectDtype(starved, T).recommend).toHaveLength(1);
+    const disk = syntheticRun([{ workers: 2, samplesPerS: 200, au: 0.3, userPct: 10, kernelPct: 70, storageShare: 0.9 }], {
+      noise,
+      seed,
+    });
+    expect(detectCpuOrIo(disk, T).evidence["kind"]).toBe("io");
+    const fed = syntheticRun([{ workers: 2, samplesPerS: 1000, au: 0.99 }], { noise: 0.005, seed });
+    expect(detectInputBound(fed, T).verdict).toBe("none");
+  });
+});
+
+describe("workers, beyond the smallest count", () => {
+  it("says where throughput falls, the memory each worker costs, and when the largest count tried is still short", () => {
+    const falls = detectWorkers(
+      syntheticRun([
+        { workers: 0, samplesPerS: 300, au: 0.3, rssMiB: 100 },
+        { workers: 2, samplesPerS: 600, au: 0.6, rssMiB: 400 },
+        { workers: 4, samplesPerS: 450, au: 0.45, rssMiB: 700 },
+      ]),
+      T,
+    );
+    expect(falls.evidence).toMatchObject({ recommendedWorkers: 2, throughputFallsAtWorkers: 4, rssMiBPerWorker: 150 });
+    expect(falls.summary).toMatch(/throughput falls from 4 workers on/);
+    expect(falls.recommend[0]!.values["rss"]).toBe("about 150 MiB of resident memory per worker");
+    const short = detectWorkers(
+      syntheticRun(
+        [
+          { workers: 0, samplesPerS: 300, au: 0.3 },
+          { workers: 2, samplesPerS: 600, au: 0.6 },
+        ],
+        { usableCores: 8 },
+      ),
+      T,
+    );
+    expect(short.summary).toMatch(
+      /the largest count tried is still the best and the device still waits, so try more, up to the 8 usable cores/,
+    );
+  });
+});
+
 describe("insufficient data is an answer", () => {
   const lone = syntheticRun([{ workers: 1, samplesPerS: 500, au: 0.5 }]);
   it.each([
@@ -134,6 +191,16 @@ describe("insufficient data is an answer", () => {
     ["dtype", () => detectDtype(lone, T)],
     ["transport", () => detectTransport(lone, T)],
     ["input-bound with no trials", () => detectInputBound({ ...lone, trials: [] }, T)],
+    ["echo with no trials", () => detectEcho({ ...lone, trials: [] }, T)],
+    [
+      "cpu-or-io when the stalled trials have no CPU telemetry",
+      () => {
+        const r = syntheticRun([{ workers: 1, samplesPerS: 500, au: 0.5 }]);
+        for (const t of r.trials)
+          if (t.status === "ok") t.telemetry.cpu = { userPct: null, systemPct: null, iowaitPct: null, stealPct: null, idlePct: null };
+        return detectCpuOrIo(r, T);
+      },
+    ],
   ])("%s", (_, detect) => {
     const f = detect();
     expect(f.verdict).toBe("insufficient-data");

@@ -4,7 +4,7 @@ import { join } from "node:path";
 import { createCanvas, loadImage } from "@napi-rs/canvas";
 import { describe, expect, it } from "vitest";
 import { analyseRun } from "../../src/analysis/analyse.js";
-import { downsample, stallChart, throughputChart, timelineChart } from "../../src/report/chart-specs.js";
+import { downsample, stallChart, throughputChart, timelineChart, waitChart } from "../../src/report/chart-specs.js";
 import { chartPng, runCard, summaryCardPng } from "../../src/report/png.js";
 import { RunResultsSchema } from "../../src/store/results-schema.js";
 import { root } from "../helpers.js";
@@ -35,6 +35,34 @@ describe("PNG charts", () => {
     const stall = await inspect(await chartPng(stallChart(results)!, 900, 400));
     expect(stall).toMatchObject({ width: 900, height: 400 });
     expect(stall.colours).toBeGreaterThan(5);
+  });
+
+  it("draws the wait distribution, and the timeline with its trial windows shaded", async () => {
+    const waits = await inspect(await chartPng(waitChart(results)!));
+    expect(waits.width).toBe(1000);
+    expect(waits.colours).toBeGreaterThan(5);
+    const samples = Array.from({ length: 60 }, (_, i) => ({
+      tMs: (i + 1) * 100,
+      cpu: { userPct: 40 + (i % 7), nicePct: 0, systemPct: 5, iowaitPct: 1, irqPct: 0, softirqPct: 0, stealPct: 0, idlePct: 54 },
+      cores: [],
+      mem: { totalMiB: null, availableMiB: null, pageCacheMiB: null },
+      io: { procReadBytesPerS: 1e6 * (i % 5), procStorageReadBytesPerS: 0, diskReadBytesPerS: 0 },
+      gpus: [],
+    }));
+    const spans = [
+      { label: "trial 1", trialId: 1, startMs: 500, endMs: 2500 },
+      { label: "trial 2", trialId: 2, startMs: 3500, endMs: 5500 },
+    ];
+    const spec = timelineChart(samples, spans)!;
+    expect(spec.spans).toEqual([
+      { startS: 0.5, endS: 2.5 },
+      { startS: 3.5, endS: 5.5 },
+    ]);
+    const shaded = await chartPng(spec, 1200, 500);
+    const plain = await chartPng({ ...spec, spans: [] }, 1200, 500);
+    expect((await inspect(shaded)).colours).toBeGreaterThan(5);
+    // The shading is drawn: the very same spec without its windows gives another image.
+    expect(shaded.equals(plain)).toBe(false);
   });
 
   it("draws the summary card with the verdict and the key chart", async () => {

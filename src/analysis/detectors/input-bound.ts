@@ -17,7 +17,14 @@ export function detectInputBound(results: RunResults, t: Thresholds): Finding {
   }
   const worst = trials.reduce((a, b) => (b.metrics.au < a.metrics.au ? b : a));
   const below = trials.filter((x) => x.metrics.au < t.auTarget);
+  const levels = trials.map((x) => stallLevel(x.metrics.stallFraction, t));
+  const count = (level: string): number => levels.filter((l) => l === level).length;
+  // TensorFlow's input-pipeline analyzer levels, trial by trial.
+  const perTrial = `per configuration: ${count("high")} highly, ${count("moderate")} moderately and ${count("low")} not input-bound`;
   const evidence = {
+    trialsHighlyInputBound: count("high"),
+    trialsModeratelyInputBound: count("moderate"),
+    trialsNotInputBound: count("low"),
     bestAu: best.metrics.au,
     bestStall: best.metrics.stallFraction,
     bestStallLevel: stallLevel(best.metrics.stallFraction, t),
@@ -30,7 +37,7 @@ export function detectInputBound(results: RunResults, t: Thresholds): Finding {
     return {
       ...base,
       verdict: "issue",
-      summary: `Even the best configuration keeps the device busy only ${pct(best.metrics.au)} of the time (target ${pct(t.auTarget)}): the input pipeline is the bottleneck, ${stallLevel(best.metrics.stallFraction, t)}ly so.`,
+      summary: `Even the best configuration keeps the device busy only ${pct(best.metrics.au)} of the time (target ${pct(t.auTarget)}): the input pipeline is the bottleneck, ${{ high: "highly so", moderate: "moderately so", low: "if only slightly (stall under 5%)" }[stallLevel(best.metrics.stallFraction, t)]}; ${perTrial}.`,
       evidence,
       trials: [best.spec.id],
       recommend: [
@@ -47,7 +54,7 @@ export function detectInputBound(results: RunResults, t: Thresholds): Finding {
   return {
     ...base,
     verdict: "none",
-    summary: `The best configuration reaches AU ${pct(best.metrics.au)} (target ${pct(t.auTarget)}); ${below.length} of ${trials.length} configurations fall below it, the worst at ${pct(worst.metrics.au)}.`,
+    summary: `The best configuration reaches AU ${pct(best.metrics.au)} (target ${pct(t.auTarget)}); ${below.length} of ${trials.length} configurations fall below it, the worst at ${pct(worst.metrics.au)}; ${perTrial}.`,
     evidence,
     trials: [best.spec.id, worst.spec.id],
   };
