@@ -2,31 +2,33 @@ import { recommendations } from "../analysis/recommend.js";
 import type { Finding } from "../analysis/types.js";
 import type { WatchResult } from "../store/summary-schema.js";
 import { markdownCell as cell } from "./format.js";
+import { adviceLine } from "./advice-text.js";
+import { watchHeadline, watchRows } from "./watch-report.js";
 
 /** summary.md of a watched run: what held the GPU back, the advice, and the numbers behind it. */
-export function renderWatchMarkdown(result: WatchResult, finding: Finding): string {
+export function renderWatchMarkdown(result: WatchResult, finding: Finding, pngs: readonly string[] = []): string {
   const s = result.summary;
-  const kind = String(finding.evidence["kind"] ?? finding.verdict);
-  const out = [
-    `# gpuprof watch: ${kind}`,
-    "",
-    `\`${cell(result.command.join(" "))}\`, ${s.durationS.toFixed(1)} s, exit ${result.exitCode}.`,
-    "",
-    finding.summary,
-    "",
-  ];
+  const out = [`# gpuprof watch: ${watchHeadline(finding)}`, ""];
+  if (pngs.includes("summary.png")) out.push("![gpuprof watch summary](summary.png)", "");
+  out.push(`${codeSpan(result.command.join(" "))}, ${s.durationS.toFixed(1)} s, exit ${result.exitCode}.`, "", finding.summary, "");
   const advice = recommendations([finding]);
-  if (advice.length > 0) out.push("## What to change", "", ...advice.map((r, i) => `${i + 1}. ${r.text}`), "");
-  const m = (v: { mean: number } | null | undefined): string => (v ? v.mean.toFixed(1) : "n/a");
-  out.push("## Measured", "", "| series | mean |", "|---|---:|");
-  for (const g of s.gpus) out.push(`| GPU ${g.index} util % (${cell(g.name ?? "")}) | ${m(g.utilPct)} |`);
-  out.push(
-    `| CPU user % | ${m(s.cpu.userPct)} |`,
-    `| CPU system % | ${m(s.cpu.systemPct)} |`,
-    `| CPU iowait % | ${m(s.cpu.iowaitPct)} |`,
-    `| read MB/s (command) | ${m(s.io.procReadMBPerS)} |`,
-    `| storage read MB/s (command) | ${m(s.io.procStorageReadMBPerS)} |`,
-    "",
-  );
+  if (advice.length > 0) {
+    out.push("## What to change", "");
+    advice.forEach((r, i) => out.push(`${i + 1}. ${r.text}`, `   <br>_${cell(adviceLine(r))}_`));
+    out.push("");
+  }
+  out.push("## Measured", "", "| series | mean | p5 | p95 |", "|---|---:|---:|---:|");
+  for (const r of watchRows(result)) out.push(`| ${cell(r.series)} | ${r.mean} | ${r.p5} | ${r.p95} |`);
+  if (pngs.includes("timeline.png")) out.push("", "Chart: [timeline](timeline.png)");
+  out.push("");
   return out.join("\n");
+}
+
+/** Text in a Markdown code span, shown literally: a fence longer than any backtick run inside, no escaping (code spans show < as <). */
+export function codeSpan(text: string): string {
+  const flat = text.replace(/\s*\n\s*/g, " ");
+  const longest = Math.max(0, ...(flat.match(/`+/g) ?? []).map((run) => run.length));
+  const fence = "`".repeat(longest + 1);
+  const pad = flat.startsWith("`") || flat.endsWith("`") ? " " : "";
+  return `${fence}${pad}${flat}${pad}${fence}`;
 }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { countDips, detectWatch } from "../../src/analysis/detectors/watch.js";
+import { countDips, detectWatch, dipPeriodS, dipTimes } from "../../src/analysis/detectors/watch.js";
 import type { WatchResult } from "../../src/store/summary-schema.js";
 import { summarizeTelemetry } from "../../src/telemetry/summary.js";
 import type { Sample } from "../../src/telemetry/types.js";
@@ -95,10 +95,27 @@ describe("watch detector", () => {
     expect(detectWatch(r.result, r.samples).verdict).toBe("insufficient-data");
   });
 
-  it("counts periodic dips from busy to idle", () => {
+  it("finds periodic dips from busy to idle, their period, and what to do about them", () => {
+    // Busy for 3 s, idle for 1 s, five times over: the GPU is idle a quarter of the time.
     const s = samples(200, (i) => ({ gpu: i % 40 < 30 ? 98 : 5, user: 40, sys: 5, wa: 0, storage: 0 }));
     expect(countDips(s)).toBe(5);
-    const r = run(s);
-    expect(detectWatch(r.result, r.samples).summary).toMatch(/fell from busy to idle 5 times/);
+    expect(dipPeriodS(dipTimes(s))).toBeCloseTo(4, 5);
+    const f = detectWatch(run(s).result, s);
+    expect(f.verdict).toBe("issue");
+    expect(f.evidence).toMatchObject({ kind: "periodic stalls", dips: 5, dipPeriodS: 4 });
+    expect(f.summary).toMatch(/falls from busy to idle every 4\.0 s \(5 times\): periodic stalls/);
+    expect(f.recommend[0]).toMatchObject({ template: "periodic-stalls", knob: "prefetch_factor, num_workers, persistent_workers" });
+  });
+
+  it("does not call irregular dips periodic", () => {
+    // Idle stretches at 1, 2.5, 8 and 9 s: four dips, no period.
+    const idle = new Set([10, 11, 25, 26, 80, 81, 90, 91]);
+    const s = samples(120, (i) => ({ gpu: idle.has(i) ? 5 : 98, user: 40, sys: 5, wa: 0, storage: 0 }));
+    expect(countDips(s)).toBe(4);
+    expect(dipPeriodS(dipTimes(s))).toBeNull();
+    const f = detectWatch(run(s).result, s);
+    expect(f.evidence["kind"]).toBe("compute-bound");
+    expect(f.summary).toMatch(/fell from busy to idle 4 times at irregular intervals/);
+    expect(f.summary).not.toMatch(/periodic/);
   });
 });

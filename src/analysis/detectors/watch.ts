@@ -8,22 +8,39 @@ const GPU_HIGH = 90;
 /** A dip: utilisation falling below this after being above GPU_HIGH. */
 const DIP_BELOW = 30;
 
-export type WatchKind = "compute-bound" | "cpu-bound input" | "io-bound input" | "gpu underused" | "no gpu";
+export type WatchKind = "compute-bound" | "cpu-bound input" | "io-bound input" | "periodic stalls" | "gpu underused" | "no gpu";
 
-/** Counts falls from busy (>= 90%) to idle (< 30%) in the first GPU's readings: periodic stalls show up as many. */
-export function countDips(samples: readonly Sample[]): number {
-  let dips = 0;
+/** When the first GPU's utilisation fell from busy (>= 90%) to idle (< 30%): one time (ms) a fall. */
+export function dipTimes(samples: readonly Sample[]): number[] {
+  const times: number[] = [];
   let busy = false;
   for (const s of samples) {
     const u = s.gpus[0]?.utilPct;
     if (u === null || u === undefined) continue;
     if (u >= GPU_HIGH) busy = true;
     else if (u < DIP_BELOW && busy) {
-      dips++;
+      times.push(s.tMs);
       busy = false;
     }
   }
-  return dips;
+  return times;
+}
+
+export function countDips(samples: readonly Sample[]): number {
+  return dipTimes(samples).length;
+}
+
+/** Dips count as periodic when at least three come at intervals that vary by less than a third of their mean. */
+const PERIODIC_MIN_DIPS = 3;
+const PERIODIC_MAX_CV = 0.35;
+
+/** The period of the dips in seconds, or null when they are too few or too irregular to have one. */
+export function dipPeriodS(times: readonly number[]): number | null {
+  if (times.length < PERIODIC_MIN_DIPS) return null;
+  const gaps = times.slice(1).map((t, i) => t - times[i]!);
+  const mean = gaps.reduce((a, b) => a + b, 0) / gaps.length;
+  const sd = Math.sqrt(gaps.reduce((a, b) => a + (b - mean) ** 2, 0) / gaps.length);
+  return mean > 0 && sd / mean < PERIODIC_MAX_CV ? mean / 1000 : null;
 }
 
 /**
@@ -38,7 +55,9 @@ export function detectWatch(result: WatchResult, samples: readonly Sample[]): Fi
   const user = cpu.userPct?.mean ?? null;
   const kernel = cpu.systemPct && cpu.iowaitPct ? cpu.systemPct.mean + cpu.iowaitPct.mean : null;
   const storage = result.summary.io.procStorageReadBytes ?? 0;
-  const dips = countDips(samples);
+  const times = dipTimes(samples);
+  const dips = times.length;
+  const periodS = dipPeriodS(times);
   const minutes = result.summary.durationS / 60;
   const evidence = {
     gpuUtilPct: gpu?.mean ?? null,
@@ -48,6 +67,7 @@ export function detectWatch(result: WatchResult, samples: readonly Sample[]): Fi
     storageReadBytes: storage,
     dips,
     dipsPerMinute: minutes > 0 ? Math.round((dips / minutes) * 10) / 10 : null,
+    dipPeriodS: periodS === null ? null : Math.round(periodS * 10) / 10,
   };
   if (gpu === null || user === null || kernel === null) {
     return {
@@ -62,9 +82,18 @@ export function detectWatch(result: WatchResult, samples: readonly Sample[]): Fi
     };
   }
   const dipNote =
-    dips >= 3
-      ? `; utilisation fell from busy to idle ${dips} times (${evidence.dipsPerMinute}/min): periodic stalls, e.g. a loader that cannot refill its prefetch queue between bursts`
-      : "";
+    periodS !== null
+      ? `; utilisation fell from busy to idle ${dips} times, every ${periodS.toFixed(1)} s: periodic stalls, e.g. a loader that cannot refill its prefetch queue between bursts`
+      : dips >= PERIODIC_MIN_DIPS
+        ? `; utilisation fell from busy to idle ${dips} times at irregular intervals`
+        : "";
+  const periodic = (): Finding["recommend"][number] => ({
+    template: "periodic-stalls",
+    values: { period: `${periodS!.toFixed(1)} s`, dips: String(dips) },
+    knob: "prefetch_factor, num_workers, persistent_workers",
+    value: "more batches in flight; persistent_workers=True",
+    gain: `up to the ${(100 - gpu!.mean).toFixed(0)}% of the time the GPU is idle (measured)`,
+  });
   if (gpu.mean >= GPU_HIGH) {
     return {
       ...base,
@@ -114,6 +143,15 @@ export function detectWatch(result: WatchResult, samples: readonly Sample[]): Fi
           gain: null,
         },
       ],
+    };
+  }
+  if (periodS !== null) {
+    return {
+      ...base,
+      verdict: "issue",
+      summary: `The GPU is busy ${gpu.mean.toFixed(0)}% of the time and falls from busy to idle every ${periodS.toFixed(1)} s (${dips} times): periodic stalls, the loader refilling in bursts, while the host is neither CPU-bound (user ${user.toFixed(0)}%) nor waiting on storage (system + iowait ${kernel.toFixed(0)}%).`,
+      evidence: { ...evidence, kind: "periodic stalls" },
+      recommend: [periodic()],
     };
   }
   return {
