@@ -119,3 +119,26 @@ describe("runTrial", () => {
     expect(m.reads!.storageBytes).toBeGreaterThan(0);
   });
 });
+
+describe("runTrial's memory figures", () => {
+  it("are the trial's own: garbage earlier work left behind is collected before the trial starts", async () => {
+    const MiB = 1024 * 1024;
+    // What a clone trial leaves: big buffers nothing refers to any more. 64 MiB each is above glibc's
+    // largest mmap threshold, so each one goes back to the system as soon as it is freed.
+    let garbage: Uint8Array[] | null = Array.from({ length: 6 }, () => new Uint8Array(64 * MiB).fill(1));
+    // Batches that lived a while, as a clone trial's did, sit in V8's old generation, which only a
+    // full collection frees: churn short-lived objects until minor collections have promoted these.
+    let young: { i: number }[] = [];
+    for (let i = 0; i < 4_000_000; i++) {
+      young.push({ i });
+      if (young.length === 1000) young = [];
+    }
+    const withGarbageMiB = process.memoryUsage.rss() / MiB;
+    expect(garbage.length).toBe(6);
+    garbage = null;
+    const m = (await runTrial(spec(), { dataset, settings, consumer })).metrics;
+    expect(m.startRssMiB).toBeLessThan(withGarbageMiB - 300);
+    expect(m.peakRssMiB).toBeLessThan(withGarbageMiB - 300);
+    expect(m.peakRssMiB).toBeGreaterThanOrEqual(m.startRssMiB);
+  });
+});
