@@ -6,6 +6,7 @@ import { renderComparison } from "../report/compare-text.js";
 import { DTYPES, type Dtype } from "../harness/dtype.js";
 import { SYNTHETIC_FORMATS, defaultCacheDir, type SyntheticFormat } from "../harness/dataset/synthetic.js";
 import type { SampleOrder } from "../harness/index-order.js";
+import { MAX_WORKERS } from "../harness/plan.js";
 import { presetStepModel, STEP_PRESETS } from "../harness/step-presets.js";
 import { TRANSPORTS, type Transport } from "../harness/worker-protocol.js";
 import { renderDryRun, renderRunAnswer, renderRunTable } from "../report/run-text.js";
@@ -230,8 +231,11 @@ function addRunCommand(program: Command, io: CliIo, setExit: (code: number) => v
     .description("sweep data-loader configurations (workers, dtype, transport, echo) and show which one feeds the GPU best")
     .option(
       "--workers <list>",
-      "prefetch worker threads to try; 0 loads on the training thread (default: 0, 1 and the usable cores)",
-      intList(0, "--workers 0,2,4"),
+      `prefetch worker threads to try, at most ${MAX_WORKERS}; 0 loads on the training thread (default: 0, 1 and the usable cores)`,
+      intList(0, "--workers 0,2,4", {
+        value: MAX_WORKERS,
+        why: "each worker is a thread with its own memory, and past a few per core they only compete",
+      }),
     )
     .addOption(
       new Option("--dtype <list>", `transfer dtypes to try: ${DTYPES.join(", ")}`)
@@ -298,9 +302,10 @@ function addRunCommand(program: Command, io: CliIo, setExit: (code: number) => v
       "resnet50-h100",
     )
     .addOption(
-      new Option("--step-ms <ms>", "modelled device step per full batch in milliseconds, instead of --step").argParser(
-        positiveNumber("--step-ms 35", true),
-      ),
+      new Option("--step-ms <ms>", "modelled device step per full batch in milliseconds, instead of --step")
+        .argParser(positiveNumber("--step-ms 35", true))
+        // Either sets the step: taking one silently over the other would model a step the user did not ask for.
+        .conflicts("step"),
     )
     .option("--h2d-gbps <GB/s>", "sim consumer: modelled host-to-device copy speed", positiveNumber("--h2d-gbps 25"), 25)
     .option(

@@ -10,7 +10,8 @@ function wholeNumber(raw: string, min: number): number | null {
   return Number.isSafeInteger(value) && value >= min ? value : null;
 }
 
-export function intList(min: number, example: string) {
+/** A comma-separated list of whole numbers from `min`; `max`, when given, bounds it and says why. */
+export function intList(min: number, example: string, max?: { value: number; why: string }) {
   return (raw: string): number[] => {
     const parts = raw.split(",").map((p) => p.trim());
     const values = parts.map((p) => wholeNumber(p, min));
@@ -19,6 +20,10 @@ export function intList(min: number, example: string) {
       throw new InvalidArgumentError(
         `'${bad ?? raw}' is not a whole number of ${min} or more; give a comma-separated list, e.g. ${example}`,
       );
+    }
+    const tooBig = max === undefined ? undefined : parts.find((_, i) => values[i]! > max.value);
+    if (max !== undefined && tooBig !== undefined) {
+      throw new InvalidArgumentError(`'${tooBig}' is more than ${max.value}, the most allowed (${max.why}); e.g. ${example}`);
     }
     return [...new Set(values as number[])];
   };

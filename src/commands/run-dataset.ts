@@ -1,5 +1,5 @@
-import { cachedSyntheticDataset, ensureSyntheticDataset, type SyntheticSpec } from "../harness/dataset/synthetic.js";
-import type { DatasetDescriptor } from "../harness/dataset/descriptor.js";
+import { cachedSyntheticDataset, ensureSyntheticDataset, syntheticSpecProblem, type SyntheticSpec } from "../harness/dataset/synthetic.js";
+import { datasetFiles, type DatasetDescriptor } from "../harness/dataset/descriptor.js";
 import { openUserData, type H5Options } from "../harness/dataset/open-user-data.js";
 import { UsageError } from "../util/errors.js";
 import { bytes } from "../report/format.js";
@@ -23,8 +23,11 @@ async function openChosen(choice: DatasetChoice): Promise<DatasetDescriptor> {
   return dataset;
 }
 
-/** The dataset a dry run describes: the user's (header only) or the synthetic one, generated or not. */
-export async function peekDataset(choice: DatasetChoice): Promise<{ dataset: DatasetDescriptor | null; count: number }> {
+/**
+ * The dataset a dry run describes: the user's (header only) or the synthetic one, generated or not,
+ * with the number of files it spans (what --cold evicts before each trial).
+ */
+export async function peekDataset(choice: DatasetChoice): Promise<{ dataset: DatasetDescriptor | null; count: number; files: number }> {
   if (choice.data === null && choice.h5.given.length > 0) {
     throw new UsageError(
       `${choice.h5.given.join(", ")} appl${choice.h5.given.length === 1 ? "ies" : "y"} to HDF5 data only; pass an .h5 file with --data`,
@@ -32,9 +35,16 @@ export async function peekDataset(choice: DatasetChoice): Promise<{ dataset: Dat
   }
   if (choice.data !== null) {
     const dataset = await openChosen(choice);
-    return { dataset, count: dataset.count };
+    return { dataset, count: dataset.count, files: datasetFiles(dataset).length };
   }
-  return { dataset: cachedSyntheticDataset(choice.synthetic, choice.cacheDir), count: choice.synthetic.count };
+  const problem = syntheticSpecProblem(choice.synthetic);
+  if (problem !== null) throw new UsageError(problem);
+  const { synthetic } = choice;
+  return {
+    dataset: cachedSyntheticDataset(synthetic, choice.cacheDir),
+    count: synthetic.count,
+    files: synthetic.format === "npy" ? 1 : synthetic.count,
+  };
 }
 
 /** Opens the user's data or makes sure the synthetic dataset exists, telling the user when it is generated. */

@@ -1,5 +1,6 @@
-import { existsSync, readFileSync, rmdirSync } from "node:fs";
+import { readFileSync } from "node:fs";
 import { arch, availableParallelism, cpus, hostname, release, type } from "node:os";
+import { resolve } from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
 import { analyseRun, type Analysis } from "../analysis/analyse.js";
 import { DEFAULT_THRESHOLDS } from "../analysis/types.js";
@@ -13,6 +14,8 @@ import type { DatasetDescriptor } from "../harness/dataset/descriptor.js";
 import { GenerationInterrupted } from "../harness/dataset/synthetic.js";
 import { buildPlan, estimateTrialS, type SweepAxes, type TrialSettings, type TrialSpec } from "../harness/plan.js";
 import { stepMs, type StepModel } from "../harness/step-presets.js";
+import { outermostMissing, removeEmptyFoldersUpTo } from "../harness/created-folders.js";
+import { findPageCacheEvictor } from "../harness/page-cache.js";
 import { LoaderFailure, runTrial, TrialInterrupted } from "../harness/trial.js";
 import { claimRunDir, runDirLabel } from "../store/run-dir.js";
 import { RunFiles } from "../store/run-files.js";
@@ -112,17 +115,18 @@ function validate(options: RunOptions, count: number, say: (line: string) => voi
   return notes;
 }
 
-function planEstimate(plan: TrialSpec[], options: RunOptions): number {
+function planEstimate(plan: TrialSpec[], options: RunOptions, datasetFiles: number): number {
   const deviceMsPerStep = stepMs(options.stepModel, options.settings.batch);
-  return plan.reduce((sum, spec) => sum + estimateTrialS(spec, options.settings, deviceMsPerStep), 0);
+  return plan.reduce((sum, spec) => sum + estimateTrialS(spec, options.settings, deviceMsPerStep, datasetFiles), 0);
 }
 
 /** `gpuprof run`: the sweep. Library code: returns the outcome, never exits. */
 export async function run(options: RunOptions, hooks: RunHooks): Promise<RunOutcome> {
   const plan = buildPlan(options.axes);
-  const estimatedS = planEstimate(plan, options);
+  // The user's data is checked (header, dtype, size) before anything is generated or started.
+  const peek = await peekDataset(options.dataset);
+  const estimatedS = planEstimate(plan, options, peek.files);
   if (options.dryRun) {
-    const peek = await peekDataset(options.dataset);
     validate(options, peek.count, hooks.say);
     const choice = await chooseConsumer(consumerOptions(options), options.env);
     return {
@@ -135,9 +139,9 @@ export async function run(options: RunOptions, hooks: RunHooks): Promise<RunOutc
       consumer: { kind: choice.kind, reason: choice.selection.reason },
     };
   }
-  // The user's data is checked (header, dtype, size) before anything is generated or started.
-  const peek = await peekDataset(options.dataset);
   const notes = validate(options, peek.count, hooks.say);
+  // --cold needs a tool that drops pages: without one the run stops here, before anything starts.
+  const evictor = options.settings.cold ? await findPageCacheEvictor({ env: options.env, say: hooks.say }) : undefined;
   // A GPU that cannot work stops the run here, before any data is generated or any worker starts.
   const choice = await chooseConsumer(consumerOptions(options), options.env);
   hooks.say(`consumer: ${choice.kind} (${choice.selection.reason})`);
@@ -145,21 +149,24 @@ export async function run(options: RunOptions, hooks: RunHooks): Promise<RunOutc
     notes.push("--h2d-gbps sets the sim consumer's modelled copy speed; the webgpu consumer measures its copies, so it was not used");
   }
   const startedAt = new Date();
-  const outExisted = options.out !== undefined && existsSync(options.out);
+  // What claiming the run folder creates (reports/ itself on a first run), so a run that measured
+  // nothing can take it all back; a user's --out that already existed is never removed.
+  const missingBefore = outermostMissing(options.out ?? options.reportsDir);
   const outDir = claimRunDir({
     out: options.out,
     reportsDir: options.reportsDir,
     label: runDirLabel(startedAt, "run"),
     force: options.force,
   });
+  const created = options.out !== undefined ? missingBefore : (missingBefore ?? resolve(outDir));
   const files = new RunFiles(outDir);
 
   let prepared: { dataset: DatasetDescriptor; generated: boolean };
   try {
     prepared = await prepareDataset(options.dataset, hooks.say, hooks.signal);
   } catch (err) {
-    // Nothing was measured: leave no empty folder behind (a user's own --out is never removed).
-    if (!outExisted) rmdirSync(outDir);
+    // Nothing was measured: leave no empty folder behind.
+    removeEmptyFoldersUpTo(outDir, created);
     if (err instanceof GenerationInterrupted) throw new Interrupted("interrupted while generating the dataset; nothing was measured");
     throw err;
   }
@@ -195,7 +202,7 @@ export async function run(options: RunOptions, hooks: RunHooks): Promise<RunOutc
     // Nothing was measured: leave no folder behind (a user's own --out is never removed).
     sampler.stop();
     files.discardPartialSamples();
-    if (!outExisted) rmdirSync(outDir);
+    removeEmptyFoldersUpTo(outDir, created);
     throw err;
   }
   const calibrationWindow = { startMs: calibrationStart, endMs: sampler.nowMs() };
@@ -260,7 +267,7 @@ export async function run(options: RunOptions, hooks: RunHooks): Promise<RunOutc
       hooks.progress.trialStarted(spec);
       let result: TrialResult;
       try {
-        const measured = await runTrial(spec, { dataset, settings: options.settings, consumer, signal: hooks.signal });
+        const measured = await runTrial(spec, { dataset, settings: options.settings, consumer, signal: hooks.signal, evictor });
         // The sample that covers the window's last moments lands one interval later.
         await sleep(options.intervalMs + 20);
         const window = { startMs: round1(measured.window.startMs - perfOffset), endMs: round1(measured.window.endMs - perfOffset) };

@@ -30,6 +30,13 @@ interface Waiter {
  * order whatever order they finish in. A new request is sent only when the consumer takes a batch,
  * so at most workers x prefetch batches exist beyond the one being consumed.
  */
+let liveWorkers = 0;
+
+/** Worker threads started by any loader whose 'exit' has not fired yet (an exited thread has stopped running). */
+export function liveWorkerCount(): number {
+  return liveWorkers;
+}
+
 export class ThreadLoader implements BatchLoader {
   private readonly workers: Worker[] = [];
   private readonly arrived = new Map<number, LoadedBatch>();
@@ -108,6 +115,8 @@ export class ThreadLoader implements BatchLoader {
       slotBytes: this.slotBytes,
     };
     const worker = new Worker(this.options.workerUrl ?? defaultWorkerUrl(), { workerData: init });
+    liveWorkers++;
+    worker.once("exit", () => liveWorkers--);
     this.workers.push(worker);
     return new Promise((resolve, reject) => {
       let isReady = false;

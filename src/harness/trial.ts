@@ -5,8 +5,9 @@ import { datasetFiles, type DatasetDescriptor } from "./dataset/descriptor.js";
 import { echoSteps } from "./echo.js";
 import { BatchPlan } from "./index-order.js";
 import { InlineLoader } from "./inline-loader.js";
-import { evictFromPageCache, selfIo } from "./page-cache.js";
+import { findPageCacheEvictor, selfIo, type PageCacheEvictor } from "./page-cache.js";
 import type { TrialSettings, TrialSpec } from "./plan.js";
+import { settleMemory } from "./settle-memory.js";
 import { summarize } from "./stats.js";
 import { ThreadLoader } from "./thread-loader.js";
 
@@ -16,6 +17,8 @@ export interface TrialContext {
   consumer: Consumer;
   signal?: AbortSignal;
   workerUrl?: URL;
+  /** Drops the dataset from the page cache for --cold; found (and checked) here when not given. */
+  evictor?: PageCacheEvictor;
   /** Sees every loaded batch before its bytes are released (tests check contents here). */
   onBatch?(batch: LoadedBatch): void;
   /** Sees the sample indices of every step, warm-up included. */
@@ -65,13 +68,23 @@ function untilAborted(signal: AbortSignal | undefined): { promise: Promise<never
  * One trial: fresh loader, warm-up steps, then the measured window. The device runs on a clock of
  * its own: a step starts when both its batch and the device are ready, so the host's timer lateness
  * never counts as a stall and AU = device-busy / window exactly.
- * Throws LoaderFailure (the trial failed) or TrialInterrupted; the loader is closed either way.
+ * Memory is settled first, so the trial's RSS figures are its own and not what earlier trials left.
+ * Throws LoaderFailure (the trial failed), TrialInterrupted, or EnvironmentError (--cold could not
+ * evict); the loader is closed either way.
  */
 export async function runTrial(spec: TrialSpec, ctx: TrialContext): Promise<TrialMeasurement> {
   const { settings, consumer, dataset } = ctx;
   const notes: string[] = [];
-  if (settings.cold) await evictFromPageCache(datasetFiles(dataset));
+  if (!(await settleMemory())) {
+    notes.push(
+      "no garbage collection could be forced before this trial: its resident memory may include what earlier trials left behind (run node with --expose-gc)",
+    );
+  }
+  if (settings.cold) await (ctx.evictor ?? (await findPageCacheEvictor())).evict(datasetFiles(dataset));
   const ioBefore = selfIo();
+  // Taken before the workers start: their threads and buffers are this trial's memory too.
+  const startRss = process.memoryUsage.rss();
+  let peakRss = startRss;
   const plan = new BatchPlan({
     count: dataset.count,
     batch: settings.batch,
@@ -84,11 +97,10 @@ export async function runTrial(spec: TrialSpec, ctx: TrialContext): Promise<Tria
   const aborted = abort.promise;
   try {
     await Promise.race([loader.start(), aborted]);
+    peakRss = Math.max(peakRss, process.memoryUsage.rss());
     let deviceFreeAt = performance.now();
     let stepsSoFar = 0;
     let windowStart: number | null = null;
-    const startRss = process.memoryUsage.rss();
-    let peakRss = startRss;
     const waits: number[] = [];
     const loads: number[] = [];
     const transports: number[] = [];

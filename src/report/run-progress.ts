@@ -1,5 +1,6 @@
 import type { ChalkInstance } from "chalk";
-import { SingleBar } from "cli-progress";
+// Format is not among the names Node can import from this CommonJS package: take it off the default export.
+import cliProgress, { SingleBar, type Options, type Params } from "cli-progress";
 import type { SweepProgress } from "../commands/run.js";
 import { trialLabel } from "../harness/plan.js";
 import type { TrialResult } from "../store/results-schema.js";
@@ -30,8 +31,21 @@ export function sweepProgress(
       stop: () => undefined,
     };
   }
+  let plannedS = 0;
+  let finished = 0;
+  // Until a trial has finished the bar has no pace to go on (it would say "ETA 0s"): count down the
+  // plan's own estimate instead, marked "~" as an estimate; from then on the measured pace.
+  const eta = (options: Options, params: Params): string => {
+    if (finished > 0) return cliProgress.Format.TimeFormat(params.eta, options, 5);
+    const left = Math.max(1, Math.ceil(plannedS - (Date.now() - params.startTime) / 1000));
+    return `~${cliProgress.Format.TimeFormat(left, options, 1)}`;
+  };
   const bar = new SingleBar({
-    format: "{bar} {value}/{total} trials | ETA {eta_formatted} | {label}",
+    format: (options, params, payload: object) =>
+      cliProgress.Format.Formatter({ ...options, format: "{bar} {value}/{total} trials | ETA {eta_text} | {label}" }, params, {
+        ...payload,
+        eta_text: eta(options, params),
+      }),
     stream,
     hideCursor: true,
     clearOnComplete: true,
@@ -46,11 +60,14 @@ export function sweepProgress(
     },
     start: (trials, estimatedS) => {
       total = trials;
+      plannedS = estimatedS;
+      finished = 0;
       active = true;
       bar.start(total, 0, { label: `starting; the plan takes at least ${Math.ceil(estimatedS)} s` });
     },
     trialStarted: (spec) => bar.update({ label: trialLabel(spec) }),
     trialFinished: (result) => {
+      finished++;
       bar.increment(1, { label: `${trialLabel(result.spec)}: ${outcome(result)}` });
     },
     stop: () => {

@@ -1,4 +1,4 @@
-import { existsSync, mkdirSync, readFileSync, readdirSync, writeFileSync } from "node:fs";
+import { chmodSync, copyFileSync, existsSync, mkdirSync, readFileSync, readdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
 import { encodeJpeg } from "../../src/harness/dataset/synthetic.js";
@@ -127,6 +127,14 @@ describe("gpuprof run", () => {
     [["--cache", "64MiB"], /--cache applies to HDF5 data only/],
     [["--cache", "lots"], /'lots' is invalid.*KiB, MiB, GiB/],
     [["--echo", "2", "--echo-split", "100"], /--echo-split 100 is more than the 8 samples of a batch; use at most --echo-split 8/],
+    [["--format", "jpeg", "--shape", "5,10,10"], /--shape 5,10,10: a JPEG holds 1 \(greyscale\) or 3 \(colour\) channels, not 5/],
+    [
+      ["--format", "jpeg", "--shape", "2,10,10", "--dry-run"],
+      /--shape 2,10,10: a JPEG holds 1 \(greyscale\) or 3 \(colour\) channels, not 2/,
+    ],
+    // SMALL sets --step-ms: a preset as well is a conflict, not a silent choice.
+    [["--step", "unet3d-h100"], /option '--step-ms <ms>' cannot be used with option '--step <preset>'/],
+    [["--workers", "0,99999999999"], /'99999999999' is more than 256, the most allowed/],
   ])("rejects %j with one line and exit 2, before any worker starts", async (args, message) => {
     const cwd = tempDir();
     const run = await gpuprofRun([...SMALL, ...(args as string[])], { cwd });
@@ -134,6 +142,51 @@ describe("gpuprof run", () => {
     expect(run.stderr).toMatch(message as RegExp);
     expect(run.stderr.trim().split("\n")).toHaveLength(1);
     expect(existsSync(join(cwd, "reports"))).toBe(false);
+  });
+
+  it("--cold where no tool can drop the page cache stops in one line, before any trial or folder", async () => {
+    const cwd = tempDir();
+    const tools = tempDir();
+    // dd as busybox and BSD have it (no iflag=nocache), and no python3 to fall back on.
+    writeFileSync(join(tools, "dd"), '#!/bin/sh\necho "dd: invalid input flag: nocache" >&2\nexit 1\n');
+    writeFileSync(join(tools, "python3"), '#!/bin/sh\necho "sh: python3: not found" >&2\nexit 127\n');
+    for (const tool of ["dd", "python3"]) chmodSync(join(tools, tool), 0o755);
+    copyFileSync(join(root, "fixtures", "npy", "uint8_4x3x5x6.npy"), join(cwd, "u8.npy"));
+    const run = await gpuprofRun(
+      ["--data", "u8.npy", "--batch", "2", "--cold", "--workers", "0,1", "--dtype", "uint8", "--duration", "1", "--consumer", "sim"],
+      { cwd, env: { PATH: `${tools}:${process.env["PATH"] ?? ""}` } },
+    );
+    expect(run.code).toBe(1);
+    expect(run.stderr).toMatch(/^gpuprof: --cold cannot drop files from the page cache here \(dd said "dd: invalid input flag: nocache"; /);
+    expect(run.stderr).toMatch(/or run without --cold\n$/);
+    expect(run.stderr.trim().split("\n")).toHaveLength(1);
+    expect(existsSync(join(cwd, "reports"))).toBe(false);
+  });
+
+  it("Ctrl-C while the dataset is generated leaves nothing behind: no run folder, no reports/, no cache folders", async () => {
+    const cwd = tempDir();
+    const cache = join(tempDir(), "first-use-cache");
+    let signalled = false;
+    let pid = 0;
+    // A JPEG dataset that takes many seconds to generate; the signal goes as soon as generation starts.
+    const run = await gpuprofRun(["--format", "jpeg", "--samples", "20000", "--workers", "1", "--dtype", "uint8", "--consumer", "sim"], {
+      cwd,
+      detached: true,
+      env: { GPUPROF_CACHE_DIR: cache },
+      onStart: (p) => {
+        pid = p;
+      },
+      onStderr: (soFar) => {
+        if (!signalled && soFar.includes("generating the synthetic jpeg dataset")) {
+          signalled = true;
+          process.kill(pid, "SIGINT");
+        }
+      },
+    });
+    expect(run.code).toBe(130);
+    expect(run.stderr).toContain("interrupted while generating the dataset; nothing was measured");
+    expect(readdirSync(cwd)).toEqual([]);
+    expect(existsSync(cache)).toBe(false);
   });
 
   it("Ctrl-C stops the sweep, saves the finished trials and exits 130", async () => {

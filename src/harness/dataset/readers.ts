@@ -71,10 +71,14 @@ class RawFileReader implements SampleReader {
   close(): void {}
 }
 
+/** Decodes each image to greyscale (1 channel) or sRGB (3 channels), the two layouts a JPEG holds. */
 class ImageFileReader implements SampleReader {
   private readonly dims: [number, number, number];
   constructor(private readonly dataset: ImageFilesDataset) {
     this.dims = imageDims(dataset.sampleShape);
+    const channels = this.dims[0];
+    // Any other count would stride over the decoded pixels wrongly, so refuse it here, once.
+    if (channels !== 1 && channels !== 3) throw new SampleReadError(`images decode to 1 or 3 channels; this dataset has ${channels}`);
   }
 
   async read(index: number, out: Uint8Array): Promise<void> {
@@ -87,6 +91,7 @@ class ImageFileReader implements SampleReader {
       let image = sharp(encoded).removeAlpha();
       image = channels === 1 ? image.greyscale() : image.toColourspace("srgb");
       const { data, info } = await image.raw().toBuffer({ resolveWithObject: true });
+      if (info.channels !== channels) throw new Error(`decoded to ${info.channels} channels where the dataset has ${channels}`);
       hwc = info.width === width && info.height === height ? data : await resize(data, info, width, height);
     } catch (err) {
       throw new SampleReadError(`${path}: cannot decode (${err instanceof Error ? err.message : String(err)})`);

@@ -6,6 +6,8 @@ import sharp from "sharp";
 import type { DatasetDescriptor } from "./descriptor.js";
 import { npyHeaderUint8 } from "./npy-format.js";
 import { fillSyntheticSample, imageDims } from "./synthetic-pixels.js";
+import { UsageError } from "../../util/errors.js";
+import { outermostMissing, removeEmptyFoldersUpTo } from "../created-folders.js";
 
 export const SYNTHETIC_FORMATS = ["npy", "raw", "jpeg"] as const;
 export type SyntheticFormat = (typeof SYNTHETIC_FORMATS)[number];
@@ -56,7 +58,11 @@ export async function ensureSyntheticDataset(
   const dir = join(cacheDir, "datasets", syntheticDirName(spec));
   const existing = cachedSyntheticDataset(spec, cacheDir);
   if (existing) return { dataset: existing, generated: false };
+  const problem = syntheticSpecProblem(spec);
+  if (problem !== null) throw new UsageError(problem);
 
+  // A first run creates the cache folders too: one that stops early takes back what it made.
+  const createdTop = outermostMissing(join(cacheDir, "datasets"));
   mkdirSync(join(cacheDir, "datasets"), { recursive: true });
   const building = `${dir}.building-${process.pid}`;
   rmSync(building, { recursive: true, force: true });
@@ -76,6 +82,7 @@ export async function ensureSyntheticDataset(
     return { dataset: describe(dir, spec, diskBytes), generated: true };
   } catch (err) {
     rmSync(building, { recursive: true, force: true });
+    removeEmptyFoldersUpTo(join(cacheDir, "datasets"), createdTop);
     throw err;
   }
 }
@@ -168,15 +175,40 @@ async function generate(
   return diskBytes;
 }
 
-/** Encodes C x H x W uint8 pixels as a JPEG (sharp wants them interleaved, H x W x C). */
+/** libjpeg's largest width or height. */
+const JPEG_MAX_SIDE = 65535;
+
+/**
+ * Why `spec` cannot be generated, as a one-line message naming the fix, or null. A JPEG holds one
+ * (greyscale) or three (colour) channels and at most 65535 pixels a side; raw and .npy take any shape.
+ */
+export function syntheticSpecProblem(spec: SyntheticSpec): string | null {
+  if (spec.format !== "jpeg") return null;
+  const given = `--shape ${spec.shape.join(",")}`;
+  if (spec.shape.length < 2 || spec.shape.length > 3) {
+    return `${given}: --format jpeg needs channels,height,width (or height,width for greyscale), e.g. --shape 3,218,178`;
+  }
+  const [channels, height, width] = imageDims(spec.shape);
+  if (channels !== 1 && channels !== 3) {
+    return `${given}: a JPEG holds 1 (greyscale) or 3 (colour) channels, not ${channels}; use --shape 3,${height},${width} or 1,${height},${width}, or --format npy or raw for other channel counts`;
+  }
+  if (height > JPEG_MAX_SIDE || width > JPEG_MAX_SIDE) {
+    return `${given}: a JPEG is at most ${JPEG_MAX_SIDE} pixels a side; use a smaller --shape, or --format npy or raw`;
+  }
+  return null;
+}
+
+/** Encodes C x H x W uint8 pixels (1 or 3 channels) as a JPEG (sharp wants them interleaved, H x W x C). */
 export async function encodeJpeg(chw: Uint8Array, shape: readonly number[]): Promise<Buffer> {
   const [channels, height, width] = imageDims(shape);
+  if (channels !== 1 && channels !== 3) throw new RangeError(`a JPEG holds 1 or 3 channels, not ${channels}`);
   const hwc = Buffer.allocUnsafe(chw.length);
   const plane = height * width;
   for (let c = 0; c < channels; c++) {
     for (let p = 0; p < plane; p++) hwc[p * channels + c] = chw[c * plane + p]!;
   }
-  return sharp(hwc, { raw: { width, height, channels: channels as 1 | 3 | 4 } })
-    .jpeg({ quality: JPEG_QUALITY })
-    .toBuffer();
+  const image = sharp(hwc, { raw: { width, height, channels } });
+  // Without b-w, sharp writes one raw channel as a three-channel colour JPEG: three times the
+  // decoding work of the greyscale image a one-channel dataset stands for.
+  return (channels === 1 ? image.toColourspace("b-w") : image).jpeg({ quality: JPEG_QUALITY }).toBuffer();
 }
