@@ -38,7 +38,7 @@ import { EnvironmentError, UsageError } from "../util/errors.js";
 import { toolVersion } from "../util/tool-version.js";
 import { interruptOnSignals } from "./interrupt.js";
 import { renderH5Verdict } from "../report/h5-text.js";
-import { auTargetOption, parseIntervalMs } from "./option-values.js";
+import { auTargetOption, parseIntervalMs, reportFilesOption, type ReportFile } from "./option-values.js";
 
 export interface CliIo {
   stdout: NodeJS.WritableStream & { isTTY?: boolean };
@@ -200,7 +200,8 @@ interface RunCliOptions {
   cache: number;
   slots: number;
   w0: number;
-  format: SyntheticFormat;
+  synthetic: SyntheticFormat;
+  format: ReportFile[];
   samples: number;
   shape: number[];
   cacheDir?: string;
@@ -217,7 +218,6 @@ interface RunCliOptions {
   repeat: number;
   baseline?: boolean;
   dryRun?: boolean;
-  report: ("html" | "png" | "md")[];
   interval: number;
   out?: string;
   force?: boolean;
@@ -286,7 +286,7 @@ function addRunCommand(program: Command, io: CliIo, setExit: (code: number) => v
     )
     .option("--w0 <x>", "HDF5: preemption weight, h5py's rdcc_w0, from 0 to 1", unitInterval, 0.75)
     .option(
-      "--format <format>",
+      "--synthetic <format>",
       `synthetic dataset format: ${SYNTHETIC_FORMATS.join(", ")}`,
       choice(SYNTHETIC_FORMATS),
       "npy" as SyntheticFormat,
@@ -326,11 +326,7 @@ function addRunCommand(program: Command, io: CliIo, setExit: (code: number) => v
     .option("--repeat <n>", "run every configuration n times, for variance", int(1, "--repeat 3"), 1)
     .option("--baseline", "also run trials whose workers skip reading and transforms: the harness's own ceiling")
     .option("--dry-run", "print the plan and its estimated time, run nothing")
-    .addOption(
-      new Option("--report <list>", "report files to write: html, png, md (results.json and the timeline are always written)")
-        .argParser(choiceList(["html", "png", "md"] as const))
-        .default(["html", "png", "md"], "html,png,md"),
-    )
+    .addOption(reportFilesOption())
     .option("--interval <ms>", "telemetry sampling interval in milliseconds", parseIntervalMs, 100)
     .option("--out <dir>", "folder for the results (default: reports/<timestamp>-run/)")
     .option("--force", "allow writing into a non-empty --out folder")
@@ -366,7 +362,7 @@ function addRunCommand(program: Command, io: CliIo, setExit: (code: number) => v
             },
             dataset: {
               data: opts.data ?? null,
-              synthetic: { format: opts.format, count: opts.samples, shape: opts.shape, seed: opts.seed },
+              synthetic: { format: opts.synthetic, count: opts.samples, shape: opts.shape, seed: opts.seed },
               cacheDir: opts.cacheDir ?? defaultCacheDir(io.env),
               h5: {
                 dataset: opts.dataset,
@@ -382,7 +378,7 @@ function addRunCommand(program: Command, io: CliIo, setExit: (code: number) => v
             device: opts.device ?? null,
             auTarget: opts.auTarget,
             dryRun: opts.dryRun === true,
-            reports: opts.report,
+            reports: opts.format,
             intervalMs: opts.interval,
             out: opts.out,
             force: opts.force === true,

@@ -16,7 +16,10 @@ export const REPORT_FILES = ["html", "png", "md", "json"] as const;
 export type ReportFile = (typeof REPORT_FILES)[number];
 
 export function reportFilesOption(): Option {
-  return new Option("--format <list>", "report files to write at the end: html, png, md, json (results.json is always written)")
+  return new Option(
+    "--format <list>",
+    "report files to write at the end: html (report.html), png (summary.png and a PNG per chart), md (summary.md), json (analysis.json); results.json is always written",
+  )
     .argParser(choiceList(REPORT_FILES))
     .default([...REPORT_FILES], REPORT_FILES.join(","));
 }

@@ -275,6 +275,7 @@ export async function h5Study(options: H5StudyOptions, hooks: H5Hooks): Promise<
     const pngs = options.reports.includes("png") ? await writeH5Pngs(runFiles, results, verdict) : [];
     if (options.reports.includes("html")) runFiles.writeText("report.html", renderH5Html(results, verdict));
     if (options.reports.includes("md")) runFiles.writeText("summary.md", renderH5Markdown(results, verdict, pngs));
+    if (options.reports.includes("json")) runFiles.writeJson("analysis.json", { findings: [verdict] });
     if (options.perReadOut) writeFileSync(options.perReadOut, perRead.join("\n") + "\n");
   }
   return { results, outDir };

@@ -47,8 +47,8 @@ export interface RunOptions {
   /** --h2d-gbps was given (it means nothing to a real GPU). */
   h2dGiven: boolean;
   dryRun: boolean;
-  /** Report files to write beside results.json and the timeline. */
-  reports: ("html" | "png" | "md")[];
+  /** Report files to write beside results.json and the timeline (json: analysis.json). */
+  reports: readonly ("html" | "png" | "md" | "json")[];
   intervalMs: number;
   out?: string;
   force: boolean;
@@ -315,6 +315,7 @@ export async function run(options: RunOptions, hooks: RunHooks): Promise<RunOutc
   const pngs = options.reports.includes("png") ? await writeRunPngs(files, results, analysis, timeline) : [];
   if (options.reports.includes("html")) files.writeText("report.html", renderRunHtml(results, analysis, runCharts(results, timeline)));
   if (options.reports.includes("md")) files.writeText("summary.md", renderRunMarkdown(results, analysis, pngs));
+  if (options.reports.includes("json")) files.writeJson("analysis.json", analysis);
   return { kind: "results", results, outDir, analysis };
 }
 

@@ -56,13 +56,28 @@ describe("gpuprof run", () => {
 
   it("reuses the generated dataset and prints results.json with --json", async () => {
     const cwd = tempDir();
-    const run = await gpuprofRun([...SMALL, "--steps", "5", "--workers", "1", "--dtype", "float16", "--json", "--report", "md"], { cwd });
+    const run = await gpuprofRun([...SMALL, "--steps", "5", "--workers", "1", "--dtype", "float16", "--json", "--format", "md"], { cwd });
     const [dir] = readdirSync(join(cwd, "reports"));
     expect(readdirSync(join(cwd, "reports", dir!)).sort()).toEqual(["results.json", "summary.md", "timeline.csv", "timeline.json"]);
     expect(run.code).toBe(0);
     expect(run.stderr).not.toContain("generating");
     const results = RunResultsSchema.parse(JSON.parse(run.stdout));
     expect(results.trials[0]).toMatchObject({ status: "ok", metrics: { steps: 5 } });
+  });
+
+  it("--format json writes the analysis (findings and advice with knob, value and gain) and no other report file", async () => {
+    const cwd = tempDir();
+    const run = await gpuprofRun(
+      [...SMALL, "--steps", "5", "--workers", "0", "--dtype", "uint8", "--format", "json", "--au-target", "99.9%"],
+      { cwd },
+    );
+    expect(run.code).toBe(0);
+    const [dir] = readdirSync(join(cwd, "reports"));
+    expect(readdirSync(join(cwd, "reports", dir!)).sort()).toEqual(["analysis.json", "results.json", "timeline.csv", "timeline.json"]);
+    const analysis = JSON.parse(readFileSync(join(cwd, "reports", dir!, "analysis.json"), "utf8"));
+    expect(analysis.thresholds.auTarget).toBe(0.999);
+    for (const r of analysis.recommendations)
+      expect(Object.keys(r)).toEqual(expect.arrayContaining(["knob", "value", "expectedGain", "text", "basis"]));
   });
 
   it("sweeps an HDF5 file through the emulated chunk cache in every worker", async () => {
@@ -127,9 +142,9 @@ describe("gpuprof run", () => {
     [["--cache", "64MiB"], /--cache applies to HDF5 data only/],
     [["--cache", "lots"], /'lots' is invalid.*KiB, MiB, GiB/],
     [["--echo", "2", "--echo-split", "100"], /--echo-split 100 is more than the 8 samples of a batch; use at most --echo-split 8/],
-    [["--format", "jpeg", "--shape", "5,10,10"], /--shape 5,10,10: a JPEG holds 1 \(greyscale\) or 3 \(colour\) channels, not 5/],
+    [["--synthetic", "jpeg", "--shape", "5,10,10"], /--shape 5,10,10: a JPEG holds 1 \(greyscale\) or 3 \(colour\) channels, not 5/],
     [
-      ["--format", "jpeg", "--shape", "2,10,10", "--dry-run"],
+      ["--synthetic", "jpeg", "--shape", "2,10,10", "--dry-run"],
       /--shape 2,10,10: a JPEG holds 1 \(greyscale\) or 3 \(colour\) channels, not 2/,
     ],
     // SMALL sets --step-ms: a preset as well is a conflict, not a silent choice.
@@ -169,7 +184,7 @@ describe("gpuprof run", () => {
     let signalled = false;
     let pid = 0;
     // A JPEG dataset that takes many seconds to generate; the signal goes as soon as generation starts.
-    const run = await gpuprofRun(["--format", "jpeg", "--samples", "20000", "--workers", "1", "--dtype", "uint8", "--consumer", "sim"], {
+    const run = await gpuprofRun(["--synthetic", "jpeg", "--samples", "20000", "--workers", "1", "--dtype", "uint8", "--consumer", "sim"], {
       cwd,
       detached: true,
       env: { GPUPROF_CACHE_DIR: cache },

@@ -27,7 +27,7 @@ describe("gpuprof run --consumer webgpu", () => {
   it("drives the adapter: device times measured, uint8 copies a quarter of float32's bytes, the shared transport too", async () => {
     const cwd = tempDir();
     const run = await gpuprofRun(
-      [...SMALL, "--consumer", "webgpu", "--workers", "0,1", "--transport", "shared", "--duration", "0.4", "--report", "md"],
+      [...SMALL, "--consumer", "webgpu", "--workers", "0,1", "--transport", "shared", "--duration", "0.4", "--format", "md"],
       { cwd },
     );
     expect(run.stderr).toMatch(/gpuprof: consumer: webgpu \(drives 'llvmpipe[^']*' \(WebGPU adapter 0, vulkan\): a CPU implementation/);
@@ -82,7 +82,7 @@ describe("gpuprof run --consumer webgpu", () => {
 
 describe("gpuprof run --consumer auto", () => {
   it("picks sim over a CPU-only adapter and says why", async () => {
-    const run = await gpuprofRun([...SMALL, "--workers", "0", "--dtype", "uint8", "--duration", "0.2", "--report", "md"]);
+    const run = await gpuprofRun([...SMALL, "--workers", "0", "--dtype", "uint8", "--duration", "0.2", "--format", "md"]);
     expect(run.code).toBe(0);
     expect(run.stderr).toMatch(
       /gpuprof: consumer: sim \(the only WebGPU adapter is 'llvmpipe[^']*' \(WebGPU adapter 0, vulkan\), a CPU implementation/,

@@ -186,14 +186,14 @@ export function syntheticSpecProblem(spec: SyntheticSpec): string | null {
   if (spec.format !== "jpeg") return null;
   const given = `--shape ${spec.shape.join(",")}`;
   if (spec.shape.length < 2 || spec.shape.length > 3) {
-    return `${given}: --format jpeg needs channels,height,width (or height,width for greyscale), e.g. --shape 3,218,178`;
+    return `${given}: --synthetic jpeg needs channels,height,width (or height,width for greyscale), e.g. --shape 3,218,178`;
   }
   const [channels, height, width] = imageDims(spec.shape);
   if (channels !== 1 && channels !== 3) {
-    return `${given}: a JPEG holds 1 (greyscale) or 3 (colour) channels, not ${channels}; use --shape 3,${height},${width} or 1,${height},${width}, or --format npy or raw for other channel counts`;
+    return `${given}: a JPEG holds 1 (greyscale) or 3 (colour) channels, not ${channels}; use --shape 3,${height},${width} or 1,${height},${width}, or --synthetic npy or raw for other channel counts`;
   }
   if (height > JPEG_MAX_SIDE || width > JPEG_MAX_SIDE) {
-    return `${given}: a JPEG is at most ${JPEG_MAX_SIDE} pixels a side; use a smaller --shape, or --format npy or raw`;
+    return `${given}: a JPEG is at most ${JPEG_MAX_SIDE} pixels a side; use a smaller --shape, or --synthetic npy or raw`;
   }
   return null;
 }
