@@ -75,7 +75,7 @@ describe("gpuprof run", () => {
     const [dir] = readdirSync(join(cwd, "reports"));
     expect(readdirSync(join(cwd, "reports", dir!)).sort()).toEqual(["analysis.json", "results.json", "timeline.csv", "timeline.json"]);
     const analysis = JSON.parse(readFileSync(join(cwd, "reports", dir!, "analysis.json"), "utf8"));
-    expect(analysis.thresholds.auTarget).toBe(0.999);
+    expect(analysis.thresholds.auTarget).toBeCloseTo(0.999, 9);
     for (const r of analysis.recommendations)
       expect(Object.keys(r)).toEqual(expect.arrayContaining(["knob", "value", "expectedGain", "text", "basis"]));
   });
