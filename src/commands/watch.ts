@@ -114,7 +114,7 @@ export async function watch(options: WatchOptions, hooks: WatchHooks): Promise<W
     notes,
     samples,
   };
-  const result: WatchResult = {
+  const measured: WatchResult = {
     schemaVersion: WATCH_SCHEMA_VERSION,
     kind: "gpuprof.watch",
     tool: toolInfo(),
@@ -129,10 +129,11 @@ export async function watch(options: WatchOptions, hooks: WatchHooks): Promise<W
     summary: summarizeTelemetry(samples, gpus),
     notes,
   };
+  // The verdict goes into summary.json too, so that it holds exactly what --json prints.
+  const result = { ...measured, diagnosis: detectWatch(measured, samples) };
   writeWatchFiles(files, timeline, result);
-  const diagnosis = detectWatch(result, samples);
-  files.writeText("summary.md", renderWatchMarkdown(result, diagnosis));
-  return { ...result, diagnosis };
+  files.writeText("summary.md", renderWatchMarkdown(result, result.diagnosis));
+  return result;
 }
 
 function writeWatchFiles(files: RunFiles, timeline: TimelineFile, result: WatchResult): void {

@@ -8,7 +8,8 @@ import { fakeNvidiaSmi, runCli, tempDir } from "../helpers.js";
 import { pidsDir, silentNvidiaSmi, survivors } from "../telemetry/fake-processes.js";
 
 const node = process.execPath;
-const parseResult = (stdout: string) => WatchResultSchema.parse(JSON.parse(stdout));
+// Strict: --json must print exactly the documented shape, no key more.
+const parseResult = (stdout: string) => WatchResultSchema.strict().parse(JSON.parse(stdout));
 const readTimeline = (dir: string) => TimelineFileSchema.parse(JSON.parse(readFileSync(join(dir, "timeline.json"), "utf8")));
 
 /** A command that runs until `path` exists (at most 15 s): a test ends it once it has seen what it waits for. */
@@ -113,6 +114,19 @@ describe("gpuprof watch", () => {
     const partial = readFileSync(join(out, "samples.partial.jsonl"), "utf8").trim().split("\n");
     expect(partial.length).toBeGreaterThanOrEqual(5);
     expect(JSON.parse(partial[0]!)).toHaveProperty("cpu.userPct");
+  });
+
+  it("prints what summary.json holds, verdict included", async () => {
+    const dir = tempDir();
+    const run = await runCli(["watch", "--json", "--out", join(dir, "out"), "--", "true"], { cwd: dir });
+    const printed = parseResult(run.stdout);
+    expect(printed.diagnosis.verdict).toBe("insufficient-data");
+    expect(JSON.parse(readFileSync(join(dir, "out", "summary.json"), "utf8"))).toEqual(JSON.parse(run.stdout));
+  });
+
+  it("says '1 sample', not '1 samples'", async () => {
+    const run = await runCli(["watch", "--interval", "60000", "--", "true"]);
+    expect(run.stderr).toMatch(/\(1 sample every 60000 ms\)/);
   });
 });
 
