@@ -3,9 +3,9 @@ import { availableParallelism } from "node:os";
 import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import { WatchResultSchema } from "../../src/store/summary-schema.js";
-import { TimelineFileSchema } from "../../src/store/timeline-schema.js";
+import { SampleSchema, TimelineFileSchema } from "../../src/store/timeline-schema.js";
 import { fakeNvidiaSmi, runCli, tempDir } from "../helpers.js";
-import { pidsDir, silentNvidiaSmi, survivors } from "../telemetry/fake-processes.js";
+import { pidsDir, silentNvidiaSmi, survivors, until } from "../telemetry/fake-processes.js";
 
 const node = process.execPath;
 // Strict: --json must print exactly the documented shape, no key more.
@@ -101,19 +101,24 @@ describe("gpuprof watch", () => {
   it("leaves the samples measured so far when gpuprof itself is killed", async () => {
     const dir = tempDir();
     const out = join(dir, "out");
+    const partialFile = join(out, "samples.partial.jsonl");
+    const flushedSamples = (): number => (existsSync(partialFile) ? readFileSync(partialFile, "utf8").split("\n").length - 1 : 0);
     let pid = 0;
-    await runCli(["watch", "--out", out, "--", "sleep", "30"], {
-      cwd: dir,
-      detached: true,
-      onStart: (p) => {
-        pid = p;
-        // The whole group: gpuprof and the job it runs, as a closed terminal would.
-        setTimeout(() => process.kill(-pid, "SIGKILL"), 2500);
-      },
-    });
-    const partial = readFileSync(join(out, "samples.partial.jsonl"), "utf8").trim().split("\n");
-    expect(partial.length).toBeGreaterThanOrEqual(5);
-    expect(JSON.parse(partial[0]!)).toHaveProperty("cpu.userPct");
+    const run = runCli(["watch", "--out", out, "--", "sleep", "30"], { cwd: dir, detached: true, onStart: (p) => (pid = p) });
+    try {
+      // Samples are flushed about once a second: wait until some are on disk rather than guess how long that takes.
+      await until(() => pid !== 0 && flushedSamples() >= 5, 15000, "5 flushed samples");
+    } finally {
+      // The whole group: gpuprof and the job it runs, as a closed terminal would.
+      if (pid !== 0) process.kill(-pid, "SIGKILL");
+    }
+    expect((await run).signal).toBe("SIGKILL");
+    const samples = readFileSync(partialFile, "utf8")
+      .trim()
+      .split("\n")
+      .map((line) => SampleSchema.parse(JSON.parse(line)));
+    expect(samples.length).toBeGreaterThanOrEqual(5);
+    expect(samples.every((s, i) => i === 0 || s.tMs > samples[i - 1]!.tMs)).toBe(true);
   });
 
   it("prints what summary.json holds, verdict included", async () => {
