@@ -2,7 +2,9 @@
 // A stand-in for nvidia-smi that replays recorded output (fixtures/nvidia-smi) as a scenario says.
 // Scenario: FAKE_NVIDIA_SMI_SCENARIO = a name in fixtures/nvidia-smi/scenarios/ or a path to a JSON file.
 // Speed-ups for tests: FAKE_NVIDIA_SMI_DMON_MS overrides dmon's one-second period.
-import { readFileSync } from "node:fs";
+// FAKE_NVIDIA_SMI_PIDS: a folder where each process leaves an empty file "query-<pid>" or "dmon-<pid>",
+// so that tests can find the processes, wait for them, and check that none outlives gpuprof.
+import { readFileSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 
@@ -13,6 +15,9 @@ const scenario = JSON.parse(readFileSync(scenarioPath, "utf8"));
 const fieldLists = JSON.parse(readFileSync(join(fixtures, "fields.json"), "utf8"));
 const errors = JSON.parse(readFileSync(join(fixtures, "errors.json"), "utf8"));
 const args = process.argv.slice(2);
+if (process.env.FAKE_NVIDIA_SMI_PIDS) {
+  writeFileSync(join(process.env.FAKE_NVIDIA_SMI_PIDS, `${args[0] === "dmon" ? "dmon" : "query"}-${process.pid}`), "");
+}
 
 const out = (text) => process.stdout.write(text);
 const lines = (file) =>

@@ -56,7 +56,9 @@ function commanderLine(err: CommanderError, command: string): string {
   const text = err.message
     .replace(/^error:\s*/i, "")
     .replace(/\s*\n\s*/g, " ")
-    .trim();
+    .trim()
+    // "...got 1." would read ".;" before the hint that follows.
+    .replace(/\.$/, "");
   return `${text}; run 'gpuprof${command ? ` ${command}` : ""} --help' for usage`;
 }
 

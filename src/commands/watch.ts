@@ -7,7 +7,6 @@ import { WATCH_SCHEMA_VERSION, type WatchResult } from "../store/summary-schema.
 import { timelineCsv } from "../store/timeline-csv.js";
 import { TIMELINE_SCHEMA_VERSION, type TimelineFile } from "../store/timeline-schema.js";
 import { nvidiaSmiExecutable } from "../telemetry/nvidia-smi/failures.js";
-import { ioDifference, reapedIo } from "../telemetry/process-io.js";
 import { Sampler } from "../telemetry/sampler.js";
 import { summarizeTelemetry } from "../telemetry/summary.js";
 import { EnvironmentError, UsageError } from "../util/errors.js";
@@ -75,12 +74,12 @@ export async function watch(options: WatchOptions, hooks: WatchHooks): Promise<W
   });
   const files = new RunFiles(outDir);
 
-  const ioBefore = reapedIo();
   const child = spawn(program, args, { stdio: ["inherit", options.json ? 2 : "inherit", "inherit"], env: options.env });
   const ended = childEnd(child);
   const sampler = new Sampler({
     intervalMs: options.intervalMs,
     rootPid: child.pid,
+    rootIsChild: true,
     nvidiaSmi: nvidiaSmiExecutable(options.env),
     env: options.env,
     onSamples: (batch) => files.appendSamples(batch),
@@ -102,8 +101,7 @@ export async function watch(options: WatchOptions, hooks: WatchHooks): Promise<W
     signals.dispose();
   }
 
-  const ioAfter = reapedIo();
-  const { samples, notes, gpus } = sampler.stop(ioBefore && ioAfter ? ioDifference(ioAfter, ioBefore) : null);
+  const { samples, notes, gpus } = await sampler.stopAndSettle();
   const timeline: TimelineFile = {
     schemaVersion: TIMELINE_SCHEMA_VERSION,
     kind: "gpuprof.timeline",
@@ -116,7 +114,7 @@ export async function watch(options: WatchOptions, hooks: WatchHooks): Promise<W
     notes,
     samples,
   };
-  const result: WatchResult = {
+  const measured: WatchResult = {
     schemaVersion: WATCH_SCHEMA_VERSION,
     kind: "gpuprof.watch",
     tool: toolInfo(),
@@ -131,10 +129,11 @@ export async function watch(options: WatchOptions, hooks: WatchHooks): Promise<W
     summary: summarizeTelemetry(samples, gpus),
     notes,
   };
+  // The verdict goes into summary.json too, so that it holds exactly what --json prints.
+  const result = { ...measured, diagnosis: detectWatch(measured, samples) };
   writeWatchFiles(files, timeline, result);
-  const diagnosis = detectWatch(result, samples);
-  files.writeText("summary.md", renderWatchMarkdown(result, diagnosis));
-  return { ...result, diagnosis };
+  files.writeText("summary.md", renderWatchMarkdown(result, result.diagnosis));
+  return result;
 }
 
 function writeWatchFiles(files: RunFiles, timeline: TimelineFile, result: WatchResult): void {

@@ -23,7 +23,7 @@ export function renderWatchSummary(result: WatchResult, c: ChalkInstance, cwd = 
   const lines: string[] = [];
   const cmd = displayCommand(result.command);
   lines.push(
-    `${c.bold("gpuprof watch")}: ${cmd} ${how(result)} after ${seconds(s.durationS)} (${s.sampleCount} samples every ${result.intervalMs} ms)`,
+    `${c.bold("gpuprof watch")}: ${cmd} ${how(result)} after ${seconds(s.durationS)} (${s.sampleCount} ${s.sampleCount === 1 ? "sample" : "samples"} every ${result.intervalMs} ms)`,
   );
   if (s.gpus.length === 0) {
     lines.push(`  ${c.bold("GPU ")}  ${c.dim("not sampled")}`);

@@ -1,6 +1,31 @@
-import { mkdirSync, readdirSync, statSync } from "node:fs";
-import { basename, join } from "node:path";
+import { mkdirSync, readdirSync, realpathSync, statSync } from "node:fs";
+import { basename, dirname, join, resolve } from "node:path";
 import { UsageError } from "../util/errors.js";
+
+/** Kernel filesystems: they cannot hold results, and Node's recursive mkdir never returns on /proc. */
+const KERNEL_FILESYSTEMS = ["/proc", "/sys"];
+
+/** The path with symbolic links resolved in the part that exists (/dev/fd leads into /proc). */
+function realPath(path: string): string {
+  const missing: string[] = [];
+  let current = resolve(path);
+  for (;;) {
+    try {
+      return join(realpathSync(current), ...missing);
+    } catch {
+      const parent = dirname(current);
+      if (parent === current) return resolve(path);
+      missing.unshift(basename(current));
+      current = parent;
+    }
+  }
+}
+
+/** The kernel filesystem a folder would be created in, or null. */
+function kernelFilesystemOf(path: string): string | null {
+  const candidates = [resolve(path), realPath(path)];
+  return KERNEL_FILESYSTEMS.find((root) => candidates.some((p) => p === root || p.startsWith(`${root}/`))) ?? null;
+}
 
 const pad = (n: number): string => String(n).padStart(2, "0");
 
@@ -39,6 +64,9 @@ export interface ClaimOptions {
  */
 export function claimRunDir(options: ClaimOptions): string {
   if (options.out !== undefined) {
+    const kernel = kernelFilesystemOf(options.out);
+    if (kernel)
+      throw new UsageError(`--out ${options.out} is inside ${kernel}, a kernel filesystem that cannot hold files; choose another folder`);
     if (isNonEmptyDir(options.out) && !options.force) {
       throw new UsageError(`--out ${options.out} already holds files; choose a new folder, or add --force to write over them`);
     }
@@ -50,6 +78,12 @@ export function claimRunDir(options: ClaimOptions): string {
       );
     }
     return options.out;
+  }
+  const kernel = kernelFilesystemOf(options.reportsDir);
+  if (kernel) {
+    throw new UsageError(
+      `cannot write results to ${resolve(options.reportsDir)} (${kernel} is a kernel filesystem); pass --out with a writable folder`,
+    );
   }
   try {
     mkdirSync(options.reportsDir, { recursive: true });

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import type { Finding } from "../analysis/types.js";
 import type { SeriesStats } from "../telemetry/series-stats.js";
 import type { TelemetrySummary } from "../telemetry/summary.js";
 import { GpuIdentitySchema, TelemetryNoteSchema, ToolSchema } from "./timeline-schema.js";
@@ -29,6 +30,18 @@ export const TelemetrySummarySchema: z.ZodType<TelemetrySummary> = z.object({
   gpus: z.array(GpuIdentitySchema.and(z.object({ utilPct: stats, memUsedMiB: stats, powerW: stats, pcieRxMBPerS: stats }))),
 });
 
+/** One detector's verdict with its evidence (Finding in src/analysis/types.ts). */
+export const FindingSchema: z.ZodType<Finding> = z.object({
+  id: z.string(),
+  title: z.string(),
+  verdict: z.enum(["issue", "none", "insufficient-data"]),
+  summary: z.string(),
+  evidence: z.record(z.string(), z.union([z.number(), z.string(), z.null()])),
+  trials: z.array(z.number().int()),
+  basis: z.enum(["measured", "modelled", "measured and modelled"]),
+  recommend: z.array(z.object({ template: z.string(), values: z.record(z.string(), z.string()) })),
+});
+
 export const WATCH_SCHEMA_VERSION = 1;
 
 /** What `gpuprof watch --json` prints and what summary.json in the run folder holds. */
@@ -49,6 +62,12 @@ export const WatchResultSchema = z.object({
   files: z.object({ timelineJson: z.string(), timelineCsv: z.string(), summaryJson: z.string() }),
   summary: TelemetrySummarySchema,
   notes: z.array(TelemetryNoteSchema),
+  /** What held the GPU back: the verdict printed after the summary, with its evidence. */
+  diagnosis: FindingSchema,
 });
 
-export type WatchResult = z.infer<typeof WatchResultSchema>;
+/**
+ * A watch result. The type leaves `diagnosis` optional only because the watch detector judges a
+ * result before it has one; every result printed or written carries it, and the schema requires it.
+ */
+export type WatchResult = Omit<z.infer<typeof WatchResultSchema>, "diagnosis"> & { diagnosis?: Finding };

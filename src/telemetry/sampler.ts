@@ -1,5 +1,6 @@
 import { join } from "node:path";
 import { physicalBlockDevices } from "./block-devices.js";
+import { CommandIoLedger } from "./command-io.js";
 import { deviceReadBytes } from "./diskstats.js";
 import { parseMeminfo } from "./meminfo.js";
 import { GpuMonitor } from "./nvidia-smi/gpu-monitor.js";
@@ -14,6 +15,12 @@ export interface SamplerOptions {
   intervalMs: number;
   /** Root of the process tree whose reads are counted; none means I/O is counted per device only. */
   rootPid?: number;
+  /**
+   * rootPid is a child this process spawned and reaps (watch's command): once it has been reaped,
+   * the counters the kernel hands over give its tree's exact totals, and stop() settles the last
+   * sample with them (reads made after the last sample by a process that then exited are not lost).
+   */
+  rootIsChild?: boolean;
   /** nvidia-smi executable, or null to skip GPU sampling. */
   nvidiaSmi: string | null;
   /** Called with new samples about once a second, so an interrupted run keeps what it measured. */
@@ -32,6 +39,13 @@ const FLUSH_MS = 1000;
 const MEMORY_EVERY_MS = 500;
 
 const round2 = (v: number): number => Math.round(v * 100) / 100;
+
+export interface SamplerResult {
+  samples: Sample[];
+  /** Notes so far; the array still grows while nvidia-smi settles (see stopAndSettle). */
+  notes: TelemetryNote[];
+  gpus: GpuIdentity[];
+}
 
 /**
  * Samples CPU (/proc/stat), memory (/proc/meminfo), I/O (/proc/<pid>/io of a process tree and
@@ -61,6 +75,8 @@ export class Sampler {
   private running = false;
   /** Tree reads counted so far, to settle against the exact total when the tree has been reaped. */
   private countedTreeIo: ProcessIo = { rchar: 0, readBytes: 0 };
+  private commandIo: CommandIoLedger | null = null;
+  private gpuStopped: Promise<void> = Promise.resolve();
 
   constructor(private readonly options: SamplerOptions) {
     this.proc = options.proc ?? "/proc";
@@ -77,6 +93,7 @@ export class Sampler {
           nowMs: () => this.nowMs(),
           env: options.env,
           onNote: (note) => this.addNote(note),
+          onChildReaped: () => this.commandIo?.otherChildReaped(),
         })
       : null;
   }
@@ -97,22 +114,24 @@ export class Sampler {
     this.prevStat = parseProcStat(this.statFile.read());
     this.prevDiskBytes = this.readDiskBytes();
     if (this.options.rootPid !== undefined) this.treeIo.update(this.readTreeIo(0));
+    if (this.options.rootIsChild && this.options.rootPid !== undefined)
+      this.commandIo = new CommandIoLedger(this.options.rootPid, this.proc);
     this.gpu?.start();
     this.schedule();
   }
 
   /**
-   * Stops sampling, takes one last sample, and hands back everything measured. `exactTreeIo` is the
-   * tree's true total once it has been reaped (see reapedIo): reads made after the last sample, by a
-   * process that then exited, land in that last sample instead of being lost.
+   * Stops sampling, takes one last sample, and hands back everything measured. With rootIsChild and
+   * the command reaped, the last sample is settled against the tree's exact totals. nvidia-smi is
+   * ended in the background (see stopAndSettle).
    */
-  stop(exactTreeIo?: ProcessIo | null): { samples: Sample[]; notes: TelemetryNote[]; gpus: GpuIdentity[] } {
+  stop(): SamplerResult {
     if (this.running) {
       this.running = false;
       if (this.timer) clearTimeout(this.timer);
-      this.sampleOnce(exactTreeIo ?? undefined);
+      this.sampleOnce(this.commandIo?.total(this.gpu?.childReapedUnseen() ?? false) ?? undefined);
       this.flush();
-      this.gpu?.stop();
+      this.gpuStopped = this.gpu?.stop() ?? Promise.resolve();
       this.statFile.close();
       this.meminfoFile?.close();
       for (const file of this.diskFiles) file.close();
@@ -120,6 +139,16 @@ export class Sampler {
       this.ioFiles.clear();
     }
     return { samples: this.samples, notes: this.notes, gpus: this.gpu?.gpus() ?? [] };
+  }
+
+  /**
+   * stop(), then waits until nvidia-smi has ended; one that had not yet printed a row or exited gets
+   * a short while (GpuMonitor.stop) to report a failure, which then joins the notes.
+   */
+  async stopAndSettle(): Promise<SamplerResult> {
+    const result = this.stop();
+    await this.gpuStopped;
+    return result;
   }
 
   private addNote(note: TelemetryNote): void {

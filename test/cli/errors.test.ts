@@ -21,6 +21,11 @@ describe("bad input gets one line and exit code 2", () => {
     [["wat"], /unknown command 'wat' \(Did you mean watch\?\)/],
     [["info", "--jsn"], /unknown option '--jsn'/],
     [["watch", "--", "no-such-command-xyz"], /command not found: no-such-command-xyz/],
+    [["info", "extra"], /too many arguments for 'info'\. Expected 0 arguments but got 1; run 'gpuprof info --help' for usage$/],
+    // Node's recursive mkdir never returns on /proc: refused before it is tried.
+    [["watch", "--out", "/proc/nope", "--", "true"], /--out \/proc\/nope is inside \/proc, a kernel filesystem.*choose another folder/],
+    [["watch", "--out", "/sys/nope", "--", "true"], /--out \/sys\/nope is inside \/sys, a kernel filesystem/],
+    [["watch", "--out", "/dev/fd/nope", "--", "true"], /--out \/dev\/fd\/nope is inside \/proc/],
   ])("gpuprof %j", async (args, text) => {
     expectOneLineUsageError(await runCli(args), text);
   });

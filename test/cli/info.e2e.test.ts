@@ -11,6 +11,8 @@ describe("gpuprof info", () => {
     expect(result.host.memory.totalMiB).toBeGreaterThan(0);
     expect(result.host.gpus).toEqual([]);
     expect(result.host.gpuProblem).toMatch(/^no NVIDIA GPU found/);
+    // info reads an inventory; it samples nothing.
+    expect(result.host.gpuProblem).not.toMatch(/sampling/);
   });
 
   it("lists every GPU with driver, memory and PCIe link", async () => {
@@ -24,6 +26,33 @@ describe("gpuprof info", () => {
       pcieGenCurrent: 5,
       pcieWidthCurrent: 16,
     });
+  });
+
+  it("still lists every GPU when nvidia-smi does not know an inventory field, which then reads null", async () => {
+    const run = await runCli(["info", "--json"], {
+      env: { GPUPROF_NVIDIA_SMI: fakeNvidiaSmi, FAKE_NVIDIA_SMI_SCENARIO: "unknown-pcie-max" },
+    });
+    const result = InfoResultSchema.parse(JSON.parse(run.stdout));
+    expect(result.host.gpuProblem).toBeNull();
+    expect(result.host.gpus).toHaveLength(2);
+    expect(result.host.gpus[1]).toMatchObject({
+      index: 1,
+      driverVersion: "580.159.04",
+      pcieGenCurrent: 5,
+      pcieGenMax: null,
+      pcieWidthMax: 16,
+    });
+  });
+
+  it("tells why no GPU is listed in one line, with what to check", async () => {
+    const run = await runCli(["info", "--json"], {
+      env: { GPUPROF_NVIDIA_SMI: fakeNvidiaSmi, FAKE_NVIDIA_SMI_SCENARIO: "driver-mismatch" },
+    });
+    const result = InfoResultSchema.parse(JSON.parse(run.stdout));
+    expect(result.host.gpus).toEqual([]);
+    expect(result.host.gpuProblem).toMatch(
+      /^nvidia-smi: the NVIDIA driver and its library versions do not match .*; reboot or reload the nvidia kernel module$/,
+    );
   });
 
   it("prints a readable summary with the worker ceiling", async () => {

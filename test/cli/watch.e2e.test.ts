@@ -1,13 +1,23 @@
 import { existsSync, readFileSync, readdirSync, writeFileSync } from "node:fs";
 import { availableParallelism } from "node:os";
 import { join } from "node:path";
-import { describe, expect, it } from "vitest";
+import { afterEach, describe, expect, it } from "vitest";
 import { WatchResultSchema } from "../../src/store/summary-schema.js";
-import { TimelineFileSchema } from "../../src/store/timeline-schema.js";
+import { SampleSchema, TimelineFileSchema } from "../../src/store/timeline-schema.js";
 import { fakeNvidiaSmi, runCli, tempDir } from "../helpers.js";
+import { pidsDir, silentNvidiaSmi, survivors, until } from "../telemetry/fake-processes.js";
 
 const node = process.execPath;
-const parseResult = (stdout: string) => WatchResultSchema.parse(JSON.parse(stdout));
+// Strict: --json must print exactly the documented shape, no key more.
+const parseResult = (stdout: string) => WatchResultSchema.strict().parse(JSON.parse(stdout));
+const readTimeline = (dir: string) => TimelineFileSchema.parse(JSON.parse(readFileSync(join(dir, "timeline.json"), "utf8")));
+
+/** A command that runs until `path` exists (at most 15 s): a test ends it once it has seen what it waits for. */
+const untilFileExists = (path: string) => [
+  node,
+  "-e",
+  `const fs = require("fs"); const t0 = Date.now(); const t = setInterval(() => { if (fs.existsSync(${JSON.stringify(path)}) || Date.now() - t0 > 15000) clearInterval(t); }, 20);`,
+];
 
 describe("gpuprof watch", () => {
   it("sees a busy loop as user CPU", async () => {
@@ -91,24 +101,53 @@ describe("gpuprof watch", () => {
   it("leaves the samples measured so far when gpuprof itself is killed", async () => {
     const dir = tempDir();
     const out = join(dir, "out");
+    const partialFile = join(out, "samples.partial.jsonl");
+    const flushedSamples = (): number => (existsSync(partialFile) ? readFileSync(partialFile, "utf8").split("\n").length - 1 : 0);
     let pid = 0;
-    await runCli(["watch", "--out", out, "--", "sleep", "30"], {
-      cwd: dir,
-      detached: true,
-      onStart: (p) => {
-        pid = p;
-        // The whole group: gpuprof and the job it runs, as a closed terminal would.
-        setTimeout(() => process.kill(-pid, "SIGKILL"), 2500);
-      },
-    });
-    const partial = readFileSync(join(out, "samples.partial.jsonl"), "utf8").trim().split("\n");
-    expect(partial.length).toBeGreaterThanOrEqual(5);
-    expect(JSON.parse(partial[0]!)).toHaveProperty("cpu.userPct");
+    const run = runCli(["watch", "--out", out, "--", "sleep", "30"], { cwd: dir, detached: true, onStart: (p) => (pid = p) });
+    try {
+      // Samples are flushed about once a second: wait until some are on disk rather than guess how long that takes.
+      await until(() => pid !== 0 && flushedSamples() >= 5, 15000, "5 flushed samples");
+    } finally {
+      // The whole group: gpuprof and the job it runs, as a closed terminal would.
+      if (pid !== 0) process.kill(-pid, "SIGKILL");
+    }
+    expect((await run).signal).toBe("SIGKILL");
+    const samples = readFileSync(partialFile, "utf8")
+      .trim()
+      .split("\n")
+      .map((line) => SampleSchema.parse(JSON.parse(line)));
+    expect(samples.length).toBeGreaterThanOrEqual(5);
+    expect(samples.every((s, i) => i === 0 || s.tMs > samples[i - 1]!.tMs)).toBe(true);
+  });
+
+  it("prints what summary.json holds, verdict included", async () => {
+    const dir = tempDir();
+    const run = await runCli(["watch", "--json", "--out", join(dir, "out"), "--", "true"], { cwd: dir });
+    const printed = parseResult(run.stdout);
+    expect(printed.diagnosis.verdict).toBe("insufficient-data");
+    expect(JSON.parse(readFileSync(join(dir, "out", "summary.json"), "utf8"))).toEqual(JSON.parse(run.stdout));
+  });
+
+  it("says '1 sample', not '1 samples'", async () => {
+    const run = await runCli(["watch", "--interval", "60000", "--", "true"]);
+    expect(run.stderr).toMatch(/\(1 sample every 60000 ms\)/);
   });
 });
 
 describe("gpuprof watch with a fake nvidia-smi", () => {
-  const withFake = (scenario: string) => ({ env: { GPUPROF_NVIDIA_SMI: fakeNvidiaSmi, FAKE_NVIDIA_SMI_SCENARIO: scenario } });
+  const pidDirs: string[] = [];
+  const fakeEnv = (scenario: string, executable = fakeNvidiaSmi) => {
+    const pids = pidsDir();
+    pidDirs.push(pids);
+    return { GPUPROF_NVIDIA_SMI: executable, FAKE_NVIDIA_SMI_SCENARIO: scenario, FAKE_NVIDIA_SMI_PIDS: pids };
+  };
+  const withFake = (scenario: string) => ({ env: fakeEnv(scenario) });
+
+  // gpuprof has exited by now: no nvidia-smi it started may still be running.
+  afterEach(async () => {
+    for (const dir of pidDirs.splice(0)) expect(await survivors(dir)).toEqual([]);
+  });
 
   it("reports GPU utilization per GPU", async () => {
     const run = await runCli(["watch", "--json", "--", "sleep", "1.5"], withFake("four-gpus"));
@@ -125,8 +164,8 @@ describe("gpuprof watch with a fake nvidia-smi", () => {
     expect(run.stderr).toMatch(/CPU {3}us \d+\.\d%/);
   });
 
-  it("tells the user about a driver problem in one line", async () => {
-    const run = await runCli(["watch", "--", "sleep", "0.5"], withFake("driver-mismatch"));
+  it("tells the user about a driver problem in one line, even when the command ends before nvidia-smi has answered", async () => {
+    const run = await runCli(["watch", "--", "true"], withFake("driver-mismatch"));
     expect(run.code).toBe(0);
     const notes = run.stderr.split("\n").filter((l) => l.startsWith("gpuprof: "));
     expect(notes).toEqual([
@@ -134,6 +173,8 @@ describe("gpuprof watch with a fake nvidia-smi", () => {
     ]);
   });
 
+  // Each fails at start-up; `true` ends before the fake nvidia-smi (a Node process) has started, so
+  // the message is only seen because gpuprof waits for nvidia-smi's first outcome.
   it.each([
     [
       "no-driver",
@@ -153,11 +194,45 @@ describe("gpuprof watch with a fake nvidia-smi", () => {
     ],
     ["no-devices", "gpuprof: no NVIDIA GPU found (nvidia-smi sees no devices); continuing without GPU telemetry"],
     ["old-driver-unknown-field", "gpuprof: this nvidia-smi does not know the field clocks_event_reasons.active; it is recorded as missing"],
-    ["na-fields", "gpuprof: PCIe throughput unavailable: nvidia-smi dmon is not supported on this GPU"],
   ])("shows the %s case in one line", async (scenario, line) => {
-    const run = await runCli(["watch", "--", "sleep", "0.8"], withFake(scenario));
+    const run = await runCli(["watch", "--", "true"], withFake(scenario));
     expect(run.code).toBe(0);
     expect(run.stderr.split("\n").filter((l) => l.startsWith("gpuprof: "))).toEqual([line]);
+  });
+
+  it("shows the na-fields case (dmon unsupported) in one line", async () => {
+    // The command lasts until dmon has started (after nvidia-smi's first row); its failure is then waited for.
+    const env = fakeEnv("na-fields");
+    const waitForDmon = `until [ -n "$(ls "$0" | grep '^dmon-')" ]; do sleep 0.05; done`;
+    const run = await runCli(["watch", "--", "sh", "-c", waitForDmon, env.FAKE_NVIDIA_SMI_PIDS], { env });
+    expect(run.code).toBe(0);
+    expect(run.stderr.split("\n").filter((l) => l.startsWith("gpuprof: "))).toEqual([
+      "gpuprof: PCIe throughput unavailable: nvidia-smi dmon is not supported on this GPU",
+    ]);
+  });
+
+  it("gives an nvidia-smi that never answers a bounded wait, kills it though it ignores SIGTERM, and says so", async () => {
+    const started = Date.now();
+    const run = await runCli(["watch", "--", "true"], { env: fakeEnv("one-gpu", silentNvidiaSmi()) });
+    expect(run.code).toBe(0);
+    expect(run.stderr.split("\n").filter((l) => l.startsWith("gpuprof: "))).toEqual([
+      "gpuprof: nvidia-smi had not reported any GPU 2.0 s after sampling ended; killed it, no GPU telemetry for this run",
+    ]);
+    expect(Date.now() - started).toBeLessThan(10000);
+  });
+
+  // The fake nvidia-smi is a Node process that reads ~260 kB starting up; that must not count as the command's.
+  it.each([
+    ["driver-mismatch", "query"],
+    ["na-fields", "dmon"],
+  ])("counts only the command's reads when nvidia-smi (%s) exits while the command runs", async (scenario, child) => {
+    const env = fakeEnv(scenario);
+    // Waits (shell builtins only: stat, no reads) until that nvidia-smi has exited and gpuprof has reaped it.
+    const script = `pid=; while [ -z "$pid" ]; do for f in "$0"/$1-*; do [ -e "$f" ] && pid=\${f##*-}; done; done; while [ -e /proc/$pid ]; do :; done`;
+    const run = await runCli(["watch", "--json", "--", "bash", "-c", script, env.FAKE_NVIDIA_SMI_PIDS, child], { env });
+    expect(run.code).toBe(0);
+    // bash itself reads about 8 kB.
+    expect(parseResult(run.stdout).summary.io.procReadBytes).toBeLessThan(100_000);
   });
 
   it("records N/A readings as missing, not as zero", async () => {
@@ -171,16 +246,42 @@ describe("gpuprof watch with a fake nvidia-smi", () => {
     expect(rows.every((r) => r.split(",")[util] === "")).toBe(true);
   });
 
-  it("tells the user when nvidia-smi crashes mid-stream", async () => {
-    const run = await runCli(["watch", "--", "sleep", "1"], withFake("crash"));
+  it("tells the user when nvidia-smi crashes mid-stream, and records null readings from then on", async () => {
+    const dir = tempDir();
+    const go = join(dir, "go");
+    const out = join(dir, "out");
+    const run = await runCli(["watch", "--out", out, "--", ...untilFileExists(go)], {
+      cwd: dir,
+      env: fakeEnv("crash"),
+      onStderr: (text) => text.includes("SIGSEGV") && writeFileSync(go, ""),
+    });
     expect(run.stderr).toContain("gpuprof: nvidia-smi was killed by SIGSEGV after 3 rows; GPU readings stop here");
+    const timeline = readTimeline(out);
+    const crashAt = timeline.notes.find((n) => n.message.includes("SIGSEGV"))!.tMs;
+    const after = timeline.samples.filter((s) => s.tMs >= crashAt + 1);
+    expect(after.length).toBeGreaterThan(0);
+    expect(after.map((s) => [s.gpus[0]!.utilPct, s.gpus[0]!.memUsedMiB])).toEqual(after.map(() => [null, null]));
   });
 
-  it("finishes on time when nvidia-smi hangs, and says so", async () => {
+  it("finishes on time when nvidia-smi hangs, says so, and never passes an old row off as current", async () => {
+    const dir = tempDir();
+    const go = join(dir, "go");
+    const out = join(dir, "out");
     const started = Date.now();
-    const run = await runCli(["watch", "--", "sleep", "6.5"], withFake("hang"));
+    const run = await runCli(["watch", "--out", out, "--", ...untilFileExists(go)], {
+      cwd: dir,
+      env: fakeEnv("hang"),
+      onStderr: (text) => text.includes("stopped responding") && writeFileSync(go, ""),
+    });
     expect(run.code).toBe(0);
     expect(run.stderr).toMatch(/gpuprof: nvidia-smi stopped responding \(no output for \d+\.\d s\); killed it, GPU readings stop here/);
     expect(Date.now() - started).toBeLessThan(15000);
+    const timeline = readTimeline(out);
+    const hungAt = timeline.notes.find((n) => n.message.includes("stopped responding"))!.tMs;
+    const withReading = timeline.samples.filter((s) => (s.gpus[0]?.utilPct ?? null) !== null);
+    expect(withReading.length).toBeGreaterThan(0);
+    // A row stands for at most a second (3 loop periods at 100 ms, at least 1 s); the watchdog waits 5 s.
+    expect(Math.max(...withReading.map((s) => s.gpus[0]!.ageMs))).toBeLessThanOrEqual(1000);
+    expect(withReading.every((s) => s.tMs < hungAt)).toBe(true);
   });
 });

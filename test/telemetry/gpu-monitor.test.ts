@@ -1,21 +1,27 @@
 import { afterEach, describe, expect, it } from "vitest";
 import { GpuMonitor } from "../../src/telemetry/nvidia-smi/gpu-monitor.js";
-import type { TelemetryNote } from "../../src/telemetry/types.js";
+import type { GpuSample, TelemetryNote } from "../../src/telemetry/types.js";
 import { fakeNvidiaSmi, missingNvidiaSmi } from "../helpers.js";
+import { fakePids, pidsDir, silentNvidiaSmi, survivors, until } from "./fake-processes.js";
 
 const monitors: GpuMonitor[] = [];
-afterEach(() => {
-  for (const m of monitors.splice(0)) m.stop();
+const pidDirs: string[] = [];
+// Every test ends its monitor, and no nvidia-smi it started may outlive that.
+afterEach(async () => {
+  await Promise.all(monitors.splice(0).map((m) => m.stop(0)));
+  for (const dir of pidDirs.splice(0)) expect(await survivors(dir)).toEqual([]);
 });
 
 function startFake(scenario: string, extra: Partial<ConstructorParameters<typeof GpuMonitor>[0]> = {}) {
   const notes: TelemetryNote[] = [];
   const t0 = performance.now();
+  const pids = pidsDir();
+  pidDirs.push(pids);
   const monitor = new GpuMonitor({
     executable: extra.executable ?? fakeNvidiaSmi,
     loopMs: 50,
     nowMs: () => performance.now() - t0,
-    env: { ...process.env, FAKE_NVIDIA_SMI_SCENARIO: scenario, FAKE_NVIDIA_SMI_DMON_MS: "50" },
+    env: { ...process.env, FAKE_NVIDIA_SMI_SCENARIO: scenario, FAKE_NVIDIA_SMI_DMON_MS: "50", FAKE_NVIDIA_SMI_PIDS: pids },
     onNote: (n) => notes.push(n),
     ...extra,
   });
@@ -24,16 +30,7 @@ function startFake(scenario: string, extra: Partial<ConstructorParameters<typeof
   const now = () => performance.now() - t0;
   // The monitor reads nvidia-smi's output when the sampler asks for a snapshot; tests ask the same way.
   const poll = () => monitor.snapshot(now());
-  return { monitor, notes, now, poll };
-}
-
-/** Polls until the condition holds; the fake runs at 50 ms per row, so this is seconds at worst. */
-async function until(condition: () => boolean, timeoutMs = 10000): Promise<void> {
-  const start = Date.now();
-  while (!condition()) {
-    if (Date.now() - start > timeoutMs) throw new Error("condition not met in time");
-    await new Promise((r) => setTimeout(r, 20));
-  }
+  return { monitor, notes, now, poll, pids };
 }
 
 describe("GPU monitor over a fake nvidia-smi", () => {
@@ -65,20 +62,39 @@ describe("GPU monitor over a fake nvidia-smi", () => {
     expect(notes[0]!.message).toBe("PCIe throughput unavailable: nvidia-smi dmon is not supported on this GPU");
   });
 
-  it("detects a hung nvidia-smi, kills it, reports it once, and stops reporting stale readings", async () => {
+  it("detects a hung nvidia-smi, kills it, reports it once, and reads null from then on", async () => {
     const { monitor, notes, now, poll } = startFake("hang", { stallTimeoutMs: 400 });
     await until(() => poll() && notes.some((n) => n.source === "nvidia-smi"));
     const hang = notes.filter((n) => n.source === "nvidia-smi");
     expect(hang).toHaveLength(1);
     expect(hang[0]!.message).toMatch(/^nvidia-smi stopped responding \(no output for \d+\.\d s\); killed it, GPU readings stop here$/);
-    await new Promise((r) => setTimeout(r, 450));
-    expect(monitor.snapshot(now())[0]!.utilPct).toBeNull();
+    expect(monitor.snapshot(now())[0]).toMatchObject({ utilPct: null, memUsedMiB: null, pcieRxMBPerS: null });
   });
 
-  it("reports a crash mid-stream with the number of rows it gave", async () => {
-    const { notes, poll } = startFake("crash");
+  it("reads null, not the last row, once a row is older than a second, before the watchdog calls it hung", async () => {
+    // The watchdog's default waits 5 s of silence; a sample in between must not pass the last row off as current.
+    const { notes, poll } = startFake("hang");
+    let gpu: GpuSample | undefined;
+    await until(() => (gpu = poll()[0]) !== undefined && gpu.utilPct !== null);
+    await until(() => (gpu = poll()[0])!.ageMs > 1000);
+    expect(gpu).toMatchObject({ utilPct: null, memUsedMiB: null, pstate: null });
+    expect(notes.filter((n) => n.source === "nvidia-smi")).toEqual([]);
+  });
+
+  it("reports a crash mid-stream with the number of rows it gave, and reads null after it", async () => {
+    const { monitor, notes, now, poll } = startFake("crash");
     await until(() => poll() && notes.length > 0);
     expect(notes[0]!.message).toBe("nvidia-smi was killed by SIGSEGV after 3 rows; GPU readings stop here");
+    // A crash is reported as soon as it happens, well within the seconds a row counts as current.
+    expect(monitor.snapshot(now())[0]).toMatchObject({ index: 0, utilPct: null, memUsedMiB: null, pcieRxMBPerS: null });
+  });
+
+  it("never reports a negative age for a row read during the snapshot that asks for it", async () => {
+    // The sampler takes the time, then asks for the snapshot, whose poll stamps new rows a moment later.
+    const clock = 1000;
+    const { monitor } = startFake("one-gpu", { nowMs: () => clock });
+    await until(() => monitor.snapshot(clock - 5).length === 1);
+    expect(monitor.snapshot(clock - 5)[0]!.ageMs).toBe(0);
   });
 
   it("drops a field an older nvidia-smi does not know, and keeps streaming", async () => {
@@ -105,6 +121,34 @@ describe("GPU monitor over a fake nvidia-smi", () => {
     expect(notes[0]!.message).toMatch(/continuing without GPU telemetry$/);
     expect(notes[0]!.message).not.toContain("\n");
     expect(monitor.snapshot(now())).toEqual([]);
+  });
+
+  it.each(["driver-mismatch", "no-devices"])("still reports %s when stopped before nvidia-smi has answered", async (scenario) => {
+    const { monitor, notes } = startFake(scenario);
+    await monitor.stop();
+    expect(notes).toHaveLength(1);
+    expect(notes[0]!.message).toMatch(/continuing without GPU telemetry$/);
+  });
+
+  it("gives a silent nvidia-smi a bounded wait on stop, then kills it though it ignores SIGTERM", async () => {
+    const { monitor, notes, pids } = startFake("one-gpu", { executable: silentNvidiaSmi() });
+    await until(() => fakePids(pids).length === 1);
+    const started = performance.now();
+    await monitor.stop(300);
+    expect(performance.now() - started).toBeLessThan(2000);
+    expect(notes.map((n) => n.message)).toEqual([
+      "nvidia-smi had not reported any GPU 0.3 s after sampling ended; killed it, no GPU telemetry for this run",
+    ]);
+    expect(await survivors(pids)).toEqual([]);
+  });
+
+  it("kills both nvidia-smi children on stop, though they ignore SIGTERM", async () => {
+    // The hang scenario's fake ignores SIGTERM, in dmon too.
+    const { monitor, pids, poll } = startFake("hang");
+    await until(() => poll() && fakePids(pids, "dmon").length === 1);
+    await monitor.stop();
+    expect(fakePids(pids)).toHaveLength(2);
+    expect(await survivors(pids)).toEqual([]);
   });
 
   it("says 'no NVIDIA GPU found' when there is no nvidia-smi", async () => {

@@ -40,7 +40,7 @@ export function classifyNvidiaSmiOutput(text: string, exitCode: number | null): 
     return {
       kind: "unknown-field",
       field: field[1]!,
-      message: `this nvidia-smi does not know the field ${field[1]!}; it is recorded as missing`,
+      message: `this nvidia-smi does not know the field ${field[1]!}`,
     };
   }
   if (/Not supported on the device/i.test(text)) {
@@ -49,12 +49,12 @@ export function classifyNvidiaSmiOutput(text: string, exitCode: number | null): 
   return null;
 }
 
-/** The message for an nvidia-smi that cannot be started at all. */
+/** The message for an nvidia-smi that cannot be started at all; what happens next is the caller's to add. */
 export function spawnFailure(executable: string, code: string | undefined): NvidiaSmiFailure {
   if (code === "ENOENT") {
-    return { kind: "no-gpu", message: `no NVIDIA GPU found (${executable} is not installed); sampling CPU and I/O only` };
+    return { kind: "no-gpu", message: `no NVIDIA GPU found (${executable} is not installed)` };
   }
-  return { kind: "no-gpu", message: `no NVIDIA GPU telemetry: ${executable} could not be started (${code ?? "unknown error"})` };
+  return { kind: "no-gpu", message: `no NVIDIA GPU information: ${executable} could not be started (${code ?? "unknown error"})` };
 }
 
 /** The executable to run; GPUPROF_NVIDIA_SMI lets tests and unusual installs point elsewhere. */

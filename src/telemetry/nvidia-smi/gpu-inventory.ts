@@ -1,5 +1,6 @@
 import { classifyNvidiaSmiOutput, spawnFailure } from "./failures.js";
 import { LineChild } from "./line-child.js";
+import { QueryFieldList } from "./query-fields.js";
 import { identityFromValues, numberValue, parseQueryRow } from "./query-format.js";
 
 export const INVENTORY_FIELDS = [
@@ -30,10 +31,11 @@ export interface GpuInventoryEntry {
 
 export type GpuInventory = { ok: true; gpus: GpuInventoryEntry[] } | { ok: false; message: string };
 
-export function inventoryFromLines(lines: readonly string[]): GpuInventoryEntry[] {
+/** The GPUs in rows of `fields` (the inventory fields less any this nvidia-smi rejected; those read null). */
+export function inventoryFromLines(lines: readonly string[], fields: readonly string[] = INVENTORY_FIELDS): GpuInventoryEntry[] {
   const gpus: GpuInventoryEntry[] = [];
   for (const line of lines) {
-    const parsed = parseQueryRow(line, INVENTORY_FIELDS);
+    const parsed = parseQueryRow(line, fields);
     if (!parsed.ok) continue;
     const id = identityFromValues(parsed.values);
     if (!id) continue;
@@ -51,36 +53,52 @@ export function inventoryFromLines(lines: readonly string[]): GpuInventoryEntry[
   return gpus;
 }
 
-/** One nvidia-smi query of the static facts of every GPU, bounded by a timeout that never waits on a hung child. */
+function exitProblem(code: number | null, signal: NodeJS.Signals | null, output: string): string {
+  const failure = classifyNvidiaSmiOutput(output, code);
+  if (failure) return failure.message;
+  const how = signal ? `was killed by ${signal}` : `exited with code ${code}`;
+  const firstLine = output.trim().split("\n")[0] ?? "";
+  return `nvidia-smi ${how} without listing any GPU${firstLine ? `: ${firstLine}` : ""}`;
+}
+
+/**
+ * One nvidia-smi query of the static facts of every GPU, asked again without any field this
+ * nvidia-smi does not know (that field then reads null), all within one timeout that never waits
+ * on a hung child.
+ */
 export function readGpuInventory(executable: string, timeoutMs = 10000, env?: NodeJS.ProcessEnv): Promise<GpuInventory> {
   return new Promise((resolve) => {
-    const lines: string[] = [];
-    const args = [`--query-gpu=${INVENTORY_FIELDS.join(",")}`, "--format=csv,noheader,nounits"];
+    const fields = new QueryFieldList(INVENTORY_FIELDS);
     const watchdog = { firstLineMs: timeoutMs, gapMs: timeoutMs };
+    let child: LineChild | null = null;
     let timer: NodeJS.Timeout | undefined;
     const finish = (result: GpuInventory): void => {
       clearTimeout(timer);
       resolve(result);
     };
-    const child = new LineChild(
-      { executable, args, env, watchdog },
-      {
-        onLine: (line) => lines.push(line),
-        onSpawnError: (code) => finish({ ok: false, message: spawnFailure(executable, code).message }),
-        onExit: (code, signal, output) => {
-          const gpus = inventoryFromLines(lines);
-          if (code === 0 && gpus.length > 0) return finish({ ok: true, gpus });
-          const failure = classifyNvidiaSmiOutput(output, code);
-          const how = signal ? `was killed by ${signal}` : `exited with code ${code}`;
-          finish({ ok: false, message: failure?.message ?? `nvidia-smi ${how}: ${output.trim().split("\n")[0] ?? ""}` });
+    const ask = (): void => {
+      const lines: string[] = [];
+      const args = [`--query-gpu=${fields.fields.join(",")}`, "--format=csv,noheader,nounits"];
+      child = new LineChild(
+        { executable, args, env, watchdog },
+        {
+          onLine: (line) => lines.push(line),
+          onSpawnError: (code) => finish({ ok: false, message: spawnFailure(executable, code).message }),
+          onExit: (code, signal, output) => {
+            const gpus = inventoryFromLines(lines, fields.fields);
+            if (code === 0 && gpus.length > 0) return finish({ ok: true, gpus });
+            if (fields.dropUnknown(classifyNvidiaSmiOutput(output, code))) return ask();
+            finish({ ok: false, message: exitProblem(code, signal, output) });
+          },
+          onHang: () => undefined,
         },
-        onHang: () => undefined,
-      },
-    );
-    child.start();
-    // A one-shot query is never polled; a plain timer bounds it, and a hung child is left behind, not awaited.
+      );
+      child.start();
+    };
+    ask();
+    // A one-shot query is never polled; a plain timer bounds it, and a hung child is killed and left behind, not awaited.
     timer = setTimeout(() => {
-      child.stop("SIGKILL");
+      child?.stop();
       finish({ ok: false, message: `nvidia-smi did not answer within ${(timeoutMs / 1000).toFixed(1)} s; killed it` });
     }, timeoutMs);
   });

@@ -1,8 +1,9 @@
 import type { GpuIdentity, GpuSample, TelemetryNote } from "../types.js";
-import { parseDmonHeader, parseDmonRow } from "./dmon-format.js";
 import { classifyNvidiaSmiOutput, spawnFailure, type NvidiaSmiFailure } from "./failures.js";
 import { LineChild } from "./line-child.js";
-import { QUERY_FIELDS, identityFromValues, numberValue, parseQueryRow, type QueryValues } from "./query-format.js";
+import { PcieMonitor } from "./pcie-monitor.js";
+import { QueryFieldList } from "./query-fields.js";
+import { MISSING_READING, QUERY_FIELDS, identityFromValues, parseQueryRow, rowReading, type RowReading } from "./query-format.js";
 
 export interface GpuMonitorOptions {
   executable: string;
@@ -17,91 +18,75 @@ export interface GpuMonitorOptions {
   nowMs: () => number;
   env?: NodeJS.ProcessEnv;
   onNote: (note: TelemetryNote) => void;
+  /** An nvidia-smi child has been reaped (see LineChildSpec.onReaped). */
+  onChildReaped?: () => void;
 }
-
-/** The readings of one row, converted once when the row arrives rather than at every sample. */
-type RowReading = Omit<GpuSample, "index" | "ageMs" | "pcieRxMBPerS" | "pcieTxMBPerS">;
 
 interface LatestRow {
   reading: RowReading;
   tMs: number;
 }
 
-const MISSING: RowReading = {
-  utilPct: null,
-  memUtilPct: null,
-  memUsedMiB: null,
-  memTotalMiB: null,
-  powerW: null,
-  smClockMHz: null,
-  memClockMHz: null,
-  tempC: null,
-  pcieGen: null,
-  pcieWidth: null,
-  pstate: null,
-  clocksEventReasons: null,
-};
-
-function rowReading(values: QueryValues): RowReading {
-  const v = (field: string): number | null => numberValue(values[field]);
-  return {
-    utilPct: v("utilization.gpu"),
-    memUtilPct: v("utilization.memory"),
-    memUsedMiB: v("memory.used"),
-    memTotalMiB: v("memory.total"),
-    powerW: v("power.draw"),
-    smClockMHz: v("clocks.sm"),
-    memClockMHz: v("clocks.mem"),
-    tempC: v("temperature.gpu"),
-    pcieGen: v("pcie.link.gen.current"),
-    pcieWidth: v("pcie.link.width.current"),
-    pstate: values["pstate"] ?? null,
-    clocksEventReasons: values["clocks_event_reasons.active"] ?? null,
-  };
-}
-
-interface PcieReading {
-  rxMBPerS: number | null;
-  txMBPerS: number | null;
-  tMs: number;
-}
-
-/** Unknown fields are dropped and nvidia-smi restarted; this bounds those restarts. */
-const MAX_FIELD_RETRIES = 5;
-/** dmon prints once a second; a reading older than this is no longer current. */
-const PCIE_STALE_MS = 3000;
-const DMON_POLL_MS = 500;
+/**
+ * How long stop() waits for an nvidia-smi that has not yet printed a row or exited: a command that
+ * ends within nvidia-smi's start-up (NVML can take seconds to initialise) would otherwise take the
+ * driver error nvidia-smi was about to print with it.
+ */
+export const STOP_SETTLE_MS = 2000;
+const SETTLE_POLL_MS = 20;
 
 /**
  * Streams every GPU's readings from ONE long-running `nvidia-smi --loop-ms` child (a process per
  * sample costs up to ~0.6 s and can hang), plus `nvidia-smi dmon -s t` for PCIe traffic.
  */
 export class GpuMonitor {
-  private fields: string[] = [...QUERY_FIELDS];
+  private readonly fields = new QueryFieldList(QUERY_FIELDS);
   private readonly latest = new Map<number, LatestRow>();
-  private readonly pcie = new Map<number, PcieReading>();
   private readonly identities = new Map<number, GpuIdentity>();
   private query: LineChild | null = null;
-  private dmon: LineChild | null = null;
-  private dmonColumns: string[] | null = null;
-  private fieldRetries = 0;
+  private dmon: PcieMonitor | null = null;
   private rows = 0;
+  /** nvidia-smi has stopped delivering rows for good (it exited, hung or never started): readings are null from here on. */
+  private streamEnded = false;
+  private stopRequested = false;
+  private stopping: Promise<void> | null = null;
+  /** Set once stop() has ended the children: their exits are no longer news. */
   private stopped = false;
-  private lastDmonPoll = Number.NEGATIVE_INFINITY;
+  /** Silence after which the watchdog calls nvidia-smi hung. */
   private readonly staleMs: number;
+  /** Age after which a row no longer says what the GPU is doing now. */
+  private readonly freshMs: number;
 
   constructor(private readonly options: GpuMonitorOptions) {
     this.staleMs = options.stallTimeoutMs ?? Math.max(10 * options.loopMs, 5000);
+    // Rows come every loop period; one several periods old describes the past. The watchdog waits
+    // longer before it calls nvidia-smi hung, and a sample in between reads null rather than repeat
+    // an old row as if it were current.
+    this.freshMs = Math.min(this.staleMs, Math.max(3 * options.loopMs, 1000));
   }
 
   start(): void {
     this.startQuery();
   }
 
-  stop(): void {
-    this.stopped = true;
-    this.query?.stop();
-    this.dmon?.stop();
+  /**
+   * Ends the nvidia-smi children with SIGKILL, never waiting for their exit (a hung one can survive
+   * even that). A child that has not yet printed a row or exited gets up to settleMs first, so that
+   * a failure it is about to report is reported. Resolves once the children have been signalled.
+   */
+  stop(settleMs = STOP_SETTLE_MS): Promise<void> {
+    this.stopRequested = true;
+    this.stopping ??= this.settle(settleMs).then(() => {
+      this.stopped = true;
+      this.query?.stop();
+      this.dmon?.stop();
+    });
+    return this.stopping;
+  }
+
+  /** True when an nvidia-smi child has been reaped and its exit event has not run yet (see LineChild.reapedUnseen). */
+  childReapedUnseen(): boolean {
+    return (this.query?.reapedUnseen() ?? false) || (this.dmon?.reapedUnseen() ?? false);
   }
 
   gpus(): GpuIdentity[] {
@@ -111,27 +96,58 @@ export class GpuMonitor {
   /** The current reading of every GPU seen so far; a GPU whose rows stopped coming reads null. */
   snapshot(nowMs: number): GpuSample[] {
     this.query?.poll();
-    // dmon prints once a second; reading its output more often would only cost CPU.
-    if (nowMs - this.lastDmonPoll >= DMON_POLL_MS) {
-      this.lastDmonPoll = nowMs;
-      this.dmon?.poll();
-    }
+    this.dmon?.poll(nowMs);
     const out: GpuSample[] = [];
     for (const { index } of this.gpus()) {
       const row = this.latest.get(index);
-      const ageMs = row ? nowMs - row.tMs : Number.POSITIVE_INFINITY;
-      const fresh = row !== undefined && ageMs <= this.staleMs;
-      const link = this.pcie.get(index);
-      const pcieFresh = link !== undefined && nowMs - link.tMs <= PCIE_STALE_MS;
+      // The caller takes nowMs before this poll stamps the rows it reads: those are current, not from the future.
+      const ageMs = row ? Math.max(0, nowMs - row.tMs) : Number.POSITIVE_INFINITY;
+      const fresh = row !== undefined && !this.streamEnded && ageMs <= this.freshMs;
+      const link = this.streamEnded ? null : this.dmon?.reading(index, nowMs);
       out.push({
         index,
         ageMs: Number.isFinite(ageMs) ? Math.round(ageMs) : -1,
-        ...(fresh ? row.reading : MISSING),
-        pcieRxMBPerS: pcieFresh ? link.rxMBPerS : null,
-        pcieTxMBPerS: pcieFresh ? link.txMBPerS : null,
+        ...(fresh ? row.reading : MISSING_READING),
+        pcieRxMBPerS: link?.rxMBPerS ?? null,
+        pcieTxMBPerS: link?.txMBPerS ?? null,
       });
     }
     return out;
+  }
+
+  /**
+   * Waits, at most settleMs, until every nvidia-smi child started has had its first outcome: a row,
+   * or an exit (reported as usual, and an unknown field still retried). It polls the children's
+   * output instead of waiting on them, so a hung one costs the bound and no more.
+   */
+  private async settle(settleMs: number): Promise<void> {
+    const deadline = performance.now() + settleMs;
+    while (this.awaitingFirstOutcome()) {
+      if (performance.now() >= deadline) {
+        if (this.query && !this.query.done && this.rows === 0) {
+          this.note(
+            "nvidia-smi",
+            "info",
+            `nvidia-smi had not reported any GPU ${(settleMs / 1000).toFixed(1)} s after sampling ended; killed it, no GPU telemetry for this run`,
+          );
+        }
+        return;
+      }
+      await new Promise((resolve) => setTimeout(resolve, SETTLE_POLL_MS));
+      this.query?.poll();
+      this.dmon?.pollNow();
+    }
+  }
+
+  private awaitingFirstOutcome(): boolean {
+    const query = this.query !== null && !this.query.done && this.rows === 0;
+    return query || (this.dmon?.awaitingFirstOutcome() ?? false);
+  }
+
+  /** No more rows will come: readings turn null now rather than repeat the last row, and dmon goes too. */
+  private endStream(): void {
+    this.streamEnded = true;
+    this.dmon?.stop();
   }
 
   private note(source: TelemetryNote["source"], level: TelemetryNote["level"], message: string): void {
@@ -139,25 +155,37 @@ export class GpuMonitor {
   }
 
   private startQuery(): void {
-    const args = [`--query-gpu=${this.fields.join(",")}`, "--format=csv,noheader,nounits", `--loop-ms=${this.options.loopMs}`];
+    const args = [`--query-gpu=${this.fields.fields.join(",")}`, "--format=csv,noheader,nounits", `--loop-ms=${this.options.loopMs}`];
     const watchdog = { firstLineMs: this.options.firstRowTimeoutMs ?? 15000, gapMs: this.staleMs };
-    const spec = { executable: this.options.executable, args, env: this.options.env, watchdog, nowMs: this.options.nowMs };
+    const spec = {
+      executable: this.options.executable,
+      args,
+      env: this.options.env,
+      watchdog,
+      nowMs: this.options.nowMs,
+      onReaped: this.options.onChildReaped,
+    };
     this.query = new LineChild(spec, {
       onLine: (line) => this.onQueryLine(line),
-      onSpawnError: (code) => this.note("nvidia-smi", "info", spawnFailure(this.options.executable, code).message),
+      onSpawnError: (code) => {
+        this.endStream();
+        this.note("nvidia-smi", "info", `${spawnFailure(this.options.executable, code).message}; sampling CPU and I/O only`);
+      },
       onExit: (code, signal, output) => this.onQueryExit(code, signal, output),
-      onHang: (silentMs) =>
+      onHang: (silentMs) => {
+        this.endStream();
         this.note(
           "nvidia-smi",
           "warning",
           `nvidia-smi stopped responding (no output for ${(silentMs / 1000).toFixed(1)} s); killed it, GPU readings stop here`,
-        ),
+        );
+      },
     });
     this.query.start();
   }
 
   private onQueryLine(line: string): void {
-    const parsed = parseQueryRow(line, this.fields);
+    const parsed = parseQueryRow(line, this.fields.fields);
     if (!parsed.ok) return; // error text is judged at exit, from the output tail
     const identity = identityFromValues(parsed.values);
     if (!identity) return;
@@ -165,19 +193,19 @@ export class GpuMonitor {
     this.rows++;
     if (!this.identities.has(identity.index)) this.identities.set(identity.index, identity);
     this.latest.set(identity.index, { reading: rowReading(parsed.values), tMs: this.options.nowMs() });
-    if (firstRow && this.options.pcie !== false) this.startDmon();
+    // PCIe readings after the end of sampling would go nowhere.
+    if (firstRow && this.options.pcie !== false && !this.stopRequested) this.startDmon();
   }
 
   private onQueryExit(code: number | null, signal: NodeJS.Signals | null, output: string): void {
     if (this.stopped) return;
     const failure = classifyNvidiaSmiOutput(output, code);
-    if (failure?.kind === "unknown-field" && failure.field && this.fieldRetries < MAX_FIELD_RETRIES) {
-      this.fieldRetries++;
-      this.fields = this.fields.filter((f) => f !== failure.field);
-      this.note("nvidia-smi", "info", failure.message);
+    if (this.fields.dropUnknown(failure)) {
+      this.note("nvidia-smi", "info", `${failure!.message}; it is recorded as missing`);
       this.startQuery();
       return;
     }
+    this.endStream();
     this.note("nvidia-smi", failure?.kind === "no-gpu" ? "info" : "warning", this.exitMessage(failure, code, signal, output));
   }
 
@@ -190,39 +218,8 @@ export class GpuMonitor {
   }
 
   private startDmon(): void {
-    const spec = {
-      executable: this.options.executable,
-      args: ["dmon", "-s", "t", "-d", "1"],
-      env: this.options.env,
-      watchdog: { firstLineMs: 15000, gapMs: 10000 },
-      nowMs: this.options.nowMs,
-    };
-    this.dmon = new LineChild(spec, {
-      onLine: (line) => this.onDmonLine(line),
-      onSpawnError: () => undefined,
-      onExit: (code, _signal, output) => {
-        if (this.stopped) return;
-        const failure = classifyNvidiaSmiOutput(output, null);
-        this.note(
-          "dmon",
-          "info",
-          failure?.kind === "dmon-unsupported" ? failure.message : `PCIe throughput unavailable: nvidia-smi dmon exited with code ${code}`,
-        );
-      },
-      onHang: () => this.note("dmon", "info", "PCIe throughput unavailable: nvidia-smi dmon stopped responding"),
-    });
+    const { executable, env, nowMs, onNote, onChildReaped } = this.options;
+    this.dmon = new PcieMonitor({ executable, env, nowMs, onNote, onReaped: onChildReaped });
     this.dmon.start();
-  }
-
-  private onDmonLine(line: string): void {
-    const header = parseDmonHeader(line);
-    if (header) {
-      this.dmonColumns = header;
-      return;
-    }
-    if (!this.dmonColumns) return;
-    const row = parseDmonRow(line, this.dmonColumns);
-    if (!row) return;
-    this.pcie.set(row["gpu"]!, { rxMBPerS: row["rxpci"] ?? null, txMBPerS: row["txpci"] ?? null, tMs: this.options.nowMs() });
   }
 }

@@ -25,6 +25,12 @@ export interface LineChildSpec {
   env?: NodeJS.ProcessEnv;
   watchdog: Watchdog;
   nowMs?: () => number;
+  /**
+   * Called as soon as the child has been reaped, whatever ended it (even after stop). Reaping hands
+   * the child's I/O counters to this process, and the sampler must not count them as the watched
+   * command's reads.
+   */
+  onReaped?: () => void;
 }
 
 const OUTPUT_TAIL_CHARS = 4000;
@@ -37,7 +43,9 @@ const READ_CHUNK = 64 * 1024;
  * what is new. A pipe would wake this process for every row, and on a virtual machine each wake-up
  * costs about as much CPU as a whole telemetry sample; polled from the sampler's own tick, nvidia-smi
  * costs one read per sample. A hung nvidia-smi may survive even SIGKILL, so nothing here waits for
- * the child's exit: on stop or hang it is signalled, unref'd and left behind.
+ * the child's exit: on stop or hang it is sent SIGKILL, unref'd and left behind. nvidia-smi keeps no
+ * state worth a graceful shutdown, and a hung one ignores SIGTERM, which would leave it running
+ * after gpuprof has gone.
  */
 export class LineChild {
   private child: ChildProcess | null = null;
@@ -50,6 +58,7 @@ export class LineChild {
   private lastLineAt = 0;
   private sawLine = false;
   private finished = false;
+  private reaped = false;
   private readonly nowMs: () => number;
 
   constructor(
@@ -71,6 +80,10 @@ export class LineChild {
     rmSync(dir, { recursive: true, force: true });
     this.child = child;
     this.lastLineAt = this.nowMs();
+    child.on("exit", () => {
+      this.reaped = true;
+      this.spec.onReaped?.();
+    });
     child.on("error", (err: NodeJS.ErrnoException) => {
       if (!this.finish()) return;
       this.closeFile();
@@ -98,14 +111,35 @@ export class LineChild {
     const silentMs = this.nowMs() - this.lastLineAt;
     const limit = this.sawLine ? this.spec.watchdog.gapMs : this.spec.watchdog.firstLineMs;
     if (silentMs > limit && this.finish()) {
-      this.abandon("SIGKILL");
+      this.abandon();
       this.handlers.onHang(silentMs);
     }
   }
 
   /** Ends the child without waiting for it. Safe to call more than once. */
-  stop(signal: NodeJS.Signals = "SIGTERM"): void {
-    if (this.finish()) this.abandon(signal);
+  stop(): void {
+    if (this.finish()) this.abandon();
+  }
+
+  /** True once the child's outcome (its exit, a failed start, a hang, or stop) has been handled. */
+  get done(): boolean {
+    return this.finished;
+  }
+
+  /**
+   * True when the child has been reaped but its "exit" event has not run yet: the kernel has already
+   * added its I/O counters to this process's (see onReaped). A child reaped in the same event-loop
+   * turn as another one gets its event only after the other's.
+   */
+  reapedUnseen(): boolean {
+    const pid = this.child?.pid;
+    if (pid === undefined || this.reaped) return false;
+    try {
+      process.kill(pid, 0);
+      return false;
+    } catch (err) {
+      return (err as NodeJS.ErrnoException).code === "ESRCH";
+    }
   }
 
   private readNew(): void {
@@ -143,10 +177,10 @@ export class LineChild {
     return true;
   }
 
-  private abandon(signal: NodeJS.Signals): void {
+  private abandon(): void {
     const child = this.child;
     if (child) {
-      signalChild(child, signal);
+      signalChild(child, "SIGKILL");
       child.stderr?.destroy();
       child.unref();
     }

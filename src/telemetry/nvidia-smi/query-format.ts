@@ -1,4 +1,4 @@
-import type { GpuIdentity } from "../types.js";
+import type { GpuIdentity, GpuSample } from "../types.js";
 
 /**
  * The --query-gpu fields gpuprof streams. Static facts (driver, link maximums) ride along because
@@ -76,5 +76,42 @@ export function identityFromValues(values: QueryValues): GpuIdentity | null {
     name: values["name"] ?? null,
     uuid: values["uuid"] ?? null,
     busId: values["pci.bus_id"] ?? null,
+  };
+}
+
+/** The readings of one row, converted once when the row arrives rather than at every sample. */
+export type RowReading = Omit<GpuSample, "index" | "ageMs" | "pcieRxMBPerS" | "pcieTxMBPerS">;
+
+/** Every reading null: a GPU whose rows stopped coming. */
+export const MISSING_READING: RowReading = {
+  utilPct: null,
+  memUtilPct: null,
+  memUsedMiB: null,
+  memTotalMiB: null,
+  powerW: null,
+  smClockMHz: null,
+  memClockMHz: null,
+  tempC: null,
+  pcieGen: null,
+  pcieWidth: null,
+  pstate: null,
+  clocksEventReasons: null,
+};
+
+export function rowReading(values: QueryValues): RowReading {
+  const v = (field: string): number | null => numberValue(values[field]);
+  return {
+    utilPct: v("utilization.gpu"),
+    memUtilPct: v("utilization.memory"),
+    memUsedMiB: v("memory.used"),
+    memTotalMiB: v("memory.total"),
+    powerW: v("power.draw"),
+    smClockMHz: v("clocks.sm"),
+    memClockMHz: v("clocks.mem"),
+    tempC: v("temperature.gpu"),
+    pcieGen: v("pcie.link.gen.current"),
+    pcieWidth: v("pcie.link.width.current"),
+    pstate: values["pstate"] ?? null,
+    clocksEventReasons: values["clocks_event_reasons.active"] ?? null,
   };
 }
