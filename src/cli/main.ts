@@ -96,9 +96,10 @@ function buildProgram(io: CliIo, setExit: (code: number) => void): Command {
     .option("--interval <ms>", "sampling interval in milliseconds", parseIntervalMs, 100)
     .option("--out <dir>", "folder for the results (default: reports/<timestamp>-<command>/)")
     .option("--force", "allow writing into a non-empty --out folder")
+    .addOption(reportFilesOption())
     .option("--json", "print the summary as JSON on stdout (the command's own stdout goes to stderr)")
     .passThroughOptions()
-    .action(async (command: string[], opts: { interval: number; out?: string; force?: boolean; json?: boolean }) => {
+    .action(async (command: string[], opts: { interval: number; out?: string; force?: boolean; json?: boolean; format: ReportFile[] }) => {
       const stderrChalk = chalkFor(io.stderr, io.env);
       const result = await watch(
         {
@@ -107,6 +108,7 @@ function buildProgram(io: CliIo, setExit: (code: number) => void): Command {
           out: opts.out,
           force: opts.force === true,
           json: opts.json === true,
+          reports: opts.format,
           reportsDir: "reports",
           env: io.env,
         },

@@ -15,6 +15,8 @@ import { relaySignals } from "./signal-relay.js";
 import { detectWatch } from "../analysis/detectors/watch.js";
 import type { Finding } from "../analysis/types.js";
 import { renderWatchMarkdown } from "../report/watch-markdown.js";
+import { renderWatchHtml, writeWatchPngs } from "../report/watch-report.js";
+import { recommendations } from "../analysis/recommend.js";
 
 export interface WatchOptions {
   command: string[];
@@ -23,6 +25,8 @@ export interface WatchOptions {
   force: boolean;
   /** Print the result as JSON on stdout; the command's own stdout then goes to stderr. */
   json: boolean;
+  /** Report files beside summary.json and the timeline: html, png, md, json (analysis.json). */
+  reports: readonly ("html" | "png" | "md" | "json")[];
   reportsDir: string;
   env: NodeJS.ProcessEnv;
 }
@@ -132,7 +136,11 @@ export async function watch(options: WatchOptions, hooks: WatchHooks): Promise<W
   // The verdict goes into summary.json too, so that it holds exactly what --json prints.
   const result = { ...measured, diagnosis: detectWatch(measured, samples) };
   writeWatchFiles(files, timeline, result);
-  files.writeText("summary.md", renderWatchMarkdown(result, result.diagnosis));
+  const pngs = options.reports.includes("png") ? await writeWatchPngs(files, result, result.diagnosis, samples) : [];
+  if (options.reports.includes("html")) files.writeText("report.html", renderWatchHtml(result, result.diagnosis, samples));
+  if (options.reports.includes("md")) files.writeText("summary.md", renderWatchMarkdown(result, result.diagnosis, pngs));
+  if (options.reports.includes("json"))
+    files.writeJson("analysis.json", { findings: [result.diagnosis], recommendations: recommendations([result.diagnosis]) });
   return result;
 }
 

@@ -1,5 +1,6 @@
+import { existsSync } from "node:fs";
 import type { ChalkInstance } from "chalk";
-import { relative } from "node:path";
+import { join, relative } from "node:path";
 import type { WatchResult } from "../store/summary-schema.js";
 import type { SeriesStats } from "../telemetry/series-stats.js";
 import { displayCommand } from "../util/display-command.js";
@@ -46,6 +47,7 @@ export function renderWatchSummary(result: WatchResult, c: ChalkInstance, cwd = 
     : "command reads n/a";
   lines.push(`  ${c.bold("Read")}  ${tree}  disks ${mbPerS(io.diskReadMBPerS?.mean)}  ${c.dim("(means)")}`);
   const dir = relative(cwd, result.outDir) || ".";
-  lines.push(`  ${c.bold("Saved")} ${dir}/ (timeline.json, timeline.csv, summary.json)`);
+  const reports = ["report.html", "summary.md", "summary.png", "analysis.json"].filter((f) => existsSync(join(result.outDir, f)));
+  lines.push(`  ${c.bold("Saved")} ${dir}/ (${[...reports, "timeline.json", "timeline.csv", "summary.json"].join(", ")})`);
   return lines.join("\n") + "\n";
 }

@@ -39,7 +39,15 @@ export const FindingSchema: z.ZodType<Finding> = z.object({
   evidence: z.record(z.string(), z.union([z.number(), z.string(), z.null()])),
   trials: z.array(z.number().int()),
   basis: z.enum(["measured", "modelled", "measured and modelled"]),
-  recommend: z.array(z.object({ template: z.string(), values: z.record(z.string(), z.string()) })),
+  recommend: z.array(
+    z.object({
+      template: z.string(),
+      values: z.record(z.string(), z.string()),
+      knob: z.string(),
+      value: z.string(),
+      gain: z.string().nullable(),
+    }),
+  ),
 });
 
 export const WATCH_SCHEMA_VERSION = 1;

@@ -45,7 +45,16 @@ describe("gpuprof watch", () => {
     const csv = readFileSync(join(dir, result.files.timelineCsv), "utf8").trim().split("\n");
     expect(csv[0]).toMatch(/^t_ms,cpu_user_pct,/);
     expect(csv).toHaveLength(timeline.samples.length + 1);
-    expect(readdirSync(join(dir, result.outDir)).sort()).toEqual(["summary.json", "summary.md", "timeline.csv", "timeline.json"]);
+    expect(readdirSync(join(dir, result.outDir)).sort()).toEqual([
+      "analysis.json",
+      "report.html",
+      "summary.json",
+      "summary.md",
+      "summary.png",
+      "timeline.csv",
+      "timeline.json",
+      "timeline.png",
+    ]);
     // No GPU here: the verdict says there is not enough to judge, rather than guessing.
     expect(readFileSync(join(dir, result.outDir, "summary.md"), "utf8")).toMatch(/^# gpuprof watch: no gpu/);
   });
@@ -149,9 +158,14 @@ describe("gpuprof watch with a fake nvidia-smi", () => {
     for (const dir of pidDirs.splice(0)) expect(await survivors(dir)).toEqual([]);
   });
 
-  it("reports GPU utilization per GPU", async () => {
-    const run = await runCli(["watch", "--json", "--", "sleep", "1.5"], withFake("four-gpus"));
+  it("reports GPU utilization per GPU, and --format md writes summary.md alone beside the results", async () => {
+    const cwd = tempDir();
+    const run = await runCli(["watch", "--json", "--format", "md", "--", "sleep", "1.5"], { ...withFake("four-gpus"), cwd });
     const result = parseResult(run.stdout);
+    const files = readdirSync(join(cwd, result.outDir)).sort();
+    expect(files).toEqual(["summary.json", "summary.md", "timeline.csv", "timeline.json"]);
+    const md = readFileSync(join(cwd, result.outDir, "summary.md"), "utf8");
+    expect(md).toMatch(/\| GPU 3 util % \(NVIDIA H100 80GB HBM3\) \| [\d.]+ \| [\d.]+ \| [\d.]+ \|/);
     expect(result.summary.gpus.map((g) => g.index)).toEqual([0, 1, 2, 3]);
     expect(result.summary.gpus[0]!.utilPct).not.toBeNull();
     expect(result.summary.gpus[0]!.name).toBe("NVIDIA H100 80GB HBM3");

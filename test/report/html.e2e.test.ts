@@ -33,6 +33,7 @@ async function htmlReportOf(results: RunResults): Promise<string> {
 /** A small real run (with its timeline), and an HDF5 study, made once for the browser tests below. */
 let runDir: string;
 let h5Dir: string;
+let watchDir: string;
 beforeAll(async () => {
   const cwd = tempDir();
   const env = { GPUPROF_CACHE_DIR: join(cwd, "cache") };
@@ -66,13 +67,19 @@ beforeAll(async () => {
     { cwd, env, timeoutMs: 60000 },
   );
   expect(h5.code).toBe(0);
+  watchDir = join(cwd, "watch");
+  const watched = await runCli(
+    ["watch", "--out", watchDir, "--", process.execPath, "-e", "const t = Date.now(); while (Date.now() - t < 800);"],
+    { cwd, env },
+  );
+  expect(watched.code).toBe(0);
 }, 120000);
 
 describe("HTML report in headless Chromium", () => {
   it("draws a real run's charts with the trial windows shaded on the timeline", async () => {
     const html = join(runDir, "report.html");
     const { stdout, stderr } = chromium(["--enable-logging=stderr", "--v=0", "--dump-dom", `file://${html}`]);
-    expect(stdout).toContain('data-charts-drawn="3"');
+    expect(stdout).toContain('data-charts-drawn="4"');
     expect(stdout).toContain('data-spans-shaded="2"');
     expect(stderr).not.toMatch(/CONSOLE.*(error|Uncaught)/i);
     mkdirSync(ARTIFACTS, { recursive: true });
@@ -90,12 +97,21 @@ describe("HTML report in headless Chromium", () => {
     chromium(["--hide-scrollbars", "--window-size=1200,2400", `--screenshot=${join(ARTIFACTS, "h5-report.png")}`, `file://${html}`]);
   });
 
+  it("draws a watched run's timeline under its verdict", async () => {
+    const html = join(watchDir, "report.html");
+    const { stdout, stderr } = chromium(["--enable-logging=stderr", "--v=0", "--dump-dom", `file://${html}`]);
+    expect(stdout).toContain('data-charts-drawn="1"');
+    expect(stdout).toContain('id="chart-timeline"');
+    expect(stdout).toMatch(/<h2>Measured<\/h2>/);
+    expect(stderr).not.toMatch(/CONSOLE.*(error|Uncaught)/i);
+  });
+
   it("opens with no console errors and draws every chart, offline", async () => {
     const html = await htmlReportOf(JSON.parse(readFileSync(fixture, "utf8")));
     const text = readFileSync(html, "utf8");
     expect(text).not.toMatch(/<script[^>]+src=|<link[^>]+href="http/);
     const { stdout, stderr } = chromium(["--enable-logging=stderr", "--v=0", "--dump-dom", `file://${html}`]);
-    expect(stdout).toContain('data-charts-drawn="2"');
+    expect(stdout).toContain('data-charts-drawn="3"');
     expect(stderr).not.toMatch(/CONSOLE.*(error|Uncaught)/i);
     mkdirSync(ARTIFACTS, { recursive: true });
     const shot = join(ARTIFACTS, "report.png");
@@ -111,7 +127,7 @@ describe("HTML report in headless Chromium", () => {
     const { stdout } = chromium(["--dump-dom", `file://${html}`]);
     expect(stdout).toContain("&lt;img src=x onerror=alert(1)&gt;");
     expect(stdout).not.toMatch(/<img src="?x"?/);
-    expect(stdout).toContain('data-charts-drawn="2"');
+    expect(stdout).toContain('data-charts-drawn="3"');
     expect(readFileSync(html, "utf8")).not.toContain("alert(2)</script>");
   });
 });
