@@ -139,12 +139,13 @@ describe("webgpu consumer on lavapipe", () => {
     // And the steps of real batches take that long too: float32 needs no widening pass.
     const batch = loaded(await cpuBatch("float32"));
     const times: number[] = [];
-    for (let i = 0; i < 5; i++) {
+    for (let i = 0; i < 9; i++) {
       const work = await consumer.process({ batch, dtype: "float32", stepSizes: [BATCH], startAtMs: 0 });
       times.push(work.busyMs - work.h2dMs);
     }
     times.sort((a, b) => a - b);
-    expect(Math.abs(times[2]! / TARGET_MS - 1)).toBeLessThan(0.2);
+    // The median: lavapipe runs on this machine's CPUs, so a single step can be slowed by anything else running.
+    expect(Math.abs(times[4]! / TARGET_MS - 1)).toBeLessThan(0.2);
     expect(info.deviceTiming).toBe("gpu-timestamps");
     expect(info.adapter.software).toBe(true);
   }, 60_000);
