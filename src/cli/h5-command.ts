@@ -6,6 +6,7 @@ import { COMPRESSIONS, type Compression } from "../h5/synthetic-h5.js";
 import { chalkFor } from "../report/colors.js";
 import { h5ConfigLine, renderH5Results } from "../report/h5-text.js";
 import type { CliIo } from "./main.js";
+import { parseCacheChoice, type CacheChoice } from "../h5/cache-choice.js";
 import { interruptOnSignals } from "./interrupt.js";
 import { parseIntervalMs, reportFilesOption, type ReportFile } from "./option-values.js";
 import { cacheSizeList, choiceList, chunkShape, fraction, int, intList, shape, slotList, unitInterval } from "./run-option-values.js";
@@ -15,7 +16,7 @@ interface H5CliOptions {
   dataset?: string;
   chunk?: number[][];
   compression: Compression[];
-  cache: number[];
+  cache: CacheChoice[];
   slots: number[];
   w0: number;
   access: AccessOrder[];
@@ -58,12 +59,15 @@ export function addH5Command(program: Command, io: CliIo, setExit: (code: number
         .default(["none"], "none"),
     )
     .addOption(
-      new Option("--cache <list>", "chunk-cache sizes per worker (rdcc_nbytes): KiB/MiB/GiB or KB/MB/GB, or hdf5-1 (1 MiB), hdf5-2 (8 MiB)")
+      new Option(
+        "--cache <list>",
+        "chunk-cache sizes per worker (rdcc_nbytes): KiB/MiB/GiB or KB/MB/GB, or HDF5's defaults by name, size and slots together: hdf5-1 (1 MiB, 521 slots), hdf5-2 (8 MiB, 8191 slots)",
+      )
         .argParser(cacheSizeList)
-        .default([1024 * 1024, 64 * 1024 * 1024], "1MiB,64MiB"),
+        .default([parseCacheChoice("1MiB")!, parseCacheChoice("64MiB")!], "1MiB,64MiB"),
     )
     .addOption(
-      new Option("--slots <list>", "hash slots (rdcc_nslots): numbers, or hdf5-1 (521), hdf5-2 (8191)")
+      new Option("--slots <list>", "hash slots (rdcc_nslots) for each --cache size: numbers, or hdf5-1 (521), hdf5-2 (8191)")
         .argParser(slotList)
         .default([521], "521"),
     )
@@ -94,7 +98,7 @@ export function addH5Command(program: Command, io: CliIo, setExit: (code: number
     .option("--force", "allow writing into a non-empty --out folder")
     .addOption(reportFilesOption())
     .option("--json", "print results.json on stdout instead of the table")
-    .action(async (file: string | undefined, opts: H5CliOptions) => {
+    .action(async (file: string | undefined, opts: H5CliOptions, command: Command) => {
       const stderrChalk = chalkFor(io.stderr, io.env);
       const say = (line: string): void => void io.stderr.write(stderrChalk.dim(`gpuprof: ${line}`) + "\n");
       const interrupt = interruptOnSignals(say, "saving the finished configurations");
@@ -107,8 +111,9 @@ export function addH5Command(program: Command, io: CliIo, setExit: (code: number
               opts.chunk ??
               (file ? [] : [[1, ...opts.shape], [100, ...opts.shape].map((v, i) => (i === 0 ? Math.min(v, opts.samples) : v))]),
             compressions: opts.compression,
-            cacheSizes: opts.cache,
+            caches: opts.cache,
             slots: opts.slots,
+            slotsGiven: command.getOptionValueSource("slots") === "cli",
             w0: opts.w0,
             access: opts.access,
             batch: opts.batch,

@@ -14,6 +14,7 @@ import { renderAnalysis } from "../report/analysis-text.js";
 import { sweepProgress } from "../report/run-progress.js";
 import { usableCores } from "../telemetry/usable-cores.js";
 import {
+  cacheChoice,
   cacheSizeList,
   choice,
   choiceList,
@@ -23,11 +24,11 @@ import {
   intList,
   positiveNumber,
   shape,
-  singleSize,
   slotList,
   unitInterval,
 } from "./run-option-values.js";
 import { addH5Command } from "./h5-command.js";
+import { cacheSettings, parseCacheChoice, type CacheChoice } from "../h5/cache-choice.js";
 import { CONSUMER_KINDS, type ConsumerRequest } from "../commands/run-consumer.js";
 import { info } from "../commands/info.js";
 import { watch } from "../commands/watch.js";
@@ -201,7 +202,7 @@ interface RunCliOptions {
   seed: number;
   data?: string;
   dataset?: string;
-  cache: number;
+  cache: CacheChoice;
   slots: number;
   w0: number;
   synthetic: SyntheticFormat;
@@ -278,9 +279,12 @@ function addRunCommand(program: Command, io: CliIo, setExit: (code: number) => v
     )
     .option("--dataset <name>", "HDF5: the dataset to read (default: the file's only uint8 dataset of samples)")
     .addOption(
-      new Option("--cache <size>", "HDF5: each worker's chunk cache, h5py's rdcc_nbytes (KiB/MiB/GiB or KB/MB/GB)")
-        .argParser(singleSize)
-        .default(1024 * 1024, "1MiB, HDF5 1.x"),
+      new Option(
+        "--cache <size>",
+        "HDF5: each worker's chunk cache, h5py's rdcc_nbytes (KiB/MiB/GiB or KB/MB/GB), or hdf5-1 / hdf5-2: HDF5's default size and slots",
+      )
+        .argParser(cacheChoice)
+        .default(parseCacheChoice("1MiB")!, "1MiB, HDF5 1.x"),
     )
     .option(
       "--slots <n>",
@@ -370,7 +374,7 @@ function addRunCommand(program: Command, io: CliIo, setExit: (code: number) => v
               cacheDir: opts.cacheDir ?? defaultCacheDir(io.env),
               h5: {
                 dataset: opts.dataset,
-                cache: { nbytes: opts.cache, nslots: opts.slots, w0: opts.w0 },
+                cache: cacheSettings([opts.cache], [opts.slots], command.getOptionValueSource("slots") === "cli", opts.w0)[0]!,
                 given: ["dataset", "cache", "slots", "w0"].filter((k) => command.getOptionValueSource(k) === "cli").map((k) => `--${k}`),
               },
             },

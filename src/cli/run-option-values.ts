@@ -1,5 +1,5 @@
 import { InvalidArgumentError } from "commander";
-import { parseSize } from "../util/sizes.js";
+import { parseCacheChoice, type CacheChoice } from "../h5/cache-choice.js";
 
 /** Value parsers for `gpuprof run`: each rejects with the fix in the message, and commander exits 2. */
 
@@ -74,11 +74,14 @@ export function shape(raw: string): number[] {
   return parts as number[];
 }
 
-export function singleSize(raw: string): number {
-  const bytes = parseSize(raw);
-  if (bytes === null)
-    throw new InvalidArgumentError("use a size above 0 with KiB, MiB, GiB (1024-based) or KB, MB, GB (1000-based), e.g. --cache 64MiB");
-  return bytes;
+/** `gpuprof run --cache`: one size, or hdf5-1 / hdf5-2 (HDF5's default size and slots together). */
+export function cacheChoice(raw: string): CacheChoice {
+  const choice = parseCacheChoice(raw);
+  if (choice === null)
+    throw new InvalidArgumentError(
+      `'${raw.trim()}' is not a size above 0; use KiB, MiB, GiB (1024-based) or KB, MB, GB (1000-based), or hdf5-1 / hdf5-2 (HDF5's defaults), e.g. --cache 64MiB`,
+    );
+  return choice;
 }
 
 export function unitInterval(raw: string): number {
@@ -88,23 +91,18 @@ export function unitInterval(raw: string): number {
   return value;
 }
 
-/** Sizes with units, or the names of HDF5's default cache sizes (hdf5-1: 1 MiB, hdf5-2: 8 MiB). */
-export function cacheSizeList(raw: string): number[] {
-  const presets: Record<string, number> = { "hdf5-1": 1024 * 1024, "hdf5-2": 8 * 1024 * 1024 };
-  return [
-    ...new Set(
-      raw.split(",").map((part) => {
-        const named = presets[part.trim().toLowerCase()];
-        if (named !== undefined) return named;
-        const bytes = parseSize(part);
-        if (bytes === null)
-          throw new InvalidArgumentError(
-            `'${part.trim()}' is not a size above 0; use KiB, MiB, GiB (1024-based) or KB, MB, GB (1000-based), or hdf5-1 / hdf5-2, e.g. --cache 1MiB,64MiB`,
-          );
-        return bytes;
-      }),
-    ),
-  ];
+/** Sizes with units, or the names of HDF5's defaults (hdf5-1: 1 MiB with 521 slots, hdf5-2: 8 MiB with 8191 slots). */
+export function cacheSizeList(raw: string): CacheChoice[] {
+  const out: CacheChoice[] = [];
+  for (const part of raw.split(",")) {
+    const choice = parseCacheChoice(part);
+    if (choice === null)
+      throw new InvalidArgumentError(
+        `'${part.trim()}' is not a size above 0; use KiB, MiB, GiB (1024-based) or KB, MB, GB (1000-based), or hdf5-1 / hdf5-2, e.g. --cache 1MiB,64MiB`,
+      );
+    if (!out.some((c) => c.nbytes === choice.nbytes && c.nslots === choice.nslots)) out.push(choice);
+  }
+  return out;
 }
 
 /** Slot counts, or the names of HDF5's defaults (hdf5-1: 521, hdf5-2: 8191). */

@@ -1,4 +1,5 @@
-import { readFileSync, writeFileSync } from "node:fs";
+import { accessSync, constants, readFileSync, statSync, writeFileSync } from "node:fs";
+import { dirname, resolve } from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
 import { parseMeminfo } from "../telemetry/meminfo.js";
 import { Sampler } from "../telemetry/sampler.js";
@@ -9,23 +10,28 @@ import { RunFiles } from "../store/run-files.js";
 import { H5_RESULTS_SCHEMA_VERSION, type H5ConfigResult, type H5FileInfo, type H5Results } from "../store/h5-results-schema.js";
 import { UsageError } from "../util/errors.js";
 import { toolInfo } from "../util/tool-version.js";
-import { formatSize } from "../util/sizes.js";
 import { detectH5 } from "../analysis/detectors/h5.js";
 import { renderH5Markdown } from "../report/h5-markdown.js";
 import { renderH5Html, writeH5Pngs } from "../report/h5-report.js";
 import { usableCores } from "../telemetry/usable-cores.js";
 import type { AccessOrder } from "../h5/access-order.js";
-import { h5Dataset, inspectH5, storedChunkBytes, type H5Layout } from "../h5/h5-file.js";
-import { runLive, simulateConfig, smallestCacheFor, type StudyConfig, type StudySettings } from "../h5/study.js";
-import { ensureSyntheticH5, rechunkH5, type Compression } from "../h5/synthetic-h5.js";
+import { cacheSettings, describeCacheChoice, type CacheChoice } from "../h5/cache-choice.js";
+import { compressionLabel, h5Dataset, inspectH5, storedChunkBytes, storedSizesEstimated, type H5Layout } from "../h5/h5-file.js";
+import { H5WASM_OWN_CACHE, wholeChunkReadFactor } from "../h5/h5wasm-limits.js";
+import { SIEVE_BUFFER_BYTES } from "../h5/sieve-buffer.js";
+import { runLive, samplesRead, simulateConfig, smallestCacheFor, type StudyConfig, type StudySettings } from "../h5/study.js";
+import { COMPRESSIONS, ensureSyntheticH5, rechunkH5, type Compression } from "../h5/synthetic-h5.js";
 
 export interface H5StudyOptions {
   file: string | null;
   dataset?: string;
   chunks: number[][];
   compressions: Compression[];
-  cacheSizes: number[];
+  /** --cache: sizes, or HDF5's defaults by name (which bring their own slots). */
+  caches: CacheChoice[];
   slots: number[];
+  /** --slots was given (not its default): refused together with a named default in --cache. */
+  slotsGiven: boolean;
   w0: number;
   access: AccessOrder[];
   batch: number;
@@ -57,8 +63,6 @@ export interface H5Hooks {
 
 /** Measured bytes within this share of the model's count agree. */
 const AGREEMENT = 0.01;
-/** h5wasm's HDF5 2.0 keeps its own 8 MiB chunk cache within one read: chunks up to this size are read whole. */
-const H5WASM_OWN_CACHE = 8 * 1024 * 1024;
 
 function memAvailableBytes(): number | null {
   try {
@@ -82,34 +86,102 @@ function checkChunk(chunk: number[], shape: number[], where: string): void {
     );
 }
 
+const TRACE_FORM = "give sample indices as a JSON array ([0, 5, 2]) or one per line";
+
+/** --trace: the exact sample order of one epoch. Every problem is one line naming it. */
 function readTrace(path: string): number[] {
   let text: string;
   try {
     text = readFileSync(path, "utf8");
-  } catch {
-    throw new UsageError(`--trace ${path}: cannot read the file; give a JSON array of sample indices or one index per line`);
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    const why = code === "ENOENT" ? "no such file" : code === "EISDIR" ? "it is a folder" : `cannot read it (${code})`;
+    throw new UsageError(`--trace ${path}: ${why}; ${TRACE_FORM}`);
   }
   const trimmed = text.trim();
-  const values: unknown[] = trimmed.startsWith("[") ? (JSON.parse(trimmed) as unknown[]) : trimmed.split(/\s+/).map(Number);
-  if (!Array.isArray(values) || values.some((v) => typeof v !== "number" || !Number.isInteger(v) || v < 0)) {
-    throw new UsageError(`--trace ${path}: expected sample indices (whole numbers of 0 or more), as a JSON array or one per line`);
+  let values: unknown;
+  if (trimmed.startsWith("[")) {
+    try {
+      values = JSON.parse(trimmed);
+    } catch (err) {
+      const why = (err instanceof Error ? err.message : String(err)).split("\n")[0];
+      throw new UsageError(`--trace ${path} is not valid JSON (${why}); ${TRACE_FORM}`);
+    }
+  } else {
+    // One per line; commas are taken as separators too.
+    values = trimmed === "" ? [] : trimmed.split(/[\s,]+/).filter((v) => v !== "");
   }
-  return values as number[];
+  if (!Array.isArray(values)) throw new UsageError(`--trace ${path} is JSON but not an array; ${TRACE_FORM}`);
+  // An empty trace would replay nothing and report a study of zero reads as if it were one.
+  if (values.length === 0) throw new UsageError(`--trace ${path} holds no sample indices; ${TRACE_FORM}`);
+  const isIndex = (v: unknown): boolean =>
+    typeof v === "string" ? /^\d+$/.test(v) && Number.isSafeInteger(Number(v)) : typeof v === "number" && Number.isSafeInteger(v) && v >= 0;
+  const bad = values.findIndex((v) => !isIndex(v));
+  if (bad >= 0) {
+    const shown = (typeof values[bad] === "string" ? (values[bad] as string) : (JSON.stringify(values[bad]) ?? String(values[bad]))).slice(
+      0,
+      24,
+    );
+    throw new UsageError(`--trace ${path}: entry ${bad + 1} (${shown}) is not a sample index (a whole number of 0 or more); ${TRACE_FORM}`);
+  }
+  return values.map(Number);
+}
+
+/** A trace index past the dataset's end, found before any file is written or read. */
+function checkTrace(trace: number[] | null, count: number, where: string): void {
+  if (!trace) return;
+  let most = -1;
+  for (const i of trace) if (i > most) most = i;
+  if (most >= count)
+    throw new UsageError(`--trace holds index ${most}, but ${where} has ${count} samples (0 to ${count - 1}); check the trace's file`);
+}
+
+/** --per-read-out must be writable before hours of study, not after. */
+function checkWritableFile(path: string, flag: string): void {
+  let stats: ReturnType<typeof statSync> | null = null;
+  try {
+    stats = statSync(path);
+  } catch {
+    stats = null;
+  }
+  if (stats?.isDirectory())
+    throw new UsageError(`${flag} ${path} is a folder; give a file name, e.g. ${path.replace(/\/$/, "")}/reads.csv`);
+  const folder = dirname(resolve(path));
+  try {
+    accessSync(stats ? path : folder, constants.W_OK);
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    const why =
+      code === "ENOENT" ? `the folder ${folder} does not exist` : code === "ENOTDIR" ? `${folder} is not a folder` : "it cannot be written";
+    throw new UsageError(`${flag} ${path}: ${why}; give a file in an existing, writable folder`);
+  }
+}
+
+/**
+ * The --compression value that writes exactly this layout's filters, or null for any other
+ * (gzip at another level, shuffle, ...): a gzip1 copy of a gzip9 file is a different layout.
+ */
+function compressionOf(layout: H5Layout): Compression | null {
+  const label = compressionLabel(layout);
+  return (COMPRESSIONS as readonly string[]).includes(label) ? (label as Compression) : null;
 }
 
 /** The files to study: synthetic ones for every chunk shape and compression, or the user's file and its rechunked copies. */
 async function studyFiles(
   options: H5StudyOptions,
+  trace: number[] | null,
   say: (line: string) => void,
   signal: AbortSignal,
 ): Promise<{ layout: H5Layout; origin: H5FileInfo["origin"] }[]> {
   if (options.file !== null) {
     const original = await inspectH5(options.file, options.dataset);
+    checkTrace(trace, original.shape[0]!, original.dataset);
+    for (const chunk of options.chunks) checkChunk(chunk, original.shape, `the dataset ${original.dataset}`);
     const files: { layout: H5Layout; origin: H5FileInfo["origin"] }[] = [{ layout: original, origin: "user" }];
+    const own = compressionOf(original);
     for (const chunk of options.chunks) {
-      checkChunk(chunk, original.shape, `the dataset ${original.dataset}`);
       for (const compression of options.compressions) {
-        if (JSON.stringify(chunk) === JSON.stringify(original.chunks) && (compression === "none") === !original.compressed) {
+        if (JSON.stringify(chunk) === JSON.stringify(original.chunks) && compression === own) {
           say(`--chunk ${chunk.join(",")} (${compression}) is the file's own layout: studied once, as the original`);
           continue;
         }
@@ -121,6 +193,7 @@ async function studyFiles(
     return files;
   }
   const shape = [options.samples, ...options.shape];
+  checkTrace(trace, options.samples, "the synthetic dataset");
   for (const chunk of options.chunks) checkChunk(chunk, shape, "the synthetic dataset");
   const files: { layout: H5Layout; origin: H5FileInfo["origin"] }[] = [];
   for (const chunk of options.chunks) {
@@ -144,7 +217,7 @@ function fileInfo(layout: H5Layout, origin: H5FileInfo["origin"], available: num
     origin,
     shape: layout.shape,
     chunks: layout.chunks,
-    compression: layout.filters.map((f) => f.name).join("+") || "none",
+    compression: compressionLabel(layout),
     chunkCount: layout.chunkCount,
     chunkBytes: layout.chunkBytes,
     storedChunkBytes: storedChunkBytes(layout) ?? layout.fileBytes,
@@ -155,16 +228,16 @@ function fileInfo(layout: H5Layout, origin: H5FileInfo["origin"], available: num
 
 /** `gpuprof h5`: chunk-hit studies. Library code: returns the results, never exits. */
 export async function h5Study(options: H5StudyOptions, hooks: H5Hooks): Promise<{ results: H5Results; outDir: string }> {
+  // Everything that can be checked is checked before any file is written or read.
+  if (options.file === null && options.dataset !== undefined)
+    throw new UsageError(
+      `--dataset ${options.dataset} names a dataset in FILE, but no FILE was given; give it (gpuprof h5 FILE --dataset ${options.dataset}) or drop --dataset`,
+    );
+  const caches = cacheSettings(options.caches, options.slots, options.slotsGiven, options.w0);
+  if (options.perReadOut) checkWritableFile(options.perReadOut, "--per-read-out");
   const trace = options.trace ? readTrace(options.trace) : null;
-  const files = await studyFiles(options, hooks.say, hooks.signal);
-  if (trace) {
-    for (const { layout } of files) {
-      const beyond = trace.find((i) => i >= layout.shape[0]!);
-      if (beyond !== undefined)
-        throw new UsageError(`--trace holds index ${beyond}, but ${layout.dataset} has ${layout.shape[0]} samples; check the trace's file`);
-    }
-  }
-  hooks.say(`cache sizes per worker: ${options.cacheSizes.map((b) => `${formatSize(b)} (${b.toLocaleString("en-US")} bytes)`).join(", ")}`);
+  const files = await studyFiles(options, trace, hooks.say, hooks.signal);
+  hooks.say(`cache sizes per worker: ${options.caches.map(describeCacheChoice).join(", ")}`);
   const cores = usableCores().count;
   const most = Math.max(...options.workers);
   if (most > cores)
@@ -192,20 +265,19 @@ export async function h5Study(options: H5StudyOptions, hooks: H5Hooks): Promise<
   const configs: StudyConfig[] = [];
   const fileOf: number[] = [];
   files.forEach(({ layout }, fileIndex) => {
-    for (const nbytes of options.cacheSizes)
-      for (const nslots of options.slots)
-        for (const access of accesses)
-          for (const workers of options.workers) {
-            const cache = { nbytes, nslots, w0: options.w0 };
-            configs.push({
-              id: configs.length + 1,
-              dataset: h5Dataset(layout, cache, `${layout.path}:${layout.dataset}`),
-              cache,
-              access,
-              workers,
-            });
-            fileOf.push(fileIndex);
-          }
+    for (const cache of caches)
+      for (const access of accesses)
+        for (const workers of options.workers) {
+          configs.push({
+            id: configs.length + 1,
+            dataset: h5Dataset(layout, cache, `${layout.path}:${layout.dataset}`),
+            cache,
+            access,
+            workers,
+            index: layout.chunkIndex,
+          });
+          fileOf.push(fileIndex);
+        }
   });
 
   const results: H5Results = {
@@ -228,6 +300,12 @@ export async function h5Study(options: H5StudyOptions, hooks: H5Hooks): Promise<
     smallestCache: [],
     notes: [],
   };
+  files.forEach(({ layout }, i) => {
+    if (storedSizesEstimated(layout))
+      results.notes.push(
+        `file ${i + 1} (${layout.path}): its chunk index could not be read (gpuprof reads the version 1 B-tree of h5py's default format, not the indexes of libver="latest" files or groups of many objects), so every compressed chunk is taken at ${storedChunkBytes(layout)} bytes, the file's size over its chunks: the model's bytes for this file are estimates`,
+      );
+  });
   if (results.files.some((f) => f.fitsInPageCache) && options.live) {
     results.notes.push(
       "files that fit in RAM are read from the page cache after their first read: live speeds are memory speeds, where big chunks and caches can cost more than they save (read amplification)",
@@ -307,7 +385,7 @@ async function studyConfig(
         })),
       }
     : null;
-  if (!sim) notes.push("contiguous dataset: no chunks, so no chunk cache; every read fetches just the sample");
+  if (!sim) notes.push(contiguousNote(config.dataset.sampleBytes));
   let live: H5ConfigResult["live"] = null;
   let error: string | null = null;
   if (options.live) {
@@ -320,7 +398,7 @@ async function studyConfig(
       const wallMs = Math.max(...reports.map((r) => r.elapsedMs.reduce((a, b) => a + b, 0)));
       const measured = reports.reduce((s, r) => s + r.measuredBytes.reduce((a, b) => a + b, 0), 0);
       const simulatedBytes = reports.reduce((s, r) => s + r.simulatedBytes.reduce((a, b) => a + b, 0), 0);
-      const samples = settings.trace ? settings.trace.length : config.dataset.count * settings.epochs;
+      const samples = samplesRead(config, settings);
       const difference = simulatedBytes > 0 ? measured / simulatedBytes - 1 : measured > 0 ? Infinity : 0;
       const agrees = Math.abs(difference) <= AGREEMENT;
       const window = sampler.samplesSoFar().filter((s) => s.tMs > startMs && s.tMs <= endMs);
@@ -335,16 +413,7 @@ async function studyConfig(
         agrees,
         telemetry: { ...summarizeTelemetry(window, []), durationS: Math.round(spanMs) / 1000 },
       };
-      if (!agrees) {
-        const chunkBytes = (config.dataset.chunkShape ?? []).reduce((a, b) => a * b, 1);
-        const reason =
-          config.dataset.chunkShape && !config.dataset.compressed && chunkBytes > config.cache.nbytes && chunkBytes <= H5WASM_OWN_CACHE
-            ? `: these chunks (${chunkBytes} bytes) bypass a ${config.cache.nbytes}-byte cache, so h5py would read only each sample, but h5wasm's own HDF5 2.0 cache (8 MiB) reads a chunk up to 8 MiB whole`
-            : config.dataset.compressed
-              ? ": compressed chunks are modelled at the file's average stored size; h5wasm does not tell each chunk's size"
-              : ": the model counts chunk data only; HDF5's own metadata reads (object headers, the chunk index) are not in it, and they weigh most when chunks or samples are small";
-        notes.push(`measured bytes differ from the model's by ${(difference * 100).toFixed(1)}%${reason}`);
-      }
+      if (!agrees) notes.push(`measured bytes differ from the model's by ${(difference * 100).toFixed(1)}%: ${disagreementReason(config)}`);
     } catch (err) {
       error = err instanceof Error ? err.message : String(err);
     }
@@ -360,4 +429,26 @@ async function studyConfig(
     notes,
     error,
   };
+}
+
+/** What HDF5 reads for a contiguous dataset: no chunk cache, but the sieve buffer. */
+function contiguousNote(sampleBytes: number): string {
+  return sampleBytes > SIEVE_BUFFER_BYTES
+    ? "contiguous dataset: no chunks, so no chunk cache; samples are larger than HDF5's 64 KiB sieve buffer, so each read fetches just the sample"
+    : `contiguous dataset: no chunks, so no chunk cache, but HDF5 reads it through its 64 KiB sieve buffer: a sample the buffer does not hold refills it with 64 KiB from that sample on (less at the dataset's end), so a random read of one ${sampleBytes}-byte sample fetches up to ${Math.floor(SIEVE_BUFFER_BYTES / sampleBytes)}x its size (modelled)`;
+}
+
+/** Why measured bytes can differ from the model's, most specific cause first. */
+function disagreementReason(config: StudyConfig): string {
+  const d = config.dataset;
+  const chunkBytes = (d.chunkShape ?? []).reduce((a, b) => a * b, 1);
+  if (wholeChunkReadFactor(d) !== null)
+    return `these chunks (${chunkBytes} bytes) bypass a ${config.cache.nbytes}-byte cache, so h5py would read only each sample, but h5wasm's own HDF5 2.0 cache (${H5WASM_OWN_CACHE / 1024 ** 2} MiB) reads a chunk up to 8 MiB whole`;
+  if (d.compressed && d.chunkShape && config.index === null)
+    return "compressed chunks are modelled at an estimated size (the file's size over its chunks), as this file's chunk index could not be read";
+  if (d.chunkShape && config.index === null)
+    return "this file's chunk index could not be read, so the model leaves out HDF5's reads of its B-tree nodes (once per worker), which weigh most when chunks are small or few bytes are read";
+  return d.chunkShape
+    ? "HDF5 read bytes the model does not count: object headers, or chunk-index nodes dropped from its metadata cache and read again"
+    : "the model counts sieve-buffer reads only; HDF5 also reads its own metadata (object headers) once per worker, which weighs most when few bytes are read";
 }

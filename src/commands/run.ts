@@ -32,6 +32,7 @@ import { toolInfo } from "../util/tool-version.js";
 import { peekDataset, prepareDataset, type DatasetChoice } from "./run-dataset.js";
 import { chooseConsumer, openConsumer, type ConsumerChoice, type ConsumerRequest } from "./run-consumer.js";
 import { identifyPhysicalGpu } from "../webgpu/physical-gpu.js";
+import { h5RunNotes } from "../h5/h5wasm-limits.js";
 
 export interface RunOptions {
   axes: SweepAxes;
@@ -171,6 +172,7 @@ export async function run(options: RunOptions, hooks: RunHooks): Promise<RunOutc
     throw err;
   }
   const { dataset } = prepared;
+  notes.push(...h5RunNotes(dataset));
   const memory = memoryMiB();
   const fits = memory.availableMiB === null ? null : dataset.diskBytes < memory.availableMiB * 1024 * 1024;
   if (fits && !options.settings.cold) {

@@ -1,4 +1,6 @@
 import type { ChunkGeometry } from "./chunk-geometry.js";
+import type { ChunkIndex } from "./chunk-index.js";
+import { IndexReads } from "./index-reads.js";
 
 /** HDF5's raw-data chunk cache settings (H5Pset_chunk_cache). */
 export interface CacheParams {
@@ -7,6 +9,7 @@ export interface CacheParams {
   w0: number;
 }
 
+/** HDF5's defaults by name (--cache hdf5-1, hdf5-2): a size and a slot count that go together. */
 export const CACHE_PRESETS: Record<string, CacheParams> = {
   /** HDF5 1.x (through 1.14) and h5py's defaults. */
   "hdf5-1": { nbytes: 1024 * 1024, nslots: 521, w0: 0.75 },
@@ -32,6 +35,11 @@ export interface ChunkCacheOptions {
   compressed: boolean;
   /** Bytes a chunk occupies in the file (its compressed size when compressed). */
   storedChunkBytes: number;
+  /**
+   * The file's chunk index, when it could be read: each chunk's stored size (used instead of
+   * storedChunkBytes) and the B-tree nodes a lookup reads, counted in bytesFetched like HDF5 reads them.
+   */
+  index?: ChunkIndex | null;
   /** Told when a chunk leaves the cache, so a live cache can drop its buffer. */
   onEvict?(chunk: number): void;
 }
@@ -58,7 +66,10 @@ export class ChunkCacheModel {
   private readonly bypassAll: boolean;
   private readonly neverKept: boolean;
   private readonly storedChunkBytes: number;
-  readonly stats = { reads: 0, hits: 0, misses: 0, bypasses: 0, bytesFetched: 0, evictions: 0 };
+  private readonly storedSizes: Uint32Array | null;
+  private readonly indexReads: IndexReads | null;
+  /** bytesFetched includes indexBytes, the chunk index's B-tree nodes read on lookups. */
+  readonly stats = { reads: 0, hits: 0, misses: 0, bypasses: 0, bytesFetched: 0, indexBytes: 0, evictions: 0 };
 
   constructor(private readonly options: ChunkCacheOptions) {
     const { geometry, params } = options;
@@ -68,6 +79,8 @@ export class ChunkCacheModel {
     this.bypassAll = !options.compressed && geometry.chunkBytes > params.nbytes;
     this.neverKept = geometry.chunkBytes > params.nbytes;
     this.storedChunkBytes = options.storedChunkBytes;
+    this.storedSizes = options.index?.sizes ?? null;
+    this.indexReads = options.index ? new IndexReads(options.index) : null;
     // Slots are computed once per chunk: the hash needs BigInt and the access path must stay fast.
     this.slotOfChunk = new Int32Array(geometry.chunkCount);
     for (let c = 0; c < geometry.chunkCount; c++) this.slotOfChunk[c] = geometry.slotOf(c, params.nslots);
@@ -91,7 +104,7 @@ export class ChunkCacheModel {
     this.stats.reads++;
     if (this.bypassAll) {
       this.stats.bypasses++;
-      this.stats.bytesFetched += selectedBytes;
+      this.stats.bytesFetched += selectedBytes + this.lookup(chunk);
       return "bypass";
     }
     const slot = this.slotOfChunk[chunk]!;
@@ -103,7 +116,7 @@ export class ChunkCacheModel {
       return "hit";
     }
     this.stats.misses++;
-    this.stats.bytesFetched += this.storedChunkBytes;
+    this.stats.bytesFetched += (this.storedSizes ? this.storedSizes[chunk]! : this.storedChunkBytes) + this.lookup(chunk);
     if (this.neverKept) return "miss-uncached";
     if (found) this.evict(found);
     this.prune(chunkBytes);
@@ -115,6 +128,14 @@ export class ChunkCacheModel {
     this.nused++;
     this.bytesUsed += chunkBytes;
     return "miss";
+  }
+
+  /** A chunk not in the cache is found through the chunk index: the nodes this file has not read yet. */
+  private lookup(chunk: number): number {
+    if (!this.indexReads) return 0;
+    const bytes = this.indexReads.lookup(chunk);
+    this.stats.indexBytes += bytes;
+    return bytes;
   }
 
   private moveTowardsTail(entry: Entry): void {

@@ -2,11 +2,30 @@ import { closeSync, openSync, readSync, statSync } from "node:fs";
 import h5wasm, { type Dataset, type Group } from "h5wasm/node";
 import type { H5Dataset } from "../harness/dataset/descriptor.js";
 import { UsageError } from "../util/errors.js";
+import { readChunkIndex, type ChunkIndex } from "./chunk-index.js";
 
-/** h5wasm's module, loaded once per thread (each worker thread gets its own instance). */
+/**
+ * h5wasm's module, loaded once per thread (each worker thread gets its own instance). HDF5's
+ * default error handler prints its whole diagnostic stack (dozens of HDF5-DIAG lines) to stderr
+ * before h5wasm throws a bare "name not defined"; h5wasm's throwing handler puts that stack into
+ * the thrown Error instead, so nothing is printed and hdf5Reason() can pick the line that matters.
+ */
 export async function loadH5(): Promise<typeof h5wasm> {
-  await h5wasm.ready;
+  const module = await h5wasm.ready;
+  module.activate_throwing_error_handler();
   return h5wasm;
+}
+
+/**
+ * The innermost message of an HDF5 error stack ("truncated file: eof = 3000, ..."): the cause,
+ * where the outer lines only repeat "unable to open file". Other errors: their first line.
+ */
+export function hdf5Reason(err: unknown): string {
+  const text = err instanceof Error ? err.message : String(err);
+  const frames = text.split("\n").filter((line) => /^\s*#\d+:/.test(line));
+  const last = frames[frames.length - 1];
+  const reason = last ? (/\(\): (.*)$/.exec(last)?.[1] ?? last.trim()) : text.split("\n")[0]!;
+  return reason.trim();
 }
 
 const SIGNATURE = Buffer.from([0x89, 0x48, 0x44, 0x46, 0x0d, 0x0a, 0x1a, 0x0a]);
@@ -15,8 +34,7 @@ const SIGNATURE = Buffer.from([0x89, 0x48, 0x44, 0x46, 0x0d, 0x0a, 0x1a, 0x0a]);
  * HDF5 files start with a signature at byte 0, 512, 1024, 2048, ... (a user block may come first).
  * Checked before h5wasm sees the file: it prints pages of diagnostics for a file that is not HDF5.
  */
-export function isHdf5File(path: string): boolean {
-  const size = statSync(path).size;
+export function isHdf5File(path: string, size: number): boolean {
   const fd = openSync(path, "r");
   try {
     const probe = Buffer.alloc(8);
@@ -39,10 +57,13 @@ export interface H5Layout {
   elementBytes: number;
   /** null for a contiguous (unchunked) dataset. */
   chunks: number[] | null;
-  filters: { id: number; name: string }[];
+  /** HDF5 filter id, name and parameters (deflate's first parameter is its level). */
+  filters: { id: number; name: string; options: number[] }[];
   compressed: boolean;
   chunkCount: number | null;
   chunkBytes: number | null;
+  /** The chunk index (each chunk's stored size, the B-tree nodes); null when contiguous or when it could not be read. */
+  chunkIndex: ChunkIndex | null;
   fileBytes: number;
 }
 
@@ -69,14 +90,34 @@ function allDatasets(group: Group, prefix = ""): string[] {
 export async function inspectH5(path: string, datasetName: string | undefined, flag = "FILE"): Promise<H5Layout> {
   let size: number;
   try {
-    size = statSync(path).size;
-  } catch {
+    const stats = statSync(path);
+    if (stats.isDirectory()) throw new UsageError(`${flag} ${path} is a folder; give the path of an HDF5 file (.h5, .hdf5)`);
+    size = stats.size;
+  } catch (err) {
+    if (err instanceof UsageError) throw err;
     throw new UsageError(`${flag} ${path}: no such file; give the path of an HDF5 file`);
   }
-  if (!isHdf5File(path))
+  let signed: boolean;
+  try {
+    signed = isHdf5File(path, size);
+  } catch (err) {
+    throw new UsageError(
+      `${flag} ${path}: cannot read it (${(err as NodeJS.ErrnoException).code ?? hdf5Reason(err)}); check its permissions`,
+    );
+  }
+  if (!signed)
     throw new UsageError(`${flag} ${path} is not an HDF5 file (no HDF5 signature); give a .h5/.hdf5 file written by h5py or HDF5`);
   const h5 = await loadH5();
-  const file = new h5.File(path, "r");
+  const unreadable = (err: unknown): UsageError =>
+    new UsageError(
+      `${flag} ${path} is not a readable HDF5 file (damaged or truncated?): HDF5 says "${hdf5Reason(err)}"; copy or write the file again`,
+    );
+  let file: InstanceType<typeof h5.File>;
+  try {
+    file = new h5.File(path, "r");
+  } catch (err) {
+    throw unreadable(err);
+  }
   try {
     const datasets = allDatasets(file);
     let name = datasetName;
@@ -101,12 +142,13 @@ export async function inspectH5(path: string, datasetName: string | undefined, f
     if (problem) throw new UsageError(`--dataset ${name} in ${path} ${problem}`);
     const shape = entity.shape!;
     const chunks = entity.metadata.chunks;
-    const filters = entity.filters.map((f) => ({ id: f.id, name: f.name }));
+    const filters = entity.filters.map((f) => ({ id: f.id, name: f.name, options: [...f.cd_values] }));
     const elementBytes = entity.metadata.size;
     const chunkCount = chunks ? shape.reduce((n, dim, d) => n * Math.ceil(dim / chunks[d]!), 1) : null;
+    const dataset = name.startsWith("/") ? name : `/${name}`;
     return {
       path,
-      dataset: name.startsWith("/") ? name : `/${name}`,
+      dataset,
       shape,
       dtype: "|u1",
       elementBytes,
@@ -115,20 +157,56 @@ export async function inspectH5(path: string, datasetName: string | undefined, f
       compressed: filters.length > 0,
       chunkCount,
       chunkBytes: chunks ? chunks.reduce((a, b) => a * b, elementBytes) : null,
+      chunkIndex: chunks ? readChunkIndex(path, dataset, shape, chunks) : null,
       fileBytes: size,
     };
+  } catch (err) {
+    // A file whose superblock reads but whose objects do not: damaged inside.
+    if (err instanceof UsageError) throw err;
+    throw unreadable(err);
   } finally {
-    file.close();
+    try {
+      file.close();
+    } catch {
+      // a damaged file may not close cleanly; nothing was written to it
+    }
   }
 }
 
 /**
- * Bytes one chunk occupies in the file. h5wasm does not tell a chunk's stored size, so compressed
- * chunks are taken at the file's average; null for a contiguous dataset.
+ * Bytes one chunk occupies in the file, on average over the chunks written: exact for uncompressed
+ * chunks and for compressed ones whose chunk index was read; otherwise an estimate (the file's
+ * size over its chunks, at most the uncompressed chunk size), which counts metadata and any other
+ * datasets as chunk data. null for a contiguous dataset.
  */
 export function storedChunkBytes(layout: H5Layout): number | null {
-  if (layout.compressed) return Math.round(layout.fileBytes / (layout.chunkCount ?? 1));
-  return layout.chunkBytes;
+  if (!layout.compressed || layout.chunkBytes === null) return layout.chunkBytes;
+  const sizes = layout.chunkIndex?.sizes;
+  if (sizes) {
+    let sum = 0;
+    let written = 0;
+    for (const s of sizes) {
+      if (s === 0) continue; // never written: read as the fill value, no bytes
+      sum += s;
+      written++;
+    }
+    return written > 0 ? Math.round(sum / written) : 0;
+  }
+  return Math.min(layout.chunkBytes, Math.round(layout.fileBytes / (layout.chunkCount ?? 1)));
+}
+
+/** HDF5's deflate filter (what h5py calls gzip). */
+const DEFLATE = 1;
+
+/** The filters as h5py names them: "gzip9", "shuffle+gzip4"; "none" without filters. */
+export function compressionLabel(layout: Pick<H5Layout, "filters">): string {
+  if (layout.filters.length === 0) return "none";
+  return layout.filters.map((f) => (f.id === DEFLATE ? `gzip${f.options[0] ?? ""}` : f.name)).join("+");
+}
+
+/** Compressed chunks whose sizes are estimated, not read from the file: the model's byte counts are approximate. */
+export function storedSizesEstimated(layout: H5Layout): boolean {
+  return layout.compressed && layout.chunks !== null && layout.chunkIndex === null;
 }
 
 /** The harness's descriptor of an inspected HDF5 dataset, read through a chunk cache with these settings. */

@@ -3,7 +3,9 @@ import type { H5Dataset } from "../harness/dataset/descriptor.js";
 import { SampleReadError, type SampleReader } from "../harness/dataset/readers.js";
 import { ChunkCacheModel } from "./chunk-cache.js";
 import { ChunkGeometry } from "./chunk-geometry.js";
-import { loadH5 } from "./h5-file.js";
+import { readChunkIndex, type ChunkIndex } from "./chunk-index.js";
+import { hdf5Reason, loadH5 } from "./h5-file.js";
+import { SieveBufferModel } from "./sieve-buffer.js";
 
 type Range = [number, number];
 
@@ -12,17 +14,22 @@ type Range = [number, number];
  * the dataset on every read, so HDF5's own cache never survives between reads: this reader reads
  * whole chunks through h5wasm and keeps them as HDF5 would (ChunkCacheModel decides every hit,
  * load, eviction and bypass), so the bytes it fetches are the bytes h5py with the same rdcc
- * settings would fetch.
+ * settings would fetch. A contiguous dataset has no chunk cache but HDF5's sieve buffer, which
+ * h5wasm also drops after each read: it is emulated the same way (SieveBufferModel).
  */
 export class H5Reader implements SampleReader {
   private readonly chunks = new Map<number, { data: Uint8Array; start: number[]; extent: number[] }>();
   readonly model: ChunkCacheModel | null;
+  /** Contiguous datasets: HDF5's sieve buffer, and the whole samples it holds. */
+  readonly sieve: SieveBufferModel | null;
+  private sieveRows: { first: number; data: Uint8Array } | null = null;
   private readonly geometry: ChunkGeometry | null;
 
   private constructor(
     private readonly file: File,
     private readonly ds: Dataset,
     private readonly spec: H5Dataset,
+    index: ChunkIndex | null,
   ) {
     if (spec.chunkShape) {
       this.geometry = new ChunkGeometry({ datasetShape: spec.datasetShape, chunkShape: spec.chunkShape, elementBytes: 1 });
@@ -31,29 +38,43 @@ export class H5Reader implements SampleReader {
         params: spec.cache,
         compressed: spec.compressed,
         storedChunkBytes: spec.storedChunkBytes,
+        index,
         onEvict: (chunk) => this.chunks.delete(chunk),
       });
+      this.sieve = null;
     } else {
       this.geometry = null;
       this.model = null;
+      this.sieve = new SieveBufferModel(spec.sampleBytes, spec.count);
     }
   }
 
-  static async open(spec: H5Dataset): Promise<H5Reader> {
+  /**
+   * Opens the dataset; `index` is its chunk index when the caller has read it, else it is read
+   * here (each worker thread of `gpuprof run` opens its own reader).
+   */
+  static async open(spec: H5Dataset, index?: ChunkIndex | null): Promise<H5Reader> {
     const h5 = await loadH5();
-    const file = new h5.File(spec.path, "r");
+    let file: File;
+    try {
+      file = new h5.File(spec.path, "r");
+    } catch (err) {
+      throw new SampleReadError(`${spec.path}: cannot open it as HDF5 (${hdf5Reason(err)})`);
+    }
     const ds = file.get(spec.dataset);
     if (!(ds instanceof h5.Dataset)) {
       file.close();
       throw new SampleReadError(`${spec.path}: no dataset ${spec.dataset}`);
     }
-    return new H5Reader(file, ds, spec);
+    const chunkIndex =
+      index !== undefined ? index : spec.chunkShape ? readChunkIndex(spec.path, spec.dataset, spec.datasetShape, spec.chunkShape) : null;
+    return new H5Reader(file, ds, spec, chunkIndex);
   }
 
   read(index: number, out: Uint8Array): void {
     const shape = this.spec.datasetShape;
     if (!this.geometry || !this.model) {
-      out.set(this.slice([[index, index + 1], ...shape.slice(1).map((n): Range => [0, n])]));
+      this.readContiguous(index, out);
       return;
     }
     const g = this.geometry;
@@ -76,8 +97,31 @@ export class H5Reader implements SampleReader {
     }
   }
 
+  /**
+   * A sample of a contiguous dataset, through the emulated sieve buffer. On a refill the samples
+   * the buffer will hold whole are read in one slice: HDF5 then fills its own (fresh) sieve buffer
+   * exactly as h5py's would be filled, so the bytes read from the file are the same.
+   */
+  private readContiguous(index: number, out: Uint8Array): void {
+    const sieve = this.sieve!;
+    const sampleBytes = this.spec.sampleBytes;
+    const rest = this.spec.datasetShape.slice(1).map((n): Range => [0, n]);
+    const outcome = sieve.access(index);
+    if (outcome === "direct") {
+      out.set(this.slice([[index, index + 1], ...rest]));
+      return;
+    }
+    if (outcome === "fill") {
+      const [first, end] = sieve.heldSamples();
+      this.sieveRows = { first, data: this.slice([[first, end], ...rest]) };
+    }
+    const at = (index - this.sieveRows!.first) * sampleBytes;
+    out.set(this.sieveRows!.data.subarray(at, at + sampleBytes));
+  }
+
   close(): void {
     this.chunks.clear();
+    this.sieveRows = null;
     this.file.close();
   }
 
@@ -92,9 +136,7 @@ export class H5Reader implements SampleReader {
     try {
       data = this.ds.slice(ranges);
     } catch (err) {
-      throw new SampleReadError(
-        `${this.spec.path}: cannot read ${this.spec.dataset} (${err instanceof Error ? err.message : String(err)})`,
-      );
+      throw new SampleReadError(`${this.spec.path}: cannot read ${this.spec.dataset} (${hdf5Reason(err)})`);
     }
     if (!(data instanceof Uint8Array)) throw new SampleReadError(`${this.spec.path}: ${this.spec.dataset} did not read as uint8`);
     return data;

@@ -2,12 +2,15 @@
 import { readFileSync } from "node:fs";
 import { parentPort, workerData } from "node:worker_threads";
 import type { H5Dataset } from "../harness/dataset/descriptor.js";
+import type { ChunkIndex } from "./chunk-index.js";
 import { H5Reader } from "./h5-reader.js";
 
 export interface LiveJob {
   dataset: H5Dataset;
   /** Sample indices, epoch after epoch, as this worker would see them. */
   epochs: number[][];
+  /** The file's chunk index, as the study's simulation used it (null: not read). */
+  index: ChunkIndex | null;
 }
 
 export interface LiveReport {
@@ -29,12 +32,13 @@ const threadReadBytes = (): number => threadIo().rchar;
 
 const job = workerData as LiveJob;
 try {
-  const reader = await H5Reader.open(job.dataset);
+  const reader = await H5Reader.open(job.dataset, job.index);
   const out = new Uint8Array(job.dataset.sampleBytes);
   const report: LiveReport = { measuredBytes: [], storageBytes: [], simulatedBytes: [], elapsedMs: [], peakResidentBytes: 0 };
   for (const epoch of job.epochs) {
     // Reading /proc/thread-self/io is itself a read: it is counted once before and excluded.
-    const fetched = reader.model?.stats.bytesFetched ?? 0;
+    const modelled = (): number => reader.model?.stats.bytesFetched ?? reader.sieve!.stats.bytesFetched;
+    const fetched = modelled();
     const started = performance.now();
     const storageBefore = threadIo().readBytes;
     const before = threadReadBytes();
@@ -45,8 +49,8 @@ try {
     report.elapsedMs.push(performance.now() - started);
     report.measuredBytes.push(after - from - probeCost);
     report.storageBytes.push(threadIo().readBytes - storageBefore);
-    // A contiguous dataset has no chunk cache: each read fetches exactly the sample.
-    report.simulatedBytes.push(reader.model ? reader.model.stats.bytesFetched - fetched : epoch.length * job.dataset.sampleBytes);
+    // A contiguous dataset has no chunk cache but HDF5's sieve buffer, modelled by the reader too.
+    report.simulatedBytes.push(modelled() - fetched);
     report.peakResidentBytes = Math.max(report.peakResidentBytes, reader.model?.residentBytes ?? 0);
   }
   reader.close();

@@ -1,5 +1,6 @@
 import { ChunkCacheModel, type CacheParams } from "./chunk-cache.js";
 import type { ChunkGeometry } from "./chunk-geometry.js";
+import type { ChunkIndex } from "./chunk-index.js";
 import { workerTraces } from "./access-order.js";
 
 export interface EpochCounts {
@@ -25,6 +26,8 @@ export interface SimulationInput {
   params: CacheParams;
   compressed: boolean;
   storedChunkBytes: number;
+  /** The file's chunk index, when it could be read: stored sizes and index reads. */
+  index?: ChunkIndex | null;
   /** Sample order of each epoch. */
   epochs: number[][];
   batch: number;
@@ -39,7 +42,14 @@ export function simulate(input: SimulationInput): SimulationResult {
   const workers = Math.max(1, input.workers);
   const caches = Array.from(
     { length: workers },
-    () => new ChunkCacheModel({ geometry, params: input.params, compressed: input.compressed, storedChunkBytes: input.storedChunkBytes }),
+    () =>
+      new ChunkCacheModel({
+        geometry,
+        params: input.params,
+        compressed: input.compressed,
+        storedChunkBytes: input.storedChunkBytes,
+        index: input.index,
+      }),
   );
   const perReadBytes: [number, number][][] | undefined = input.recordPerRead ? caches.map(() => []) : undefined;
   const epochs: EpochCounts[] = [];

@@ -4,6 +4,7 @@ import { compiledWorkerUrl } from "../harness/worker-path.js";
 import { epochOrder, workerTraces, type AccessOrder } from "./access-order.js";
 import type { CacheParams } from "./chunk-cache.js";
 import { ChunkGeometry } from "./chunk-geometry.js";
+import type { ChunkIndex } from "./chunk-index.js";
 import type { LiveJob, LiveReport } from "./live-worker.js";
 import { simulate } from "./simulate.js";
 
@@ -13,6 +14,8 @@ export interface StudyConfig {
   cache: CacheParams;
   access: AccessOrder | "trace";
   workers: number;
+  /** The file's chunk index (stored sizes, B-tree nodes); null when contiguous or when it could not be read. */
+  index: ChunkIndex | null;
 }
 
 export interface StudySettings {
@@ -34,6 +37,11 @@ export function studyEpochs(config: StudyConfig, settings: StudySettings): numbe
   );
 }
 
+/** Samples read in all epochs of a configuration (a --trace is replayed every epoch). */
+export function samplesRead(config: StudyConfig, settings: StudySettings): number {
+  return config.access === "trace" ? (settings.trace?.length ?? 0) * settings.epochs : config.dataset.count * settings.epochs;
+}
+
 export function geometryOf(dataset: H5Dataset): ChunkGeometry | null {
   return dataset.chunkShape
     ? new ChunkGeometry({ datasetShape: dataset.datasetShape, chunkShape: dataset.chunkShape, elementBytes: 1 })
@@ -48,6 +56,7 @@ export function simulateConfig(config: StudyConfig, settings: StudySettings, rec
     params: config.cache,
     compressed: config.dataset.compressed,
     storedChunkBytes: config.dataset.storedChunkBytes,
+    index: config.index,
     epochs: studyEpochs(config, settings),
     batch: settings.batch,
     workers: config.workers,
@@ -86,7 +95,7 @@ export async function runLive(config: StudyConfig, settings: StudySettings): Pro
     perWorker.map(
       (workerEpochs) =>
         new Promise<LiveReport>((resolve, reject) => {
-          const job: LiveJob = { dataset: config.dataset, epochs: workerEpochs };
+          const job: LiveJob = { dataset: config.dataset, epochs: workerEpochs, index: config.index };
           const worker = new Worker(compiledWorkerUrl("h5/live-worker.js"), { workerData: job });
           worker.once("message", (message: { ok: true; report: LiveReport } | { ok: false; message: string }) => {
             if (message.ok) resolve(message.report);

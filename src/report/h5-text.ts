@@ -66,9 +66,9 @@ export function renderH5Results(results: H5Results, outDir: string, cwd: string,
     ]);
   }
   const lines = [table.toString()];
-  const pick = recommendation(results);
-  if (pick) lines.push(chalk.bold(pick));
   const finding = detectH5(results);
+  const pick = pickLine(results, finding);
+  if (pick) lines.push(chalk.bold(pick));
   lines.push(`Verdict (${finding.verdict}): ${finding.summary}`);
   lines.push("Files:");
   results.files.forEach((f, i) => {
@@ -109,36 +109,15 @@ export function renderH5Results(results: H5Results, outDir: string, cwd: string,
 }
 
 /**
- * The configuration to use: the fastest measured one among those whose warm hit rate is within 5
- * points of the best; without live runs, the best warm hit rate with the least cache held.
+ * The Pick line: the detector's choice and h5py settings, in one line. The choice itself is made
+ * only in detectH5, so the Pick and the Verdict cannot disagree.
  */
-function recommendation(results: H5Results): string | null {
-  const warm = (c: H5ConfigResult): number => c.simulated?.epochs[c.simulated.epochs.length - 1]?.hitRate ?? 0;
-  const candidates = results.configs.filter((c) => c.simulated && !c.error);
-  if (candidates.length === 0) return null;
-  const bestHits = Math.max(...candidates.map(warm));
-  const near = candidates.filter((c) => warm(c) >= bestHits - 0.05);
-  const measured = near.filter((c) => c.live);
-  const pick =
-    measured.length > 0
-      ? measured.reduce((a, b) => (b.live!.samplesPerS > a.live!.samplesPerS ? b : a))
-      : near.reduce((a, b) => (b.simulated!.peakCacheBytes < a.simulated!.peakCacheBytes ? b : a));
-  const file = results.files[pick.file]!;
-  const fastestOverall = results.configs
-    .filter((c) => c.live)
-    .reduce<H5ConfigResult | null>((a, b) => (a === null || b.live!.samplesPerS > a.live!.samplesPerS ? b : a), null);
-  const parts = [
-    `Pick: ${fileLabel(results, pick.file)}, cache ${formatSize(pick.cache.nbytes)} with ${pick.cache.nslots} slots (h5py rdcc_nbytes=${pick.cache.nbytes}, rdcc_nslots=${pick.cache.nslots}, rdcc_w0=${pick.cache.w0}), ${pick.access} order: ${pct(warm(pick))} chunk hits once warm`,
-  ];
-  if (pick.live) parts.push(`, ${n0(pick.live.samplesPerS)} samples/s measured`);
-  let line = parts.join("");
-  if (fastestOverall && fastestOverall !== pick && fastestOverall.live!.samplesPerS > (pick.live?.samplesPerS ?? 0) * 1.05) {
-    line += `. Faster here: [${fastestOverall.id}] at ${n0(fastestOverall.live!.samplesPerS)} samples/s with ${pct(warm(fastestOverall))} hits`;
-    if (file.fitsInPageCache)
-      line +=
-        ": the file is page-cached, so caching chunks costs more than it saves on this machine; on cold or slow storage the hits decide";
-  }
-  return line;
+function pickLine(results: H5Results, finding: Finding): string | null {
+  const id = finding.evidence["bestConfig"];
+  const pick = results.configs.find((c) => c.id === id);
+  const advice = finding.recommend[0];
+  if (!pick || !advice) return null;
+  return `Pick: [${pick.id}] ${fileLabel(results, pick.file)}, cache ${formatSize(pick.cache.nbytes)}, ${pick.access} order; h5py ${advice.value}: ${advice.gain}`;
 }
 
 /** The verdict of an HDF5 study and what to set, for a terminal (gpuprof report on an h5 folder). */

@@ -1,8 +1,17 @@
+import { Chalk } from "chalk";
 import { describe, expect, it } from "vitest";
 import { detectH5, primeAtLeast } from "../../src/analysis/detectors/h5.js";
+import { renderH5Results } from "../../src/report/h5-text.js";
+import { tempDir } from "../helpers.js";
 import type { H5ConfigResult, H5Results } from "../../src/store/h5-results-schema.js";
 
-function config(id: number, nbytes: number, hitRate: number, samplesPerS: number | null): H5ConfigResult {
+function config(
+  id: number,
+  nbytes: number,
+  hitRate: number,
+  samplesPerS: number | null,
+  access: H5ConfigResult["access"] = "random",
+): H5ConfigResult {
   const epoch = {
     hitRate,
     chunkReads: 100,
@@ -25,13 +34,13 @@ function config(id: number, nbytes: number, hitRate: number, samplesPerS: number
           simulatedBytes: 1,
           difference: 0,
           agrees: true,
-          telemetry: {},
+          telemetry: { cpu: {} },
         } as unknown as H5ConfigResult["live"]);
   return {
     id,
     file: 0,
     cache: { nbytes, nslots: 521, w0: 0.75 },
-    access: "random",
+    access,
     workers: 1,
     simulated: { epochs: [epoch, epoch], peakCacheBytes: nbytes },
     live,
@@ -82,10 +91,52 @@ describe("HDF5 detector", () => {
     expect(f.verdict).toBe("none");
   });
 
-  it("says when caching does not pay: a configuration with fewer hits was faster on page-cached data", () => {
+  it("never counts more chunks in the cache than the file has", () => {
+    // 1 GiB over a 10-chunk, 116 MB file: 10 chunks (not 92), so 1009 slots (not 9203).
+    const f = detectH5(study([config(1, 1024 ** 3, 1, 500)]));
+    expect(f.evidence["chunksThatFit"]).toBe(10);
+    expect(f.evidence["suggestedSlots"]).toBe(1009);
+    expect(f.summary).toContain("with 10 chunks cached per worker");
+  });
+
+  it("says when caching does not pay: a configuration with fewer hits was clearly faster on page-cached data", () => {
     const f = detectH5(study([config(1, 1024 ** 2, 0, 2000), config(2, 64 * 1024 ** 2, 0.95, 1000)]));
     expect(f.verdict).toBe("issue");
-    expect(f.summary).toMatch(/configuration 1 was faster here .*page-cached/);
+    expect(f.evidence["cachingPays"]).toBe("no");
+    expect(f.summary).toMatch(/configuration 1 was faster here \(2000 against 1000 samples\/s, 2\.00x; one run each.*page-cached/);
+  });
+
+  it("does not rest that claim on a gap one run each cannot tell from noise", () => {
+    const f = detectH5(study([config(1, 1024 ** 2, 0, 1150), config(2, 64 * 1024 ** 2, 0.95, 1000)]));
+    expect(f.verdict).toBe("none");
+    expect(f.evidence["cachingPays"]).toBe("unclear");
+    expect(f.summary).toMatch(/1\.15x.*not evidence against caching; re-run/);
+    expect(detectH5(study([config(1, 1024 ** 2, 0, 1040), config(2, 64 * 1024 ** 2, 0.95, 1000)])).evidence["cachingPays"]).toBe("yes");
+  });
+
+  it("warns that sequential order does not shuffle, and names the chunk-shuffle configuration to train with", () => {
+    const f = detectH5(
+      study([
+        config(1, 64 * 1024 ** 2, 1, 3000, "sequential"),
+        config(2, 64 * 1024 ** 2, 0.97, 1000, "chunk-shuffle"),
+        config(3, 1024 ** 2, 0, 900),
+      ]),
+    );
+    expect(f.evidence["bestConfig"]).toBe(1);
+    expect(f.summary).toMatch(/Sequential order does not shuffle.*Train with chunk-shuffle: configuration 2 reaches 97\.0% hits/);
+    expect(f.recommend[0]!.values["pays"]).toContain("does not shuffle");
+    const alone = detectH5(study([config(1, 64 * 1024 ** 2, 1, 3000, "sequential")]));
+    expect(alone.summary).toContain("study --access chunk-shuffle");
+  });
+
+  it("the terminal's Pick line is the verdict's choice, with the verdict's slots", () => {
+    const results = study([config(1, 1024 ** 2, 0, 900), config(2, 64 * 1024 ** 2, 0.95, 1000)]);
+    const text = renderH5Results(results, tempDir(), "/", new Chalk({ level: 0 }));
+    const pick = text.split("\n").find((l) => l.startsWith("Pick:"))!;
+    expect(pick).toMatch(
+      /^Pick: \[2\] chunk 100x3x218x178, cache 64 MiB, random order; h5py chunks=\(100, 3, 218, 178\), rdcc_nbytes=67108864, rdcc_nslots=503/,
+    );
+    expect(text).toContain("Verdict (none): Configuration 2");
   });
 
   it("has nothing to judge without chunked configurations", () => {

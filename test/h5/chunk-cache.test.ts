@@ -3,6 +3,8 @@ import { describe, expect, it } from "vitest";
 import { epochOrder } from "../../src/h5/access-order.js";
 import { ChunkCacheModel, type CacheParams } from "../../src/h5/chunk-cache.js";
 import { ChunkGeometry, encodeBits } from "../../src/h5/chunk-geometry.js";
+import type { ChunkIndex } from "../../src/h5/chunk-index.js";
+import { SieveBufferModel } from "../../src/h5/sieve-buffer.js";
 import { simulate } from "../../src/h5/simulate.js";
 
 /** A 1-D dataset of `chunks` chunks of one 100-byte sample each. */
@@ -102,6 +104,64 @@ describe("HDF5 chunk-cache model, hand-worked traces", () => {
     expect(g.chunksPerSample).toBe(4);
     expect([0, 1, 2, 3].map((k) => g.sampleBytesInChunk(k))).toEqual([6, 6, 6, 6]);
     expect(g.chunkOf(5, 3)).toBe(2 * 4 + 3);
+  });
+});
+
+describe("what HDF5 reads besides chunk data", () => {
+  it("each chunk costs its own stored size, and a lookup reads each B-tree node on its path once per open file", () => {
+    // 4 chunks of 100 bytes (compressed to 10, 20, 0 = never written, 40); leaves 1 and 2 under root 0.
+    const index: ChunkIndex = {
+      sizes: Uint32Array.from([10, 20, 0, 40]),
+      leafOf: Int32Array.from([1, 1, 2, 2]),
+      parentOf: Int32Array.from([-1, 0, 0]),
+      nodeBytes: 1000,
+    };
+    const geometry = new ChunkGeometry({ datasetShape: [4, 100], chunkShape: [1, 100], elementBytes: 1 });
+    const cache = new ChunkCacheModel({
+      geometry,
+      params: { nbytes: 150, nslots: 7, w0: 0.75 },
+      compressed: true,
+      storedChunkBytes: 999,
+      index,
+    });
+    const fetched = (chunk: number): number => {
+      const before = cache.stats.bytesFetched;
+      cache.access(chunk, 100);
+      return cache.stats.bytesFetched - before;
+    };
+    expect(fetched(0)).toBe(10 + 2000); // root and leaf 1
+    expect(fetched(0)).toBe(0); // a hit: no lookup
+    expect(fetched(1)).toBe(20); // leaf 1 already read
+    expect(fetched(3)).toBe(40 + 1000); // leaf 2; the root was read
+    expect(fetched(2)).toBe(0); // never written: fill value, nothing read
+    expect(cache.stats.indexBytes).toBe(3000);
+  });
+
+  it("the sieve buffer of a contiguous dataset: 64 KiB from the read sample on, hits inside it, direct reads of big samples", () => {
+    // 2000 samples of 192 bytes: a fill holds 341 whole samples (65,472 of its 65,536 bytes).
+    const sieve = new SieveBufferModel(192, 2000);
+    expect(sieve.access(10)).toBe("fill");
+    expect(sieve.stats.bytesFetched).toBe(65536);
+    expect(sieve.heldSamples()).toEqual([10, 351]);
+    expect(sieve.access(350)).toBe("hit");
+    expect(sieve.access(351)).toBe("fill"); // its last bytes lie past the buffer
+    expect(sieve.access(9)).toBe("fill"); // before the buffer's start
+    // Near the end the buffer holds only what is left of the dataset.
+    expect(sieve.access(1990)).toBe("fill");
+    expect(sieve.stats.bytesFetched).toBe(3 * 65536 + 10 * 192);
+    // A random epoch of small samples reads about 64 KiB per sample: 2000 x 192 bytes are far from it.
+    const random = new SieveBufferModel(192, 2000);
+    for (const i of epochOrder("random", 2000, 1, 0, 1, 1)) random.access(i);
+    expect(random.stats.bytesFetched).toBeGreaterThan(100 * 2000 * 192);
+    // Samples larger than the buffer are read directly, just their bytes, and leave it as it was.
+    const big = new SieveBufferModel(70000, 10);
+    expect([big.access(3), big.access(3)]).toEqual(["direct", "direct"]);
+    expect(big.stats.bytesFetched).toBe(140000);
+    // The buffer is never larger than the dataset.
+    const tiny = new SieveBufferModel(100, 5);
+    expect(tiny.access(0)).toBe("fill");
+    expect(tiny.stats.bytesFetched).toBe(500);
+    expect(tiny.access(4)).toBe("hit");
   });
 });
 

@@ -38,7 +38,9 @@ export async function openUserData(path: string, h5?: H5Options): Promise<Datase
 async function openH5(path: string, shown: string, options: H5Options | undefined): Promise<DatasetDescriptor> {
   const { h5Dataset, inspectH5 } = await import("../../h5/h5-file.js");
   const layout = await inspectH5(path, options?.dataset, "--data");
-  return h5Dataset(layout, options?.cache ?? { nbytes: 1024 * 1024, nslots: 521, w0: 0.75 }, `${shown}:${layout.dataset}`);
+  // Without settings, h5py's own default cache (HDF5 1.x).
+  const { CACHE_PRESETS } = await import("../../h5/chunk-cache.js");
+  return h5Dataset(layout, options?.cache ?? CACHE_PRESETS["hdf5-1"]!, `${shown}:${layout.dataset}`);
 }
 
 function openNpy(path: string, size: number, shown: string): DatasetDescriptor {
