@@ -247,7 +247,7 @@ describe("gpuprof h5", () => {
     expect(damaged.stderr.trim().split("\n")).toHaveLength(1);
     expect(damaged.stderr).toMatch(/--data .*truncated\.h5 is not a readable HDF5 file \(damaged or truncated\?\)/);
     const args = ["run", "--data", badFile("whole.h5"), "--steps", "2", "--warmup", "1", "--workers", "0", "--dtype", "uint8"];
-    const common = [...args, "--batch", "8", "--step-ms", "5", "--report", "md", "--json"];
+    const common = [...args, "--batch", "8", "--step-ms", "5", "--format", "md", "--json"];
     // 7.5 KB chunks, 4 KiB cache: h5py would read samples, h5wasm reads chunks (10x).
     const bypass = await runCli([...common, "--cache", "4KiB", "--out", join(tempDir(), "r")], { timeoutMs: 60000 });
     expect(bypass.code).toBe(0);
