@@ -207,6 +207,7 @@ function savedFiles(outDir: string): string[] {
     ["report.html", "report.html"],
     ["summary.md", "summary.md"],
     ["summary.png", "PNG charts"],
+    ["analysis.json", "analysis.json"],
   ]
     .filter(([file]) => existsSync(join(outDir, file!)))
     .map(([, label]) => label!);
