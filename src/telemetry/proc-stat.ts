@@ -18,18 +18,39 @@ export interface ProcStat {
   cores: Map<number, CpuTicks>;
 }
 
-const FIELDS: (keyof CpuTicks)[] = ["user", "nice", "system", "idle", "iowait", "irq", "softirq", "steal"];
-
-function parseTicks(parts: string[]): CpuTicks | null {
-  const ticks = {} as CpuTicks;
-  for (let i = 0; i < FIELDS.length; i++) {
+/** The eight counters after the label, read straight from the text (one pass, no regex, no arrays). */
+function parseTicksAt(text: string, from: number, end: number): CpuTicks | null {
+  const values = [0, 0, 0, 0, 0, 0, 0, 0];
+  let field = -1;
+  let i = from;
+  // Skip the label ("cpu" or "cpuN").
+  while (i < end && text.charCodeAt(i) !== 32) i++;
+  while (i < end && field < 8) {
+    while (i < end && text.charCodeAt(i) === 32) i++;
+    if (i >= end) break;
+    field++;
+    let value = 0;
+    let digits = 0;
+    for (; i < end; i++) {
+      const c = text.charCodeAt(i);
+      if (c === 32) break;
+      if (c < 48 || c > 57) return null;
+      value = value * 10 + (c - 48);
+      digits++;
+    }
     // Old kernels print fewer columns; a missing column is a zero counter, not an error.
-    const raw = parts[i + 1];
-    const value = raw === undefined ? 0 : Number(raw);
-    if (!Number.isFinite(value) || value < 0) return null;
-    ticks[FIELDS[i]!] = value;
+    if (field < 8 && digits > 0) values[field] = value;
   }
-  return ticks;
+  return {
+    user: values[0]!,
+    nice: values[1]!,
+    system: values[2]!,
+    idle: values[3]!,
+    iowait: values[4]!,
+    irq: values[5]!,
+    softirq: values[6]!,
+    steal: values[7]!,
+  };
 }
 
 /** Parses /proc/stat text; returns null when it holds no aggregate "cpu" line. */
@@ -40,16 +61,16 @@ export function parseProcStat(text: string): ProcStat | null {
   let start = 0;
   while (text.startsWith("cpu", start)) {
     const newline = text.indexOf("\n", start);
-    const line = text.slice(start, newline < 0 ? undefined : newline);
+    const end = newline < 0 ? text.length : newline;
+    const ticks = parseTicksAt(text, start, end);
+    const labelEnd = text.indexOf(" ", start);
+    const label = text.slice(start, labelEnd < 0 || labelEnd > end ? end : labelEnd);
     start = newline < 0 ? text.length : newline + 1;
-    const parts = line.trim().split(/\s+/);
-    const label = parts[0]!;
-    const ticks = parseTicks(parts);
     if (!ticks) continue;
     if (label === "cpu") total = ticks;
     else {
       const index = Number(label.slice(3));
-      if (Number.isInteger(index) && index >= 0) cores.set(index, ticks);
+      if (label.length > 3 && Number.isInteger(index) && index >= 0) cores.set(index, ticks);
     }
   }
   return total ? { total, cores } : null;
@@ -61,24 +82,27 @@ export function parseProcStat(text: string): ProcStat | null {
  * A counter that went backwards (iowait does, per-cpu) counts as zero for that interval.
  */
 export function cpuPercents(prev: CpuTicks, cur: CpuTicks): CpuPercents {
-  const delta = {} as CpuTicks;
-  let sum = 0;
-  for (const field of FIELDS) {
-    const d = Math.max(0, cur[field] - prev[field]);
-    delta[field] = d;
-    sum += d;
-  }
+  const user = Math.max(0, cur.user - prev.user);
+  const nice = Math.max(0, cur.nice - prev.nice);
+  const system = Math.max(0, cur.system - prev.system);
+  const idle = Math.max(0, cur.idle - prev.idle);
+  const iowait = Math.max(0, cur.iowait - prev.iowait);
+  const irq = Math.max(0, cur.irq - prev.irq);
+  const softirq = Math.max(0, cur.softirq - prev.softirq);
+  const steal = Math.max(0, cur.steal - prev.steal);
+  const sum = user + nice + system + idle + iowait + irq + softirq + steal;
+  if (sum === 0) return { userPct: 0, nicePct: 0, systemPct: 0, iowaitPct: 0, irqPct: 0, softirqPct: 0, stealPct: 0, idlePct: 100 };
   // Two decimals are far below what a tick-based share can resolve, and keep timelines small.
-  const pct = (v: number): number => (sum === 0 ? 0 : Math.round((10000 * v) / sum) / 100);
+  const k = 10000 / sum;
   return {
-    userPct: pct(delta.user),
-    nicePct: pct(delta.nice),
-    systemPct: pct(delta.system),
-    iowaitPct: pct(delta.iowait),
-    irqPct: pct(delta.irq),
-    softirqPct: pct(delta.softirq),
-    stealPct: pct(delta.steal),
-    idlePct: sum === 0 ? 100 : pct(delta.idle),
+    userPct: Math.round(user * k) / 100,
+    nicePct: Math.round(nice * k) / 100,
+    systemPct: Math.round(system * k) / 100,
+    iowaitPct: Math.round(iowait * k) / 100,
+    irqPct: Math.round(irq * k) / 100,
+    softirqPct: Math.round(softirq * k) / 100,
+    stealPct: Math.round(steal * k) / 100,
+    idlePct: Math.round(idle * k) / 100,
   };
 }
 
