@@ -416,6 +416,27 @@ function addRunCommand(program: Command, io: CliIo, setExit: (code: number) => v
     });
 }
 
+/**
+ * --debug is gpuprof's own wherever it stands among gpuprof's arguments (before or after the
+ * command name); after `--`, or from the watched command's name on, it belongs to that command.
+ */
+export function takeDebugFlag(argv: readonly string[]): { args: string[]; debug: boolean } {
+  const [node, script, ...rest] = argv;
+  const end = rest.indexOf("--");
+  const watchAt = rest.indexOf("watch");
+  // `gpuprof watch python train.py --debug`: without `--`, the command's own arguments start at its name.
+  const commandAt = end < 0 && watchAt >= 0 ? rest.findIndex((a, i) => i > watchAt && !a.startsWith("-") && !isOptionValue(rest, i)) : -1;
+  const stop = end >= 0 ? end : commandAt >= 0 ? commandAt : rest.length;
+  const ours = rest.slice(0, stop);
+  const debug = ours.includes("--debug");
+  return { args: [node!, script!, ...ours.filter((a) => a !== "--debug"), ...rest.slice(stop)], debug };
+}
+
+/** watch's options that take a value: the value is not the command's name. */
+function isOptionValue(args: readonly string[], i: number): boolean {
+  return ["--interval", "--out", "--format"].includes(args[i - 1] ?? "");
+}
+
 /** Runs the CLI and returns the exit code; never calls process.exit and never throws. */
 export async function main(
   argv: string[],
@@ -425,14 +446,15 @@ export async function main(
   const program = buildProgram(io, (code) => {
     exitCode = code;
   });
-  const debug = argv.includes("--debug");
+  const { args, debug } = takeDebugFlag(argv);
   const fail = (message: string, code: number, err: unknown): number => {
     io.stderr.write(`gpuprof: ${message}\n`);
-    if (debug && err instanceof Error && err.stack) io.stderr.write(err.stack + "\n");
+    // Commander's own parse errors have stacks of its internals: a mistyped flag is never a stack trace.
+    if (debug && !(err instanceof CommanderError) && err instanceof Error && err.stack) io.stderr.write(err.stack + "\n");
     return code;
   };
   try {
-    await program.parseAsync(argv);
+    await program.parseAsync(args);
     return exitCode;
   } catch (err) {
     if (err instanceof CommanderError) {

@@ -1,6 +1,24 @@
 import { signalChild } from "../util/signal-child.js";
 import type { ChildProcess } from "node:child_process";
 import { inForegroundOfTerminal } from "../util/foreground.js";
+import { processTree } from "../telemetry/process-tree.js";
+
+/**
+ * SIGKILL to the command and all its descendants, children first: a training script's DataLoader
+ * workers must not outlive it holding GPU memory. The tree is read from /proc before any kill.
+ */
+function killTree(child: ChildProcess): void {
+  if (child.pid === undefined) return;
+  const descendants = [...processTree(child.pid).keys()].filter((pid) => pid !== child.pid).reverse();
+  for (const pid of descendants) {
+    try {
+      process.kill(pid, "SIGKILL");
+    } catch {
+      // Gone already.
+    }
+  }
+  signalChild(child, "SIGKILL");
+}
 
 /** Ctrl-C this many times and the command is killed outright. */
 const SIGINTS_BEFORE_KILL = 3;
@@ -25,8 +43,8 @@ export function relaySignals(child: ChildProcess, program: string, say: (line: s
     interrupted = true;
     sigints++;
     if (sigints >= SIGINTS_BEFORE_KILL) {
-      say(`interrupted ${sigints} times: killing ${program}`);
-      signalChild(child, "SIGKILL");
+      say(`interrupted ${sigints} times: killing ${program} and every process it started`);
+      killTree(child);
       return;
     }
     if (sigints === 1) {

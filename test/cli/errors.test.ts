@@ -1,6 +1,7 @@
 import { mkdirSync, readdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
+import { takeDebugFlag } from "../../src/cli/main.js";
 import { runCli, tempDir } from "../helpers.js";
 
 function expectOneLineUsageError(run: { code: number | null; stderr: string }, text: RegExp): void {
@@ -64,5 +65,30 @@ describe("bad input gets one line and exit code 2", () => {
     expect(help.stdout).toMatch(/Usage: gpuprof watch \[options\] -- <command> \[args\.\.\.\]/);
     const version = await runCli(["--version"]);
     expect(version.stdout.trim()).toMatch(/^\d+\.\d+\.\d+$/);
+  });
+});
+
+describe("--debug", () => {
+  it("is gpuprof's own before the command name or after it, and the watched command's after --", () => {
+    expect(takeDebugFlag(["node", "gpuprof", "--debug", "run"])).toEqual({ args: ["node", "gpuprof", "run"], debug: true });
+    expect(takeDebugFlag(["node", "gpuprof", "watch", "--debug", "--", "python", "x.py"])).toEqual({
+      args: ["node", "gpuprof", "watch", "--", "python", "x.py"],
+      debug: true,
+    });
+    expect(takeDebugFlag(["node", "gpuprof", "watch", "--", "python", "x.py", "--debug"])).toEqual({
+      args: ["node", "gpuprof", "watch", "--", "python", "x.py", "--debug"],
+      debug: false,
+    });
+    expect(takeDebugFlag(["node", "gpuprof", "watch", "--interval", "50", "python", "x.py", "--debug"]).debug).toBe(false);
+    expect(takeDebugFlag(["node", "gpuprof", "info", "--json", "--debug"])).toEqual({
+      args: ["node", "gpuprof", "info", "--json"],
+      debug: true,
+    });
+  });
+
+  it("never turns a usage mistake into a stack trace", async () => {
+    const run = await runCli(["watch", "--debug", "--bogus", "--", "true"]);
+    expect(run.code).toBe(2);
+    expect(run.stderr.trim().split("\n")).toEqual([expect.stringMatching(/^gpuprof: unknown option '--bogus'/)]);
   });
 });

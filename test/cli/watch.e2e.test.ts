@@ -82,6 +82,39 @@ describe("gpuprof watch", () => {
     expect(new Set(dirs).size).toBe(2);
   });
 
+  it("kills the command and every process it started at the third Ctrl-C", async () => {
+    const dir = tempDir();
+    const pidFile = join(dir, "grandchild.pid");
+    // A shell that ignores Ctrl-C and a grandchild that would outlive it, as DataLoader workers would.
+    const script = `trap "" INT; sleep 30 & echo $! > ${pidFile}; echo started >&2; wait`;
+    let pid = 0;
+    let sent = false;
+    const run = await runCli(["watch", "--", "sh", "-c", script], {
+      cwd: dir,
+      detached: true,
+      onStart: (p) => (pid = p),
+      onStderr: (text) => {
+        if (!sent && text.includes("started")) {
+          sent = true;
+          for (const ms of [300, 600, 900]) setTimeout(() => process.kill(pid, "SIGINT"), ms);
+        }
+      },
+    });
+    expect(run.stderr).toContain("gpuprof: interrupted 3 times: killing sh and every process it started");
+    expect(run.code).toBe(137);
+    const grandchild = Number(readFileSync(pidFile, "utf8"));
+    // Killed means gone or a zombie waiting to be reaped (state Z): either way it runs no more.
+    const state = (): string => {
+      try {
+        const stat = readFileSync(`/proc/${grandchild}/stat`, "utf8");
+        return stat.slice(stat.lastIndexOf(")") + 2, stat.lastIndexOf(")") + 3);
+      } catch {
+        return "gone";
+      }
+    };
+    expect(["gone", "Z"]).toContain(state());
+  });
+
   it("forwards Ctrl-C to the command and still writes everything sampled", async () => {
     const dir = tempDir();
     const job = `process.on("SIGINT", () => { console.error("job got SIGINT"); process.exit(130); }); console.error("job ready"); setInterval(() => {}, 1000);`;
