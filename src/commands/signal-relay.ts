@@ -4,12 +4,14 @@ import { inForegroundOfTerminal } from "../util/foreground.js";
 import { processTree } from "../telemetry/process-tree.js";
 
 /**
- * SIGKILL to the command and all its descendants, children first: a training script's DataLoader
- * workers must not outlive it holding GPU memory. The tree is read from /proc before any kill.
+ * SIGKILL to the command and all its descendants: a training script's DataLoader workers must not
+ * outlive it holding GPU memory. The tree is read from /proc first; the command dies first, so it
+ * cannot see its children end and exit on its own terms.
  */
 function killTree(child: ChildProcess): void {
   if (child.pid === undefined) return;
-  const descendants = [...processTree(child.pid).keys()].filter((pid) => pid !== child.pid).reverse();
+  const descendants = [...processTree(child.pid).keys()].filter((pid) => pid !== child.pid);
+  signalChild(child, "SIGKILL");
   for (const pid of descendants) {
     try {
       process.kill(pid, "SIGKILL");
@@ -17,7 +19,6 @@ function killTree(child: ChildProcess): void {
       // Gone already.
     }
   }
-  signalChild(child, "SIGKILL");
 }
 
 /** Ctrl-C this many times and the command is killed outright. */

@@ -180,7 +180,10 @@ export function timelineChart(samples: readonly Sample[], spans: readonly Timeli
         scales: {
           x: {
             type: "linear",
-            title: { display: true, text: `seconds (trial windows shaded: ${spans.map((s) => s.trialId).join(", ")})` },
+            title: {
+              display: true,
+              text: spans.length > 0 ? `seconds (trial windows shaded: ${spans.map((s) => s.trialId).join(", ")})` : "seconds",
+            },
           },
           y: { type: "linear", stacked: true, min: 0, max: 100, title: { display: true, text: "CPU % (stacked), GPU util %" } },
           y1: {

@@ -4,13 +4,14 @@ import type { WatchResult } from "../store/summary-schema.js";
 import { markdownCell as cell } from "./format.js";
 import { adviceLine } from "./advice-text.js";
 import { watchHeadline, watchRows } from "./watch-report.js";
+import { displayCommand } from "../util/display-command.js";
 
 /** summary.md of a watched run: what held the GPU back, the advice, and the numbers behind it. */
 export function renderWatchMarkdown(result: WatchResult, finding: Finding, pngs: readonly string[] = []): string {
   const s = result.summary;
   const out = [`# gpuprof watch: ${watchHeadline(finding)}`, ""];
   if (pngs.includes("summary.png")) out.push("![gpuprof watch summary](summary.png)", "");
-  out.push(`${codeSpan(result.command.join(" "))}, ${s.durationS.toFixed(1)} s, exit ${result.exitCode}.`, "", finding.summary, "");
+  out.push(`${codeSpan(displayCommand(result.command))}, ${s.durationS.toFixed(1)} s, exit ${result.exitCode}.`, "", finding.summary, "");
   const advice = recommendations([finding]);
   if (advice.length > 0) {
     out.push("## What to change", "");

@@ -6,10 +6,32 @@ import type { Sample } from "../telemetry/types.js";
 import { timelineChart } from "./chart-specs.js";
 import { adviceList, escapeHtml, findingsList, htmlTable, renderHtmlPage } from "./html-page.js";
 import { chartPng, summaryCardPng, type CardText } from "./png.js";
+import { displayCommand } from "../util/display-command.js";
+
+const HEADLINES: Record<string, string> = {
+  "compute-bound": "compute-bound, the input pipeline keeps up",
+  "cpu-bound input": "the input pipeline is CPU-bound",
+  "io-bound input": "the input pipeline waits on storage",
+  "periodic stalls": "periodic stalls",
+  "gpu underused": "the GPU is underused",
+  "gpu not used": "the command did not use the GPU",
+  "no gpu utilisation": "no GPU utilisation to judge by",
+  "no gpu": "no GPU readings",
+};
 
 /** What held the GPU back in a watched run, in a few words. */
 export function watchHeadline(finding: Finding): string {
-  return String(finding.evidence["kind"] ?? finding.verdict);
+  const kind = String(finding.evidence["kind"] ?? "");
+  return HEADLINES[kind] ?? finding.verdict;
+}
+
+/** What the advice list says when it is empty: nothing to change only when nothing is wrong. */
+export function noAdvice(finding: Finding): string {
+  return finding.verdict === "none"
+    ? "Nothing: the input pipeline keeps up."
+    : finding.verdict === "issue"
+      ? "No single setting to change: the verdict above says where to look."
+      : "Nothing to advise: there was not enough to judge.";
 }
 
 /** The measured series of a watched run as rows: name and time-weighted mean, p5, p95. */
@@ -48,7 +70,7 @@ export async function writeWatchPngs(
   samples: readonly Sample[],
 ): Promise<string[]> {
   const chart = timelineChart(samples, []);
-  const subtitle = `${result.command.join(" ").slice(0, 90)}: ${result.summary.durationS.toFixed(1)} s, exit ${result.exitCode}`;
+  const subtitle = `${displayCommand(result.command).slice(0, 90)}: ${result.summary.durationS.toFixed(1)} s, exit ${result.exitCode}`;
   files.writeBytes("summary.png", await summaryCardPng(card(finding), chart, subtitle));
   if (!chart) return ["summary.png"];
   files.writeBytes("timeline.png", await chartPng(chart, 1200, 500));
@@ -62,10 +84,10 @@ export function renderWatchHtml(result: WatchResult, finding: Finding, samples: 
   const chart = timelineChart(samples, []);
   return renderHtmlPage({
     title: `gpuprof watch: ${watchHeadline(finding)}`,
-    subtitle: `${result.command.join(" ")}: ${result.summary.durationS.toFixed(1)} s, exit ${result.exitCode}, ${result.startedAt}`,
+    subtitle: `${displayCommand(result.command)}: ${result.summary.durationS.toFixed(1)} s, exit ${result.exitCode}, ${result.startedAt}`,
     sections: [
       { heading: "Verdict", html: findingsList([finding]) },
-      { heading: "What to change", html: adviceList(recommendations([finding]), "Nothing: the input pipeline keeps up.") },
+      { heading: "What to change", html: adviceList(recommendations([finding]), noAdvice(finding)) },
       {
         heading: "Measured",
         html: htmlTable(

@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import { recommendations } from "../../src/analysis/recommend.js";
 import { countDips, detectWatch, dipPeriodS, dipTimes } from "../../src/analysis/detectors/watch.js";
 import type { WatchResult } from "../../src/store/summary-schema.js";
 import { summarizeTelemetry } from "../../src/telemetry/summary.js";
@@ -25,6 +26,27 @@ function run(samples: Sample[], withGpu = true): { result: WatchResult; samples:
   return { result, samples };
 }
 
+function gpuRow(utilPct: number | null = null) {
+  return {
+    index: 0,
+    ageMs: 10,
+    utilPct,
+    memUtilPct: null,
+    memUsedMiB: null as number | null,
+    memTotalMiB: null,
+    powerW: null,
+    smClockMHz: null,
+    memClockMHz: null,
+    tempC: null,
+    pcieGen: null,
+    pcieWidth: null,
+    pstate: null,
+    clocksEventReasons: null,
+    pcieRxMBPerS: null,
+    pcieTxMBPerS: null,
+  };
+}
+
 function samples(n: number, f: (i: number) => { gpu: number | null; user: number; sys: number; wa: number; storage: number }): Sample[] {
   return Array.from({ length: n }, (_, i) => {
     const v = f(i);
@@ -38,24 +60,7 @@ function samples(n: number, f: (i: number) => { gpu: number | null; user: number
       stealPct: 0,
       idlePct: 100 - v.user - v.sys - v.wa,
     };
-    const gpu = {
-      index: 0,
-      ageMs: 10,
-      utilPct: v.gpu,
-      memUtilPct: null,
-      memUsedMiB: null,
-      memTotalMiB: null,
-      powerW: null,
-      smClockMHz: null,
-      memClockMHz: null,
-      tempC: null,
-      pcieGen: null,
-      pcieWidth: null,
-      pstate: null,
-      clocksEventReasons: null,
-      pcieRxMBPerS: null,
-      pcieTxMBPerS: null,
-    };
+    const gpu = gpuRow(v.gpu);
     return {
       tMs: i * 100,
       cpu,
@@ -85,6 +90,37 @@ describe("watch detector", () => {
   it("a waiting GPU with system + iowait and storage reads is I/O-bound input", () => {
     const r = run(samples(100, () => ({ gpu: 35, user: 15, sys: 20, wa: 30, storage: 5e7 })));
     expect(detectWatch(r.result, r.samples).evidence["kind"]).toBe("io-bound input");
+  });
+
+  it("judges no GPU on too few readings, on N/A utilisation, or when the command never used it", () => {
+    // nvidia-smi answered for the first 10% of the run, then crashed: null readings after.
+    const short = samples(100, (i) => ({ gpu: i < 10 ? 0 : null, user: 60, sys: 5, wa: 0, storage: 0 }));
+    const sparse = detectWatch(run(short).result, short);
+    expect(sparse.verdict).toBe("insufficient-data");
+    expect(sparse.summary).toMatch(/GPU readings cover only 9% of the run/);
+    // The GPU is listed but utilization.gpu reads N/A throughout (MIG).
+    const na = samples(50, () => ({ gpu: null, user: 60, sys: 5, wa: 0, storage: 0 })).map((s) => ({
+      ...s,
+      gpus: [{ ...gpuRow(), utilPct: null }],
+    }));
+    const naFinding = detectWatch(run(na).result, na);
+    expect(naFinding.evidence["kind"]).toBe("no gpu utilisation");
+    expect(naFinding.summary).toMatch(/reports no utilisation for it/);
+    // Idle GPU with no memory in use: the command never touched it.
+    const idle = samples(50, () => ({ gpu: 0, user: 90, sys: 5, wa: 0, storage: 0 })).map((s) => ({
+      ...s,
+      gpus: s.gpus.map((g) => ({ ...g, memUsedMiB: 0 })),
+    }));
+    const unused = detectWatch(run(idle).result, idle);
+    expect(unused.evidence["kind"]).toBe("gpu not used");
+    expect(unused.verdict).toBe("insufficient-data");
+  });
+
+  it("words CPU-bound advice with the share of reads from storage", () => {
+    const r = run(samples(100, () => ({ gpu: 40, user: 85, sys: 5, wa: 0, storage: 0 })));
+    const f = detectWatch(r.result, r.samples);
+    expect(recommendations([f])[0]!.text).toMatch(/\(user 85%, system \+ iowait 5%; 0\.0% of reads from storage\)/);
+    expect(f.summary).toMatch(/every process on it/);
   });
 
   it("no GPU readings is insufficient data, not a verdict", () => {

@@ -56,7 +56,10 @@ describe("gpuprof watch", () => {
       "timeline.png",
     ]);
     // No GPU here: the verdict says there is not enough to judge, rather than guessing.
-    expect(readFileSync(join(dir, result.outDir, "summary.md"), "utf8")).toMatch(/^# gpuprof watch: no gpu/);
+    const md = readFileSync(join(dir, result.outDir, "summary.md"), "utf8");
+    expect(md).toMatch(/^# gpuprof watch: no GPU readings/);
+    // The command as a user would type it, quotes included.
+    expect(md).toContain(`${node} -e 'require("fs").readFileSync(`);
   });
 
   it("passes the command's stdout through, or moves it to stderr under --json", async () => {

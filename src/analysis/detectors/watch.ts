@@ -8,7 +8,20 @@ const GPU_HIGH = 90;
 /** A dip: utilisation falling below this after being above GPU_HIGH. */
 const DIP_BELOW = 30;
 
-export type WatchKind = "compute-bound" | "cpu-bound input" | "io-bound input" | "periodic stalls" | "gpu underused" | "no gpu";
+export type WatchKind =
+  | "compute-bound"
+  | "cpu-bound input"
+  | "io-bound input"
+  | "periodic stalls"
+  | "gpu underused"
+  | "gpu not used"
+  | "no gpu utilisation"
+  | "no gpu";
+
+/** Below this share of the run with GPU readings, the GPU is not judged. */
+const MIN_GPU_COVERAGE = 0.5;
+/** A training job holds far more device memory than this (the CUDA context alone is a few hundred MiB). */
+const GPU_MEMORY_IN_USE_MIB = 100;
 
 /** When the first GPU's utilisation fell from busy (>= 90%) to idle (< 30%): one time (ms) a fall. */
 export function dipTimes(samples: readonly Sample[]): number[] {
@@ -55,6 +68,9 @@ export function detectWatch(result: WatchResult, samples: readonly Sample[]): Fi
   const user = cpu.userPct?.mean ?? null;
   const kernel = cpu.systemPct && cpu.iowaitPct ? cpu.systemPct.mean + cpu.iowaitPct.mean : null;
   const storage = result.summary.io.procStorageReadBytes ?? 0;
+  const allReads = result.summary.io.procReadBytes ?? 0;
+  // The templates speak of the share of reads that reached storage (the rest came from the page cache).
+  const storageShare = allReads > 0 ? `${((100 * storage) / allReads).toFixed(1)}%` : "0.0%";
   const times = dipTimes(samples);
   const dips = times.length;
   const periodS = dipPeriodS(times);
@@ -69,18 +85,35 @@ export function detectWatch(result: WatchResult, samples: readonly Sample[]): Fi
     dipsPerMinute: minutes > 0 ? Math.round((dips / minutes) * 10) / 10 : null,
     dipPeriodS: periodS === null ? null : Math.round(periodS * 10) / 10,
   };
-  if (gpu === null || user === null || kernel === null) {
-    return {
-      ...base,
-      verdict: "insufficient-data",
-      summary:
-        gpu === null
-          ? "No GPU readings (no NVIDIA GPU, or nvidia-smi failed): only host telemetry to judge from."
-          : "Too few CPU samples to judge (a very short run?).",
-      evidence: { ...evidence, kind: "no gpu" },
-      recommend: [],
-    };
+  const first = result.summary.gpus[0];
+  const insufficient = (summary: string, kind: WatchKind): Finding => ({
+    ...base,
+    verdict: "insufficient-data",
+    summary,
+    evidence: { ...evidence, kind },
+    recommend: [],
+  });
+  if (!first) return insufficient("No GPU readings (no NVIDIA GPU, or nvidia-smi failed): only host telemetry to judge from.", "no gpu");
+  if (gpu === null) {
+    return insufficient(
+      `nvidia-smi lists GPU ${first.index} but reports no utilisation for it (N/A: MIG mode, or a GPU that does not support the field), so whether it waited cannot be judged from here.`,
+      "no gpu utilisation",
+    );
   }
+  if (gpu.coverage < MIN_GPU_COVERAGE) {
+    return insufficient(
+      `GPU readings cover only ${(gpu.coverage * 100).toFixed(0)}% of the run (nvidia-smi stopped answering or started late: see the notes), too little to judge the GPU by.`,
+      "no gpu utilisation",
+    );
+  }
+  const memMax = first.memUsedMiB?.max ?? null;
+  if (memMax !== null && memMax < GPU_MEMORY_IN_USE_MIB && gpu.mean < 5) {
+    return insufficient(
+      `The GPU stayed idle with ${memMax.toFixed(0)} MiB of its memory in use: the command did not use it, so there is no training step for the input pipeline to keep busy.`,
+      "gpu not used",
+    );
+  }
+  if (user === null || kernel === null) return insufficient("Too few CPU samples to judge (a very short run?).", "no gpu");
   const dipNote =
     periodS !== null
       ? `; utilisation fell from busy to idle ${dips} times, every ${periodS.toFixed(1)} s: periodic stalls, e.g. a loader that cannot refill its prefetch queue between bursts`
@@ -115,7 +148,7 @@ export function detectWatch(result: WatchResult, samples: readonly Sample[]): Fi
           values: {
             user: `${user.toFixed(0)}%`,
             kernel: `${kernel.toFixed(0)}%`,
-            storage: `${(storage / 1e6).toFixed(0)} MB read from storage`,
+            storage: storageShare,
           },
           knob: "storage layout",
           value: "larger contiguous reads (packed files, HDF5 chunks with a cache)",
@@ -128,7 +161,7 @@ export function detectWatch(result: WatchResult, samples: readonly Sample[]): Fi
     return {
       ...base,
       verdict: "issue",
-      summary: `The GPU is busy only ${gpu.mean.toFixed(0)}% of the time while host CPU user time is ${user.toFixed(0)}%: the input pipeline is CPU-bound${dipNote}.`,
+      summary: `The GPU is busy only ${gpu.mean.toFixed(0)}% of the time while the host's CPU user time (every process on it, the command's among them) is ${user.toFixed(0)}%: the input pipeline is CPU-bound, unless other work on this host takes that CPU${dipNote}.`,
       evidence: { ...evidence, kind: "cpu-bound input" },
       recommend: [
         {
@@ -136,7 +169,7 @@ export function detectWatch(result: WatchResult, samples: readonly Sample[]): Fi
           values: {
             user: `${user.toFixed(0)}%`,
             kernel: `${kernel.toFixed(0)}%`,
-            storage: `${(storage / 1e6).toFixed(0)} MB read from storage`,
+            storage: storageShare,
           },
           knob: "host work per sample",
           value: "less decoding and transforming on the host; more DataLoader workers",
