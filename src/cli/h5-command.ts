@@ -1,5 +1,6 @@
 import { Command, Option } from "commander";
-import { h5Study } from "../commands/h5.js";
+import { UsageError } from "../util/errors.js";
+import { DEFAULT_CHUNK_SAMPLES, h5Study } from "../commands/h5.js";
 import { defaultCacheDir } from "../harness/dataset/synthetic.js";
 import { ACCESS_ORDERS, type AccessOrder } from "../h5/access-order.js";
 import { COMPRESSIONS, type Compression } from "../h5/synthetic-h5.js";
@@ -101,6 +102,11 @@ export function addH5Command(program: Command, io: CliIo, setExit: (code: number
     .action(async (file: string | undefined, opts: H5CliOptions, command: Command) => {
       const stderrChalk = chalkFor(io.stderr, io.env);
       const say = (line: string): void => void io.stderr.write(stderrChalk.dim(`gpuprof: ${line}`) + "\n");
+      if (file !== undefined && opts.chunk === undefined && command.getOptionValueSource("compression") === "cli") {
+        throw new UsageError(
+          "--compression makes rechunked copies of FILE: add --chunk with the shape to copy to (the file's own chunk shape is fine), e.g. --chunk 100,3,218,178",
+        );
+      }
       const interrupt = interruptOnSignals(say, "saving the finished configurations");
       try {
         const { results, outDir } = await h5Study(
@@ -109,7 +115,13 @@ export function addH5Command(program: Command, io: CliIo, setExit: (code: number
             dataset: opts.dataset,
             chunks:
               opts.chunk ??
-              (file ? [] : [[1, ...opts.shape], [100, ...opts.shape].map((v, i) => (i === 0 ? Math.min(v, opts.samples) : v))]),
+              (file
+                ? []
+                : [
+                    [1, ...opts.shape],
+                    [Math.min(DEFAULT_CHUNK_SAMPLES, opts.samples), ...opts.shape],
+                  ]),
+            defaultChunks: opts.chunk === undefined,
             compressions: opts.compression,
             caches: opts.cache,
             slots: opts.slots,
@@ -141,8 +153,10 @@ export function addH5Command(program: Command, io: CliIo, setExit: (code: number
             configDone: (result, soFar, total) => void io.stderr.write(`${h5ConfigLine(soFar, result)} (${result.id}/${total})\n`),
           },
         );
-        if (opts.json) io.stdout.write(JSON.stringify(results, null, 2) + "\n");
-        else io.stdout.write(renderH5Results(results, outDir, io.cwd, chalkFor(io.stdout, io.env)));
+        if (opts.json) {
+          io.stdout.write(JSON.stringify(results, null, 2) + "\n");
+          say(`saved ${outDir}/`);
+        } else io.stdout.write(renderH5Results(results, outDir, io.cwd, chalkFor(io.stdout, io.env)));
         setExit(results.interrupted ? EXIT_INTERRUPTED : 0);
       } finally {
         interrupt.dispose();

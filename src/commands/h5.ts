@@ -45,6 +45,8 @@ export interface H5StudyOptions {
   live: boolean;
   trace: string | null;
   perReadOut: string | null;
+  /** The chunk shapes are gpuprof's defaults (1 and 100 samples), not --chunk. */
+  defaultChunks?: boolean;
   intervalMs: number;
   out?: string;
   force: boolean;
@@ -137,7 +139,7 @@ function checkTrace(trace: number[] | null, count: number, where: string): void 
 }
 
 /** --per-read-out must be writable before hours of study, not after. */
-function checkWritableFile(path: string, flag: string): void {
+function checkWritableFile(path: string, flag: string, force: boolean): void {
   let stats: ReturnType<typeof statSync> | null = null;
   try {
     stats = statSync(path);
@@ -146,6 +148,8 @@ function checkWritableFile(path: string, flag: string): void {
   }
   if (stats?.isDirectory())
     throw new UsageError(`${flag} ${path} is a folder; give a file name, e.g. ${path.replace(/\/$/, "")}/reads.csv`);
+  // Earlier results are never written over unless asked.
+  if (stats && !force) throw new UsageError(`${flag} ${path} already exists; give a new file name, or add --force to replace it`);
   const folder = dirname(resolve(path));
   try {
     accessSync(stats ? path : folder, constants.W_OK);
@@ -195,6 +199,11 @@ async function studyFiles(
   const shape = [options.samples, ...options.shape];
   checkTrace(trace, options.samples, "the synthetic dataset");
   for (const chunk of options.chunks) checkChunk(chunk, shape, "the synthetic dataset");
+  if (options.defaultChunks && options.samples < DEFAULT_CHUNK_SAMPLES) {
+    say(
+      `--samples ${options.samples} is fewer than the default chunk of ${DEFAULT_CHUNK_SAMPLES} samples: the synthetic chunked file uses chunks of ${options.samples}`,
+    );
+  }
   const files: { layout: H5Layout; origin: H5FileInfo["origin"] }[] = [];
   for (const chunk of options.chunks) {
     for (const compression of options.compressions) {
@@ -227,6 +236,9 @@ function fileInfo(layout: H5Layout, origin: H5FileInfo["origin"], available: num
 }
 
 /** `gpuprof h5`: chunk-hit studies. Library code: returns the results, never exits. */
+/** The synthetic study's larger default chunk, in samples (the smaller is one sample). */
+export const DEFAULT_CHUNK_SAMPLES = 100;
+
 export async function h5Study(options: H5StudyOptions, hooks: H5Hooks): Promise<{ results: H5Results; outDir: string }> {
   // Everything that can be checked is checked before any file is written or read.
   if (options.file === null && options.dataset !== undefined)
@@ -234,7 +246,7 @@ export async function h5Study(options: H5StudyOptions, hooks: H5Hooks): Promise<
       `--dataset ${options.dataset} names a dataset in FILE, but no FILE was given; give it (gpuprof h5 FILE --dataset ${options.dataset}) or drop --dataset`,
     );
   const caches = cacheSettings(options.caches, options.slots, options.slotsGiven, options.w0);
-  if (options.perReadOut) checkWritableFile(options.perReadOut, "--per-read-out");
+  if (options.perReadOut) checkWritableFile(options.perReadOut, "--per-read-out", options.force);
   const trace = options.trace ? readTrace(options.trace) : null;
   const files = await studyFiles(options, trace, hooks.say, hooks.signal);
   hooks.say(`cache sizes per worker: ${options.caches.map(describeCacheChoice).join(", ")}`);

@@ -96,14 +96,19 @@ export function renderH5Results(results: H5Results, outDir: string, cwd: string,
   }
   for (const c of results.configs) for (const note of c.notes) lines.push(chalk.yellow(`Note [${c.id}]: ${note}`));
   for (const note of results.notes) lines.push(chalk.yellow(`Note: ${note}`));
+  const live = results.configs.some((c) => c.live);
   lines.push(
     chalk.dim(
-      "Hit rates and read amplification are simulated (HDF5's chunk-cache rules); samples/s, MB/s, bytes measured and CPU are measured on this machine.",
+      live
+        ? "Hit rates and read amplification are simulated (HDF5's chunk-cache rules); samples/s, MB/s, bytes measured and CPU are measured on this machine."
+        : "Hit rates and read amplification are simulated (HDF5's chunk-cache rules); nothing was read (--no-live), so there are no measured speeds or bytes.",
     ),
   );
   if (results.interrupted) lines.push(chalk.yellow(`Interrupted: ${results.configs.length} configurations finished and were saved.`));
   const shown = relative(cwd, outDir) || ".";
-  const written = ["report.html", "summary.md", "summary.png"].filter((f) => existsSync(join(outDir, f)));
+  const written = ["report.html", "summary.md", "summary.png", "hitrate.png", "speed.png", "analysis.json"].filter((f) =>
+    existsSync(join(outDir, f)),
+  );
   lines.push(`Saved ${shown.startsWith("..") ? outDir : shown}/ (${[...written, "results.json"].join(", ")})`);
   return lines.join("\n") + "\n";
 }

@@ -91,6 +91,38 @@ describe("HDF5 detector", () => {
     expect(f.verdict).toBe("none");
   });
 
+  it("says when no cache studied reaches the target, and advises the smallest that does instead of the swept size", () => {
+    const r = study([config(1, 1024 ** 2, 0.005, 900), config(2, 8 * 1024 ** 2, 0.08, 950)]);
+    r.smallestCache = [{ file: 0, access: "random", workers: 1, nbytes: 24 * 1024 ** 2 }];
+    const f = detectH5(r);
+    expect(f.verdict).toBe("issue");
+    expect(f.summary).toMatch(
+      /No cache studied reaches the 90% target; the smallest that does in this order, by the smallest-cache search, is 25165824 bytes/,
+    );
+    expect(f.recommend[0]).toMatchObject({
+      values: expect.objectContaining({ nbytes: "25165824" }),
+      gain: "90% or more chunk hits once warm (simulated), 950 samples/s measured",
+    });
+    r.smallestCache = [{ file: 0, access: "random", workers: 1, nbytes: null }];
+    expect(detectH5(r).summary).toMatch(/none would in this order .* change the chunk shape or the access order rather than the cache/);
+  });
+
+  it("advises the smallest cache reaching the target, not a bigger one the sweep happened to try", () => {
+    const r = study([config(1, 64 * 1024 ** 2, 1, 1000)]);
+    r.smallestCache = [{ file: 0, access: "random", workers: 1, nbytes: 32 * 1024 ** 2 }];
+    const f = detectH5(r);
+    expect(f.summary).toMatch(/A smaller cache, 33554432 bytes, already reaches the 90% target/);
+    expect(f.summary).toContain("rdcc_nbytes=33554432");
+  });
+
+  it("does not let one noisy speed reading pick among configurations with the same hits", () => {
+    // Same hits; 1 GiB read 1.12x faster than 64 MiB in one run each: the leaner cache is kept.
+    const f = detectH5(study([config(1, 64 * 1024 ** 2, 0.99, 7500), config(2, 1024 ** 3, 0.99, 8400)]));
+    expect(f.evidence["bestConfig"]).toBe(1);
+    // A clear gap (1.5x) does decide.
+    expect(detectH5(study([config(1, 64 * 1024 ** 2, 0.99, 5000), config(2, 1024 ** 3, 0.99, 7500)])).evidence["bestConfig"]).toBe(2);
+  });
+
   it("never counts more chunks in the cache than the file has", () => {
     // 1 GiB over a 10-chunk, 116 MB file: 10 chunks (not 92), so 1009 slots (not 9203).
     const f = detectH5(study([config(1, 1024 ** 3, 1, 500)]));

@@ -126,6 +126,29 @@ describe("gpuprof h5", () => {
     expect(config2.map((r) => r[4])).toEqual([960 + 3656, 0, 0, 0, 0, 0, 960, 0, 0, 0, 0, 0, 0, 0, 0, 0]);
   });
 
+  it("asks for --chunk with --compression on a FILE, never writes over an earlier per-read file, and names what it chose", async () => {
+    const compress = await gpuprofH5([badFile("whole.h5"), "--compression", "gzip1", "--no-live"]);
+    expect(compress.code).toBe(2);
+    expect(compress.stderr.trim()).toMatch(/^gpuprof: --compression makes rechunked copies of FILE: add --chunk/);
+    const existing = join(tempDir(), "reads.csv");
+    writeFileSync(existing, "earlier results\n");
+    const over = await gpuprofH5([badFile("whole.h5"), "--no-live", "--per-read-out", existing]);
+    expect(over.code).toBe(2);
+    expect(over.stderr).toMatch(/--per-read-out .*reads\.csv already exists; give a new file name, or add --force/);
+    expect(readFileSync(existing, "utf8")).toBe("earlier results\n");
+    const cwd = tempDir();
+    const small = await gpuprofH5(
+      ["--samples", "50", "--shape", "3,8,8", "--cache", "64KiB", "--no-live", "--epochs", "1", "--workers", "1"],
+      { cwd },
+    );
+    expect(small.code).toBe(0);
+    expect(small.stderr).toMatch(
+      /--samples 50 is fewer than the default chunk of 100 samples: the synthetic chunked file uses chunks of 50/,
+    );
+    expect(small.stdout).toMatch(/nothing was read \(--no-live\), so there are no measured speeds or bytes/);
+    expect(small.stdout).toMatch(/Saved .*\(report\.html, summary\.md, summary\.png, hitrate\.png, analysis\.json, results\.json\)/);
+  });
+
   it("counts a replayed trace once per epoch in samples/s", async () => {
     const trace = join(tempDir(), "trace.json");
     const order = Array.from({ length: 3000 }, (_, i) => (i * 7) % 40);
