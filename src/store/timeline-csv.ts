@@ -20,11 +20,16 @@ const GPU_COLUMNS: [string, keyof GpuSample][] = [
   ["mem_util_pct", "memUtilPct"],
   ["mem_used_mib", "memUsedMiB"],
   ["power_w", "powerW"],
+  ["mem_total_mib", "memTotalMiB"],
   ["sm_clock_mhz", "smClockMHz"],
+  ["mem_clock_mhz", "memClockMHz"],
   ["temp_c", "tempC"],
+  ["pcie_gen", "pcieGen"],
+  ["pcie_width", "pcieWidth"],
   ["pcie_rx_mb_per_s", "pcieRxMBPerS"],
   ["pcie_tx_mb_per_s", "pcieTxMBPerS"],
   ["pstate", "pstate"],
+  ["clocks_event_reasons", "clocksEventReasons"],
   ["age_ms", "ageMs"],
 ];
 
