@@ -77,6 +77,10 @@ export function shape(raw: string): number[] {
 /** `gpuprof run --cache`: one size, or hdf5-1 / hdf5-2 (HDF5's default size and slots together). */
 export function cacheChoice(raw: string): CacheChoice {
   const choice = parseCacheChoice(raw);
+  if (choice === null && raw.includes(","))
+    throw new InvalidArgumentError(
+      `gpuprof run takes one cache size, not a list ('${raw.trim()}'); gpuprof h5 sweeps several, e.g. gpuprof h5 FILE --cache ${raw.trim()}`,
+    );
   if (choice === null)
     throw new InvalidArgumentError(
       `'${raw.trim()}' is not a size above 0; use KiB, MiB, GiB (1024-based) or KB, MB, GB (1000-based), or hdf5-1 / hdf5-2 (HDF5's defaults), e.g. --cache 64MiB`,

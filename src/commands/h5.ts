@@ -130,12 +130,14 @@ function readTrace(path: string): number[] {
 }
 
 /** A trace index past the dataset's end, found before any file is written or read. */
-function checkTrace(trace: number[] | null, count: number, where: string): void {
+function checkTrace(trace: number[] | null, count: number, where: string, tracePath: string | null): void {
   if (!trace) return;
   let most = -1;
   for (const i of trace) if (i > most) most = i;
   if (most >= count)
-    throw new UsageError(`--trace holds index ${most}, but ${where} has ${count} samples (0 to ${count - 1}); check the trace's file`);
+    throw new UsageError(
+      `--trace ${tracePath} holds index ${most}, but ${where} has ${count} samples (0 to ${count - 1}); check the trace's file`,
+    );
 }
 
 /** --per-read-out must be writable before hours of study, not after. */
@@ -179,7 +181,7 @@ async function studyFiles(
 ): Promise<{ layout: H5Layout; origin: H5FileInfo["origin"] }[]> {
   if (options.file !== null) {
     const original = await inspectH5(options.file, options.dataset);
-    checkTrace(trace, original.shape[0]!, original.dataset);
+    checkTrace(trace, original.shape[0]!, original.dataset, options.trace);
     for (const chunk of options.chunks) checkChunk(chunk, original.shape, `the dataset ${original.dataset}`);
     const files: { layout: H5Layout; origin: H5FileInfo["origin"] }[] = [{ layout: original, origin: "user" }];
     const own = compressionOf(original);
@@ -197,7 +199,7 @@ async function studyFiles(
     return files;
   }
   const shape = [options.samples, ...options.shape];
-  checkTrace(trace, options.samples, "the synthetic dataset");
+  checkTrace(trace, options.samples, "the synthetic dataset", options.trace);
   for (const chunk of options.chunks) checkChunk(chunk, shape, "the synthetic dataset");
   if (options.defaultChunks && options.samples < DEFAULT_CHUNK_SAMPLES) {
     say(

@@ -69,7 +69,9 @@ export function renderH5Results(results: H5Results, outDir: string, cwd: string,
   const finding = detectH5(results);
   const pick = pickLine(results, finding);
   if (pick) lines.push(chalk.bold(pick));
-  lines.push(`Verdict (${finding.verdict}): ${finding.summary}`);
+  lines.push(
+    `Verdict (${finding.verdict === "issue" ? "needs a choice" : finding.verdict === "none" ? "settled" : "not enough to judge"}): ${finding.summary}`,
+  );
   lines.push("Files:");
   results.files.forEach((f, i) => {
     lines.push(

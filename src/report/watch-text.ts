@@ -1,6 +1,6 @@
 import { existsSync } from "node:fs";
 import type { ChalkInstance } from "chalk";
-import { join, relative } from "node:path";
+import { isAbsolute, join, relative } from "node:path";
 import type { WatchResult } from "../store/summary-schema.js";
 import type { SeriesStats } from "../telemetry/series-stats.js";
 import { displayCommand } from "../util/display-command.js";
@@ -46,7 +46,9 @@ export function renderWatchSummary(result: WatchResult, c: ChalkInstance, cwd = 
     ? `command reads ${mbPerS(io.procReadMBPerS.mean)} (from storage ${mbPerS(io.procStorageReadMBPerS?.mean)})`
     : "command reads n/a";
   lines.push(`  ${c.bold("Read")}  ${tree}  disks ${mbPerS(io.diskReadMBPerS?.mean)}  ${c.dim("(means)")}`);
-  const dir = relative(cwd, result.outDir) || ".";
+  // A folder given as an absolute path is shown as given; one under the working folder, relative to it.
+  const rel = relative(cwd, result.outDir) || ".";
+  const dir = isAbsolute(result.outDir) && rel.startsWith("..") ? result.outDir : rel;
   const reports = ["report.html", "summary.md", "summary.png", "analysis.json"].filter((f) => existsSync(join(result.outDir, f)));
   lines.push(`  ${c.bold("Saved")} ${dir}/ (${[...reports, "timeline.json", "timeline.csv", "summary.json"].join(", ")})`);
   return lines.join("\n") + "\n";

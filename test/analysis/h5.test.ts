@@ -168,7 +168,7 @@ describe("HDF5 detector", () => {
     expect(pick).toMatch(
       /^Pick: \[2\] chunk 100x3x218x178, cache 64 MiB, random order; h5py chunks=\(100, 3, 218, 178\), rdcc_nbytes=67108864, rdcc_nslots=503/,
     );
-    expect(text).toContain("Verdict (none): Configuration 2");
+    expect(text).toContain("Verdict (settled): Configuration 2");
   });
 
   it("has nothing to judge without chunked configurations", () => {

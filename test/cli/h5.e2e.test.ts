@@ -236,7 +236,7 @@ describe("gpuprof h5", () => {
     [["--trace", badFile("blank.txt")], /--trace .*blank\.txt holds no sample indices/],
     [["--trace", badFile("empty-array.json")], /--trace .*empty-array\.json holds no sample indices/],
     [["--trace", badFile("words.txt")], /entry 3 \(seven\) is not a sample index/],
-    [["--trace", badFile("far.txt")], /--trace holds index 40, but the synthetic dataset has 40 samples \(0 to 39\)/],
+    [["--trace", badFile("far.txt")], /--trace .*far\.txt holds index 40, but the synthetic dataset has 40 samples \(0 to 39\)/],
     [
       ["--per-read-out", join(bad, "no-such-folder", "reads.csv")],
       /--per-read-out .*reads\.csv: the folder .*no-such-folder does not exist/,
