@@ -20,6 +20,7 @@ import { compressionLabel, h5Dataset, inspectH5, storedChunkBytes, storedSizesEs
 import { H5WASM_OWN_CACHE, wholeChunkReadFactor } from "../h5/h5wasm-limits.js";
 import { SIEVE_BUFFER_BYTES } from "../h5/sieve-buffer.js";
 import { runLive, samplesRead, simulateConfig, smallestCacheFor, type StudyConfig, type StudySettings } from "../h5/study.js";
+import { usableCacheDir } from "../store/cache-dir.js";
 import { COMPRESSIONS, ensureSyntheticH5, rechunkH5, type Compression } from "../h5/synthetic-h5.js";
 
 export interface H5StudyOptions {
@@ -191,6 +192,7 @@ async function studyFiles(
           say(`--chunk ${chunk.join(",")} (${compression}) is the file's own layout: studied once, as the original`);
           continue;
         }
+        usableCacheDir(options.cacheDir);
         say(`writing a copy of ${original.dataset} in chunks of ${chunk.join("x")} (${compression}) into ${options.cacheDir}`);
         const path = await rechunkH5({ ...original }, chunk, compression, options.cacheDir);
         files.push({ layout: await inspectH5(path, "/images"), origin: "rechunked" });
@@ -199,6 +201,7 @@ async function studyFiles(
     return files;
   }
   const shape = [options.samples, ...options.shape];
+  usableCacheDir(options.cacheDir);
   checkTrace(trace, options.samples, "the synthetic dataset", options.trace);
   for (const chunk of options.chunks) checkChunk(chunk, shape, "the synthetic dataset");
   if (options.defaultChunks && options.samples < DEFAULT_CHUNK_SAMPLES) {

@@ -29,6 +29,7 @@ import { summarizeTelemetry } from "../telemetry/summary.js";
 import { usableCores } from "../telemetry/usable-cores.js";
 import { EnvironmentError, UsageError } from "../util/errors.js";
 import { toolInfo } from "../util/tool-version.js";
+import { usableCacheDir } from "../store/cache-dir.js";
 import { peekDataset, prepareDataset, type DatasetChoice } from "./run-dataset.js";
 import { chooseConsumer, openConsumer, type ConsumerChoice, type ConsumerRequest } from "./run-consumer.js";
 import { identifyPhysicalGpu } from "../webgpu/physical-gpu.js";
@@ -141,6 +142,8 @@ export async function run(options: RunOptions, hooks: RunHooks): Promise<RunOutc
     };
   }
   const notes = validate(options, peek.count, hooks.say);
+  // A synthetic dataset still to generate needs a writable folder: said before any probe or trial.
+  if (options.dataset.data === null && peek.dataset === null) usableCacheDir(options.dataset.cacheDir);
   // --cold needs a tool that drops pages: without one the run stops here, before anything starts.
   const evictor = options.settings.cold ? await findPageCacheEvictor({ env: options.env, say: hooks.say }) : undefined;
   // A GPU that cannot work stops the run here, before any data is generated or any worker starts.

@@ -22,7 +22,7 @@ function realPath(path: string): string {
 }
 
 /** The kernel filesystem a folder would be created in, or null. */
-function kernelFilesystemOf(path: string): string | null {
+export function kernelFilesystemOf(path: string): string | null {
   const candidates = [resolve(path), realPath(path)];
   return KERNEL_FILESYSTEMS.find((root) => candidates.some((p) => p === root || p.startsWith(`${root}/`))) ?? null;
 }

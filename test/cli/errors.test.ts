@@ -27,6 +27,13 @@ describe("bad input gets one line and exit code 2", () => {
     [["watch", "--out", "/proc/nope", "--", "true"], /--out \/proc\/nope is inside \/proc, a kernel filesystem.*choose another folder/],
     [["watch", "--out", "/sys/nope", "--", "true"], /--out \/sys\/nope is inside \/sys, a kernel filesystem/],
     [["watch", "--out", "/dev/fd/nope", "--", "true"], /--out \/dev\/fd\/nope is inside \/proc/],
+    // Generated datasets need a writable folder: checked before anything is generated.
+    [["run", "--cache-dir", "/proc/nope"], /--cache-dir \/proc\/nope is inside \/proc, a kernel filesystem/],
+    [["h5", "--cache-dir", "/sys/nope"], /--cache-dir \/sys\/nope is inside \/sys, a kernel filesystem/],
+    [
+      ["run", "--cache-dir", "/etc/passwd/x"],
+      /--cache-dir \/etc\/passwd\/x: a file stands where a folder is needed; give a writable folder/,
+    ],
   ])("gpuprof %j", async (args, text) => {
     expectOneLineUsageError(await runCli(args), text);
   });
