@@ -1,20 +1,35 @@
 import type { Finding } from "./types.js";
 
-export type Diagnosis = "device-bound" | "input-bound (CPU)" | "input-bound (I/O)" | "input-bound" | "insufficient data";
+export type Diagnosis =
+  | "device-bound"
+  | "AU target met, moderately input-bound"
+  | "AU target met, highly input-bound"
+  | "input-bound (CPU)"
+  | "input-bound (I/O)"
+  | "input-bound"
+  | "insufficient data";
 
 /**
  * The overall diagnosis from the input-bound and CPU-or-I/O findings. A truth table, kept small
  * and tested row by row:
- *   input-bound  | cpu-or-io          | diagnosis
- *   insufficient | any                | insufficient data
- *   none         | any                | device-bound
- *   issue        | issue, kind cpu    | input-bound (CPU)
- *   issue        | issue, kind io     | input-bound (I/O)
- *   issue        | none / insufficient| input-bound
+ *   input-bound                     | cpu-or-io          | diagnosis
+ *   insufficient                    | any                | insufficient data
+ *   none, best stall low            | any                | device-bound
+ *   none, best stall moderate/high  | any                | AU target met, moderately/highly input-bound
+ *   issue                           | issue, kind cpu    | input-bound (CPU)
+ *   issue                           | issue, kind io     | input-bound (I/O)
+ *   issue                           | none / insufficient| input-bound
+ * "device-bound" is kept for a device that barely waits: an AU target met with a lower --au-target
+ * still leaves the input pipeline holding the device back.
  */
 export function diagnose(inputBound: Finding, cpuOrIo: Finding): Diagnosis {
   if (inputBound.verdict === "insufficient-data") return "insufficient data";
-  if (inputBound.verdict === "none") return "device-bound";
+  if (inputBound.verdict === "none") {
+    const level = inputBound.evidence["bestStallLevel"];
+    if (level === "high") return "AU target met, highly input-bound";
+    if (level === "moderate") return "AU target met, moderately input-bound";
+    return "device-bound";
+  }
   if (cpuOrIo.verdict === "issue") return cpuOrIo.evidence["kind"] === "io" ? "input-bound (I/O)" : "input-bound (CPU)";
   return "input-bound";
 }

@@ -86,7 +86,7 @@ function wrap(ctx: SKRSContext2D, text: string, width: number): string[] {
 /** What a summary card says: the verdict, whether it is good news, and the advice (Markdown) in order. */
 export interface CardText {
   headline: string;
-  tone: "good" | "bad" | "unknown";
+  tone: "good" | "fair" | "bad" | "unknown";
   advice: string[];
 }
 
@@ -94,7 +94,14 @@ export interface CardText {
 export function runCard(analysis: Analysis): CardText {
   return {
     headline: analysis.diagnosis,
-    tone: analysis.diagnosis === "device-bound" ? "good" : analysis.diagnosis === "insufficient data" ? "unknown" : "bad",
+    tone:
+      analysis.diagnosis === "device-bound"
+        ? "good"
+        : analysis.diagnosis === "insufficient data"
+          ? "unknown"
+          : analysis.diagnosis.startsWith("AU target met")
+            ? "fair"
+            : "bad",
     advice: analysis.recommendations.map((r) => r.text),
   };
 }
@@ -108,7 +115,7 @@ export async function summaryCardPng(card: CardText, keyChart: ChartSpec | null,
   const ctx = canvas.getContext("2d");
   ctx.fillStyle = "#ffffff";
   ctx.fillRect(0, 0, width, height);
-  ctx.fillStyle = card.tone === "good" ? "#2ca02c" : card.tone === "unknown" ? "#777777" : "#d62728";
+  ctx.fillStyle = { good: "#2ca02c", fair: "#e69f00", bad: "#d62728", unknown: "#777777" }[card.tone];
   ctx.fillRect(0, 0, width, 8);
   ctx.fillStyle = "#111111";
   ctx.font = `bold 30px "${FONT}"`;

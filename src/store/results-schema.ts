@@ -94,8 +94,14 @@ export const TrialMetricsSchema = z.object({
   consumedSamplesPerS: z.number(),
   /** Accelerator utilisation: device-busy time / wall time (DLIO, MLPerf Storage). */
   au: z.number(),
-  /** Share of the window the device sat waiting for a batch. */
+  /**
+   * Share of the window the device sat waiting for a batch. The sim consumer's device is idle only
+   * for that (1 - AU); the webgpu consumer's is also idle while its host thread submits work and
+   * waits for results, which is not the input's fault: that share is hostOverheadFraction.
+   */
   stallFraction: z.number(),
+  /** webgpu only: idle share spent in the consumer's own host work (1 - AU - stall). */
+  hostOverheadFraction: z.number().optional(),
   /** Wait before each step for its batch, milliseconds. */
   waitMs: percentiles,
   /** Reading and transforming one batch, where it ran (worker or main thread), milliseconds. */

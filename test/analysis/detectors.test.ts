@@ -155,6 +155,26 @@ describe.each([1, 2, 3, 4, 5])("at 10%% noise (seed %s) the wide decisions hold"
   });
 });
 
+describe("input-bound, beyond the target", () => {
+  it("a device idle in the consumer's own host work is not input-bound", () => {
+    const f = detectInputBound(syntheticRun([{ workers: 2, samplesPerS: 900, au: 0.6, hostOverhead: 0.38 }]), T);
+    expect(f.verdict).toBe("none");
+    expect(f.summary).toMatch(/waited for batches only 2\.0% of the time: the rest, 38\.0%, is the consumer's own host overhead/);
+    // The same AU with the idle time spent waiting for batches is input-bound.
+    expect(detectInputBound(syntheticRun([{ workers: 2, samplesPerS: 900, au: 0.6 }]), T).verdict).toBe("issue");
+  });
+
+  it("a met AU target with a moderate stall is diagnosed as such, not device-bound", () => {
+    const met = syntheticRun([{ workers: 2, samplesPerS: 900, au: 0.91 }]);
+    const f = detectInputBound(met, T);
+    expect(f.verdict).toBe("none");
+    expect(diagnose(f, detectCpuOrIo(met, T))).toBe("AU target met, moderately input-bound");
+    const low = { ...T, auTarget: 0.3 };
+    const slow = syntheticRun([{ workers: 2, samplesPerS: 300, au: 0.4 }]);
+    expect(diagnose(detectInputBound(slow, low), detectCpuOrIo(slow, low))).toBe("AU target met, highly input-bound");
+  });
+});
+
 describe("workers, beyond the smallest count", () => {
   it("says where throughput falls, the memory each worker costs, and when the largest count tried is still short", () => {
     const falls = detectWorkers(
@@ -214,7 +234,7 @@ describe("diagnose, row by row", () => {
     title: "x",
     verdict,
     summary: "",
-    evidence: kind ? { kind } : {},
+    evidence: kind === undefined ? {} : kind.startsWith("stall-") ? { bestStallLevel: kind.slice(6) } : { kind },
     trials: [],
     basis: "measured",
     recommend: [],
@@ -223,12 +243,16 @@ describe("diagnose, row by row", () => {
     ["insufficient-data", "issue", "cpu", "insufficient data"],
     ["none", "issue", "io", "device-bound"],
     ["none", "none", undefined, "device-bound"],
+    ["stall-low", "issue", "cpu", "device-bound"],
+    ["stall-moderate", "issue", "cpu", "AU target met, moderately input-bound"],
+    ["stall-high", "none", undefined, "AU target met, highly input-bound"],
     ["issue", "issue", "cpu", "input-bound (CPU)"],
     ["issue", "issue", "io", "input-bound (I/O)"],
     ["issue", "none", undefined, "input-bound"],
     ["issue", "insufficient-data", undefined, "input-bound"],
   ] as const)("input-bound %s, cpu-or-io %s (%s) -> %s", (ib, cio, kind, expected) => {
-    expect(diagnose(finding(ib), finding(cio, kind))).toBe(expected);
+    const inputBound = ib.startsWith("stall-") ? finding("none", ib) : finding(ib as Finding["verdict"]);
+    expect(diagnose(inputBound, finding(cio, kind))).toBe(expected);
   });
 });
 

@@ -18,6 +18,8 @@ export interface TrialShape {
   loadMs?: number;
   deviceMsPerBatch?: number;
   rssMiB?: number;
+  /** A real device's idle share that is the consumer's own host work, not waiting for batches. */
+  hostOverhead?: number;
 }
 
 const stats = (mean: number) => ({ mean, min: mean, max: mean, p5: mean, p95: mean, coverage: 1 });
@@ -59,7 +61,8 @@ export function syntheticRun(
         stepsPerS: samplesPerS / 64,
         consumedSamplesPerS: samplesPerS,
         au,
-        stallFraction: 1 - au,
+        stallFraction: Math.max(0, 1 - au - (s.hostOverhead ?? 0)),
+        ...(s.hostOverhead !== undefined ? { hostOverheadFraction: s.hostOverhead } : {}),
         waitMs: z,
         loadMsPerBatch: { ...z, mean: s.loadMs ?? 10 },
         transport: {

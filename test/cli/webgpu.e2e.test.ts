@@ -41,7 +41,12 @@ describe("gpuprof run --consumer webgpu", () => {
     expect(results.consumer).toMatchObject({ kind: "webgpu", deviceTiming: "gpu-timestamps", selection: { requested: "webgpu" } });
     const ok = results.trials.filter((t) => t.status === "ok");
     expect(ok).toHaveLength(4);
-    for (const t of ok) expect(t.metrics.device.basis).toBe("measured");
+    for (const t of ok) {
+      expect(t.metrics.device.basis).toBe("measured");
+      // Idle time splits into waits for a batch (stall) and the consumer's own host work.
+      expect(t.metrics.hostOverheadFraction).toBeGreaterThanOrEqual(0);
+      expect(t.metrics.au + t.metrics.stallFraction + t.metrics.hostOverheadFraction!).toBeCloseTo(1, 2);
+    }
     const perBatch = (dtype: string, workers: number): number => {
       const t = ok.find((x) => x.spec.dtype === dtype && x.spec.workers === workers)!;
       return t.metrics.device.h2dBytes / t.metrics.batches;

@@ -33,6 +33,18 @@ export function detectInputBound(results: RunResults, t: Thresholds): Finding {
     trialsBelowTarget: below.length,
     trialsJudged: trials.length,
   };
+  const overhead = best.metrics.hostOverheadFraction ?? 0;
+  if (best.metrics.au < t.auTarget && evidence.bestStallLevel === "low" && overhead >= t.moderateStall) {
+    // A real device idles while the consumer's host thread submits and waits, as a training loop's
+    // Python does: more workers would not help, so it is not the input's fault.
+    return {
+      ...base,
+      verdict: "none",
+      summary: `The best configuration keeps the device busy ${pct(best.metrics.au)} of the time (target ${pct(t.auTarget)}), but it waited for batches only ${pct(best.metrics.stallFraction)} of the time: the rest, ${pct(overhead)}, is the consumer's own host overhead (submitting work and waiting for results), not the input pipeline; ${perTrial}.`,
+      evidence: { ...evidence, bestHostOverhead: overhead },
+      trials: [best.spec.id],
+    };
+  }
   if (best.metrics.au < t.auTarget) {
     return {
       ...base,
