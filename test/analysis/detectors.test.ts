@@ -175,6 +175,51 @@ describe("input-bound, beyond the target", () => {
   });
 });
 
+describe("echo, dtype and cpu-or-io, beyond the common case", () => {
+  it("echo: with no workers loading is serial with the step, so even a short load stalls and echoing pays (modelled)", () => {
+    // 20 ms of loading then 36 ms of device time: echo 2 gives 2(20 + 36)/(20 + 72) = 1.22x the steps/s.
+    const serial = detectEcho(syntheticRun([{ workers: 0, samplesPerS: 1100, au: 0.64, loadMs: 20, deviceMsPerBatch: 36 }]), T);
+    expect(serial.verdict).toBe("issue");
+    expect(serial.summary).toMatch(/runs in series with 36\.0 ms of device time.*1\.22x the steps\/s \(modelled/);
+    expect(serial.recommend[0]).toMatchObject({ template: "echo-serial", value: "2" });
+    expect(serial.recommend[0]!.gain).toMatch(/modelled/);
+    // The same times with workers overlapping the load keep up.
+    expect(detectEcho(syntheticRun([{ workers: 2, samplesPerS: 1700, au: 0.97, loadMs: 20, deviceMsPerBatch: 36 }]), T).verdict).toBe(
+      "none",
+    );
+  });
+
+  it("dtype: the gain is judged at the best configuration's settings, not averaged with starved ones", () => {
+    const run = syntheticRun([
+      { workers: 0, dtype: "uint8", samplesPerS: 1000, au: 0.5 },
+      { workers: 0, dtype: "float32", samplesPerS: 500, au: 0.25 },
+      { workers: 4, dtype: "uint8", samplesPerS: 2040, au: 0.98 },
+      { workers: 4, dtype: "float32", samplesPerS: 2000, au: 0.96 },
+    ]);
+    const f = detectDtype(run, T);
+    expect(f.evidence).toMatchObject({ uint8OverFloat32SamplesPerS: 1.02, uint8OverFloat32AllPairs: 1.51, judgedAtBest: "yes" });
+    expect(f.verdict).toBe("none");
+    expect(f.summary).toMatch(
+      /1\.02x the samples\/s at the best configuration's settings \(4 workers, transfer\); 1\.51x over all 2 matched pairs/,
+    );
+  });
+
+  it("cpu-or-io: busy cores against the loading threads, not a host-wide share", () => {
+    // 2% user on 8 cores is 0.16 cores for 2 loading threads, and 0.05 s of CPU per second of loading: neither.
+    const idle = detectCpuOrIo(syntheticRun([{ workers: 2, samplesPerS: 200, au: 0.3, userPct: 2, kernelPct: 1, loadMs: 100 }]), T);
+    expect(idle.evidence).toMatchObject({ kind: "latency", busyCores: 0.16, loaderCores: 2 });
+    expect(idle.verdict).toBe("none");
+    expect(idle.summary).toMatch(/host mostly idle.*Neither CPU nor disk throughput is the limit/);
+    // The same 2% on 96 cores is 1.92 cores for one loading thread: CPU-bound.
+    const big = syntheticRun([{ workers: 1, samplesPerS: 200, au: 0.3, userPct: 2, kernelPct: 1, loadMs: 100 }], { logicalCores: 96 });
+    expect(detectCpuOrIo(big, T)).toMatchObject({ verdict: "issue", evidence: { kind: "cpu", busyCores: 1.92 } });
+    // No workers: the thread is busy only while it loads. 7% of 8 cores is 0.56 cores, under 0.6 of
+    // the one thread, yet 1.68 s of user CPU over 2.5 s of loading says the loading is CPU work.
+    const serial = syntheticRun([{ workers: 0, samplesPerS: 200, au: 0.03, userPct: 7, kernelPct: 1, loadMs: 25 }]);
+    expect(detectCpuOrIo(serial, T).evidence).toMatchObject({ kind: "cpu", busyCores: 0.56, userCpuPerLoadingS: 0.67 });
+  });
+});
+
 describe("workers, beyond the smallest count", () => {
   it("says where throughput falls, the memory each worker costs, and when the largest count tried is still short", () => {
     const falls = detectWorkers(
@@ -212,6 +257,7 @@ describe("insufficient data is an answer", () => {
     ["transport", () => detectTransport(lone, T)],
     ["input-bound with no trials", () => detectInputBound({ ...lone, trials: [] }, T)],
     ["echo with no trials", () => detectEcho({ ...lone, trials: [] }, T)],
+    ["cpu-or-io with no trials", () => detectCpuOrIo({ ...lone, trials: [] }, T)],
     [
       "cpu-or-io when the stalled trials have no CPU telemetry",
       () => {

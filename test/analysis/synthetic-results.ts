@@ -26,7 +26,7 @@ const stats = (mean: number) => ({ mean, min: mean, max: mean, p5: mean, p95: me
 
 export function syntheticRun(
   shapes: TrialShape[],
-  options: { noise?: number; seed?: number; fits?: boolean | null; cold?: boolean; usableCores?: number } = {},
+  options: { noise?: number; seed?: number; fits?: boolean | null; cold?: boolean; usableCores?: number; logicalCores?: number } = {},
 ): RunResults {
   const rng = xoroshiro128plus(options.seed ?? 1);
   const jitter = (v: number): number => v * (1 + (uniformInt(rng, -1000, 1000) / 1000) * (options.noise ?? 0));
@@ -113,7 +113,13 @@ export function syntheticRun(
     startedAt: "2026-11-23T00:00:00.000Z",
     finishedAt: "2026-11-23T00:01:00.000Z",
     interrupted: false,
-    host: { hostname: "test-host", logicalCores: 8, usableCores: options.usableCores ?? 8, memTotalMiB: 32000, gpus: [] },
+    host: {
+      hostname: "test-host",
+      logicalCores: options.logicalCores ?? 8,
+      usableCores: options.usableCores ?? options.logicalCores ?? 8,
+      memTotalMiB: 32000,
+      gpus: [],
+    },
     dataset: {
       label: "synthetic npy",
       origin: "synthetic",

@@ -1,12 +1,23 @@
 import { bestTrial } from "../../harness/best.js";
 import type { RunResults } from "../../store/results-schema.js";
-import { mean, pct, realTrials } from "../trials.js";
+import { mean, pct, realTrials, type OkTrial } from "../trials.js";
 import type { Finding, Thresholds } from "../types.js";
 
 /** In the stalled trials: is the host busy computing (user CPU) or waiting on storage (system + iowait with storage reads)? */
 export function detectCpuOrIo(results: RunResults, t: Thresholds): Finding {
   const base = { id: "cpu-or-io", title: "CPU-bound or I/O-bound", basis: "measured" as const };
-  const stalled = realTrials(results).filter((x) => x.metrics.stallFraction >= t.moderateStall);
+  const finished = realTrials(results);
+  if (finished.length === 0) {
+    return {
+      ...base,
+      verdict: "insufficient-data",
+      summary: "No trial finished, so there is no stall to classify.",
+      evidence: {},
+      trials: [],
+      recommend: [],
+    };
+  }
+  const stalled = finished.filter((x) => x.metrics.stallFraction >= t.moderateStall);
   if (stalled.length === 0) {
     return {
       ...base,
@@ -34,9 +45,17 @@ export function detectCpuOrIo(results: RunResults, t: Thresholds): Finding {
   const storage = withCpu.reduce((s, x) => s + (x.metrics.reads?.storageBytes ?? 0), 0);
   const storageShare = all > 0 ? storage / all : 0;
   const io = kernel > user && storageShare >= 0.1;
+  const busy = cpuBusy(results, withCpu);
+  const cpu = !io && (busy.busyCores >= 0.6 * busy.loaderCores || busy.cpuPerLoadS >= 0.6);
+  const kind = io ? "io" : cpu ? "cpu" : "latency";
+  const cpuEvidence = {
+    busyCores: Math.round(busy.busyCores * 100) / 100,
+    loaderCores: Math.round(busy.loaderCores * 100) / 100,
+    userCpuPerLoadingS: Math.round(busy.cpuPerLoadS * 100) / 100,
+  };
   const best = bestTrial(results.trials);
   if (best && best.metrics.stallFraction < t.moderateStall) {
-    const what = io ? "waiting on storage" : "CPU-bound";
+    const what = { io: "waiting on storage", cpu: "CPU-bound", latency: "neither CPU- nor I/O-bound" }[kind];
     return {
       ...base,
       verdict: "none",
@@ -46,7 +65,8 @@ export function detectCpuOrIo(results: RunResults, t: Thresholds): Finding {
         userPct: Math.round(user * 10) / 10,
         systemPlusIowaitPct: Math.round(kernel * 10) / 10,
         storageReadShare: Math.round(storageShare * 1000) / 1000,
-        kind: io ? "io" : "cpu",
+        ...cpuEvidence,
+        kind,
       },
       trials: withCpu.map((x) => x.spec.id),
       recommend: [],
@@ -57,14 +77,25 @@ export function detectCpuOrIo(results: RunResults, t: Thresholds): Finding {
     userPct: Math.round(user * 10) / 10,
     systemPlusIowaitPct: Math.round(kernel * 10) / 10,
     storageReadShare: Math.round(storageShare * 1000) / 1000,
-    kind: io ? "io" : "cpu",
+    ...cpuEvidence,
+    kind,
   };
+  if (kind === "latency") {
+    return {
+      ...base,
+      verdict: "none",
+      summary: `The stalled trials leave the host mostly idle: ${busy.busyCores.toFixed(2)} cores busy in user mode for ${busy.loaderCores.toFixed(0)} loading thread${busy.loaderCores === 1 ? "" : "s"}, ${busy.cpuPerLoadS.toFixed(2)} s of user CPU per second spent loading, system + iowait ${kernel.toFixed(0)}% with ${pct(storageShare)} of reads from storage. Neither CPU nor disk throughput is the limit: loading waits (latency per read, or too few loads in flight); more workers or a deeper --prefetch overlap the waits.`,
+      evidence,
+      trials: withCpu.map((x) => x.spec.id),
+      recommend: [],
+    };
+  }
   return {
     ...base,
     verdict: "issue",
     summary: io
       ? `The stalled trials wait on storage: system + iowait ${kernel.toFixed(0)}% against user ${user.toFixed(0)}%, and ${pct(storageShare)} of the bytes read came from storage.`
-      : `The stalled trials are CPU-bound: user ${user.toFixed(0)}% against system + iowait ${kernel.toFixed(0)}%, and ${pct(storageShare)} of the bytes read came from storage (the rest from the page cache).`,
+      : `The stalled trials are CPU-bound: ${busy.busyCores.toFixed(2)} cores busy in user mode for ${busy.loaderCores.toFixed(0)} loading thread${busy.loaderCores === 1 ? "" : "s"} (user ${user.toFixed(0)}% of the host against system + iowait ${kernel.toFixed(0)}%), and ${pct(storageShare)} of the bytes read came from storage (the rest from the page cache).`,
     evidence,
     trials: withCpu.map((x) => x.spec.id),
     recommend: [
@@ -77,4 +108,20 @@ export function detectCpuOrIo(results: RunResults, t: Thresholds): Finding {
       },
     ],
   };
+}
+
+/**
+ * How busy the host's CPUs were for the loading threads. Host-wide percentages mean nothing alone
+ * (2% user on a 96-core box is two cores): count busy cores against the cores the loader could
+ * use, and user CPU seconds against the seconds spent loading (serial loading with no workers
+ * keeps one thread busy only while it loads). Host CPU includes other processes: it errs towards CPU-bound.
+ */
+function cpuBusy(results: RunResults, trials: OkTrial[]): { busyCores: number; loaderCores: number; cpuPerLoadS: number } {
+  const cores = results.host.logicalCores;
+  const usable = Math.max(1, results.host.usableCores);
+  const busyCores = mean(trials.map((x) => (x.telemetry.cpu.userPct!.mean / 100) * cores));
+  const loaderCores = mean(trials.map((x) => Math.min(Math.max(1, x.spec.workers), usable)));
+  const userCpuS = trials.reduce((s, x) => s + (x.telemetry.cpu.userPct!.mean / 100) * cores * x.metrics.windowS, 0);
+  const loadingS = trials.reduce((s, x) => s + (x.metrics.loadMsPerBatch.mean * x.metrics.batches) / 1000, 0);
+  return { busyCores, loaderCores, cpuPerLoadS: loadingS > 0 ? userCpuS / loadingS : 0 };
 }

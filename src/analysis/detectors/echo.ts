@@ -1,7 +1,7 @@
 import { bestTrial } from "../../harness/best.js";
 import type { RunResults } from "../../store/results-schema.js";
 import type { Finding, Thresholds } from "../types.js";
-import { deviceBasis } from "../trials.js";
+import { deviceBasis, type OkTrial } from "../trials.js";
 
 /**
  * Batch echoing helps only while loading is slower than the step: R = loading time per batch
@@ -31,6 +31,8 @@ export function detectEcho(results: RunResults, t: Thresholds): Finding {
   };
   const timing = `Loading a batch takes ${loadMs.toFixed(1)} ms against ${deviceMs.toFixed(1)} ms of device time (R = ${r.toFixed(2)})`;
   const none = (summary: string): Finding => ({ ...base, verdict: "none", summary, evidence, trials: [best.spec.id], recommend: [] });
+  if (best.spec.workers === 0 && best.spec.echo === 1 && m.stallFraction >= t.moderateStall)
+    return serialLoading(best, loadMs, deviceMs, evidence);
   if (r <= 1) return none(`${timing}: loading keeps up, so echoing would only repeat samples.`);
   const echo = best.spec.echo;
   if (echo > 1) {
@@ -64,6 +66,34 @@ export function detectEcho(results: RunResults, t: Thresholds): Finding {
     evidence,
     trials: [best.spec.id],
     recommend: [echoAdvice(e, r, "raise")],
+  };
+}
+
+/**
+ * With no workers the main thread loads, then the device steps: nothing overlaps, so even a load
+ * shorter than the step stalls the device. Echoing e times takes L + e*S for e steps instead of
+ * e*(L + S): e(L + S)/(L + eS) times the steps/s, a model from the two measured times.
+ */
+function serialLoading(best: OkTrial, loadMs: number, deviceMs: number, evidence: Finding["evidence"]): Finding {
+  const e = 2;
+  const gain = (e * (loadMs + deviceMs)) / (loadMs + e * deviceMs);
+  return {
+    id: "echo",
+    title: "Batch echoing",
+    basis: "measured and modelled",
+    verdict: "issue",
+    summary: `With no workers, loading (${loadMs.toFixed(1)} ms a batch) runs in series with ${deviceMs.toFixed(1)} ms of device time, so the device waits through every load (stall ${(best.metrics.stallFraction * 100).toFixed(1)}%): workers overlap the two; an echo factor of ${e} would spread each load over ${e} steps, ${gain.toFixed(2)}x the steps/s (modelled from the two times).`,
+    evidence: { ...evidence, serialLoading: "yes", modelledEchoGain: Math.round(gain * 100) / 100 },
+    trials: [best.spec.id],
+    recommend: [
+      {
+        template: "echo-serial",
+        values: { load: loadMs.toFixed(1), step: deviceMs.toFixed(1), e: String(e), gain: `${gain.toFixed(2)}x the steps/s (modelled)` },
+        knob: "batch echo factor",
+        value: String(e),
+        gain: `${gain.toFixed(2)}x steps/s with workers 0 (modelled: ${e}(L + S)/(L + ${e}S) from the measured load and device times)`,
+      },
+    ],
   };
 }
 
