@@ -169,6 +169,11 @@ describe("input-bound, beyond the target", () => {
     const f = detectInputBound(met, T);
     expect(f.verdict).toBe("none");
     expect(diagnose(f, detectCpuOrIo(met, T))).toBe("AU target met, moderately input-bound");
+    const one = syntheticRun([
+      { workers: 2, samplesPerS: 900, au: 0.95 },
+      { workers: 0, samplesPerS: 500, au: 0.5 },
+    ]);
+    expect(detectInputBound(one, T).summary).toMatch(/; 1 of 2 configurations falls below it, the worst at 50\.0%/);
     const low = { ...T, auTarget: 0.3 };
     const slow = syntheticRun([{ workers: 2, samplesPerS: 300, au: 0.4 }]);
     expect(diagnose(detectInputBound(slow, low), detectCpuOrIo(slow, low))).toBe("AU target met, highly input-bound");
@@ -231,7 +236,18 @@ describe("workers, beyond the smallest count", () => {
       T,
     );
     expect(falls.evidence).toMatchObject({ recommendedWorkers: 2, throughputFallsAtWorkers: 4, rssMiBPerWorker: 150 });
-    expect(falls.summary).toMatch(/throughput falls from 4 workers on/);
+    expect(falls.summary).toMatch(/throughput falls from 4 workers on \(the workers compete for CPU, memory bandwidth or the disk\)/);
+    const overCores = detectWorkers(
+      syntheticRun(
+        [
+          { workers: 1, samplesPerS: 600, au: 0.6 },
+          { workers: 4, samplesPerS: 450, au: 0.45 },
+        ],
+        { usableCores: 2 },
+      ),
+      T,
+    );
+    expect(overCores.summary).toMatch(/falls from 4 workers on \(more workers than the 2 usable cores compete for them\)/);
     expect(falls.recommend[0]!.values["rss"]).toBe("about 150 MiB of resident memory per worker");
     const short = detectWorkers(
       syntheticRun(

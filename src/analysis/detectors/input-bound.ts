@@ -66,7 +66,7 @@ export function detectInputBound(results: RunResults, t: Thresholds): Finding {
   return {
     ...base,
     verdict: "none",
-    summary: `The best configuration reaches AU ${pct(best.metrics.au)} (target ${pct(t.auTarget)}); ${below.length} of ${trials.length} configurations fall below it, the worst at ${pct(worst.metrics.au)}; ${perTrial}.`,
+    summary: `The best configuration reaches AU ${pct(best.metrics.au)} (target ${pct(t.auTarget)}); ${below.length} of ${trials.length} configuration${trials.length === 1 ? "" : "s"} ${below.length === 1 ? "falls" : "fall"} below it, the worst at ${pct(worst.metrics.au)}; ${perTrial}.`,
     evidence,
     trials: [best.spec.id, worst.spec.id],
   };

@@ -58,7 +58,9 @@ export function detectWorkers(results: RunResults, t: Thresholds): Finding {
   const summary =
     `${enough.workers} worker${enough.workers === 1 ? " reaches" : "s reach"} ${n0(enough.rate)} samples/s, within ${(t.tie * 100).toFixed(0)}% of the best (${n0(top)})` +
     (gain !== null && enough.workers > 0 ? `: ${gain.toFixed(2)}x loading on the training thread` : "") +
-    (falls ? `; throughput falls from ${falls.workers} workers on (more workers than cores compete)` : "") +
+    (falls
+      ? `; throughput falls from ${falls.workers} workers on (${falls.workers > usable ? `more workers than the ${usable} usable cores compete for them` : "the workers compete for CPU, memory bandwidth or the disk"})`
+      : "") +
     (atCeiling
       ? `; the largest count tried is still the best and the device still waits, so try more, up to the ${usable} usable cores`
       : "") +
