@@ -71,7 +71,18 @@ export function throughputChart(results: RunResults): ChartSpec | null {
             title: { display: true, text: "AU % (dashed)" },
           },
         },
-        plugins: { title: { display: true, text: "Throughput and AU against workers" } },
+        plugins: {
+          title: { display: true, text: "Throughput and AU against workers" },
+          // Loading on the training thread has no transport: its point starts every line of its dtype.
+          ...(ok.some((t) => t.spec.workers === 0) && keys.length > 0
+            ? {
+                subtitle: {
+                  display: true,
+                  text: "workers 0 loads on the training thread (no transport); its point starts each line of its dtype",
+                },
+              }
+            : {}),
+        },
       },
     },
   };
@@ -92,7 +103,7 @@ export function stallChart(results: RunResults): ChartSpec | null {
         labels: ok.map((t) => `${t.spec.id}: ${trialLabel(t.spec)}`),
         datasets: [
           {
-            label: "stall % of the window (red: highly, orange: moderately input-bound)",
+            label: "stall % of the window",
             data: ok.map((t) => Math.round(t.metrics.stallFraction * 1000) / 10),
             backgroundColor: ok.map((t) => color(t.metrics.stallFraction)),
           },
@@ -101,7 +112,15 @@ export function stallChart(results: RunResults): ChartSpec | null {
       options: {
         indexAxis: "y",
         scales: { x: { min: 0, max: 100, title: { display: true, text: "stall %" } } },
-        plugins: { title: { display: true, text: "Stall per trial" } },
+        // One dataset coloured per bar: a legend would show only the first bar's colour.
+        plugins: {
+          title: { display: true, text: "Stall per trial" },
+          subtitle: {
+            display: true,
+            text: "red: highly input-bound (20% or more), orange: moderately (5% or more), green: not input-bound",
+          },
+          legend: { display: false },
+        },
       },
     },
   };

@@ -13,7 +13,22 @@ export { escapeHtml } from "./html-page.js";
 /** One self-contained HTML file: verdict and advice first, then the sweep, the charts, the host, the method, the raw results. */
 export function renderRunHtml(results: RunResults, analysis: Analysis, charts: ChartSpec[]): string {
   const device = deviceColumns(results);
-  const head = ["#", "configuration", "samples/s", "steps/s", "AU", ...device.head, "stall", "wait p95 ms", "host CPU us/sy/wa %"];
+  const head = [
+    "#",
+    "configuration",
+    "samples/s",
+    "steps/s",
+    "AU",
+    ...device.head,
+    "stall",
+    "wait p95 ms",
+    "load ms/batch",
+    "transport ms/batch",
+    "copied MB/batch",
+    "reads: storage share",
+    "peak RSS MiB",
+    "host CPU us/sy/wa %",
+  ];
   const rows = results.trials.map((t) => {
     const id = String(t.spec.id);
     const label = escapeHtml(trialLabel(t.spec));
@@ -30,6 +45,11 @@ export function renderRunHtml(results: RunResults, analysis: Analysis, charts: C
       ...device.cells(t).map(escapeHtml),
       pct(m.stallFraction),
       m.waitMs.p95.toFixed(1),
+      m.loadMsPerBatch.mean.toFixed(1),
+      m.transport.msPerBatch.mean.toFixed(2),
+      (m.transport.bytesCopied / Math.max(1, m.batches) / 1e6).toFixed(1),
+      m.reads && m.reads.allBytes > 0 ? `${pct(m.reads.storageBytes / m.reads.allBytes)} of ${n0(m.reads.allBytes / 1e6)} MB` : "-",
+      n0(m.peakRssMiB),
       `${f(cpu.userPct)}/${f(cpu.systemPct)}/${f(cpu.iowaitPct)}`,
     ];
   });

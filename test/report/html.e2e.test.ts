@@ -110,6 +110,10 @@ describe("HTML report in headless Chromium", () => {
     const html = await htmlReportOf(JSON.parse(readFileSync(fixture, "utf8")));
     const text = readFileSync(html, "utf8");
     expect(text).not.toMatch(/<script[^>]+src=|<link[^>]+href="http/);
+    // The sweep table carries what the terminal lines leave out: load, transport, copies, reads, memory.
+    for (const column of ["load ms/batch", "transport ms/batch", "copied MB/batch", "reads: storage share", "peak RSS MiB"]) {
+      expect(text).toContain(`<th>${column}</th>`);
+    }
     const { stdout, stderr } = chromium(["--enable-logging=stderr", "--v=0", "--dump-dom", `file://${html}`]);
     expect(stdout).toContain('data-charts-drawn="3"');
     expect(stderr).not.toMatch(/CONSOLE.*(error|Uncaught)/i);

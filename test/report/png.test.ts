@@ -37,6 +37,15 @@ describe("PNG charts", () => {
     expect(stall.colours).toBeGreaterThan(5);
   });
 
+  it("keys the stall colours in a subtitle, not a legend that shows only the first bar's colour", () => {
+    const plugins = stallChart(results)!.config.options!.plugins!;
+    expect(plugins.legend).toMatchObject({ display: false });
+    expect(plugins.subtitle).toMatchObject({
+      display: true,
+      text: expect.stringMatching(/red: highly.*orange: moderately.*green: not input-bound/),
+    });
+  });
+
   it("draws the wait distribution, and the timeline with its trial windows shaded", async () => {
     const waits = await inspect(await chartPng(waitChart(results)!));
     expect(waits.width).toBe(1000);
