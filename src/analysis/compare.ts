@@ -16,7 +16,7 @@ export interface Comparison {
   maxRegression: number;
   matched: TrialDelta[];
   /** Configurations that finished in base and only failed in head: regressions too. */
-  failedInHead: { configuration: string; reason: string }[];
+  failedInHead: { configuration: string; reason: string; base: TrialDelta["base"] }[];
   /** Configurations that failed in base and finish in head. */
   fixedInHead: string[];
   /** Configurations only one side measured: listed, never dropped silently. */
@@ -79,7 +79,7 @@ export function compareRuns(base: RunResults, head: RunResults, maxRegression: n
     const headTrials = h.get(key);
     if (!headTrials) {
       const failure = headFailed.get(key);
-      if (failure) failedInHead.push({ configuration: trialLabel(failure.spec), reason: failure.reason });
+      if (failure) failedInHead.push({ configuration: trialLabel(failure.spec), reason: failure.reason, base: summary(baseTrials) });
       continue;
     }
     const bs = summary(baseTrials);

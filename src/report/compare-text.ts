@@ -26,7 +26,11 @@ export function renderComparison(c: Comparison): string {
       `| ${m.configuration} | ${n0(m.base.samplesPerS)} | ${n0(m.head.samplesPerS)} | ${signed(m.change)} | ${pct(m.base.au)} -> ${pct(m.head.au)} | ${pct(m.base.stall)} -> ${pct(m.head.stall)} | ${m.regressed ? "**regressed**" : ""} |`,
     );
   }
-  for (const f of c.failedInHead) out.push(`| ${f.configuration} | | failed | | | | **regressed**: ${cell(f.reason)} |`);
+  for (const f of c.failedInHead) {
+    out.push(
+      `| ${f.configuration} | ${n0(f.base.samplesPerS)} | failed | | ${pct(f.base.au)} -> failed | ${pct(f.base.stall)} -> failed | **regressed**: ${cell(f.reason)} |`,
+    );
+  }
   if (c.matched.length === 0 && c.failedInHead.length === 0) out.push("| (no configuration measured in both runs) | | | | | | |");
   if (c.fixedInHead.length > 0) out.push("", `Failed in base, finish in head: ${c.fixedInHead.join("; ")}`);
   if (c.onlyInBase.length > 0) out.push("", `Only in base (not compared): ${c.onlyInBase.join("; ")}`);
