@@ -89,7 +89,9 @@ export function addH5Command(program: Command, io: CliIo, setExit: (code: number
     .option("--samples <n>", "synthetic files: samples", int(1, "--samples 1000"), 1000)
     .addOption(new Option("--shape <c,h,w>", "synthetic files: sample shape").argParser(shape).default([3, 218, 178], "3,218,178"))
     .option("--seed <n>", "seed for shuffles and synthetic data", int(0, "--seed 0"), 0)
-    .addOption(new Option("--target <share>", "hit rate the smallest-cache search aims for").argParser(fraction).default(0.9, "90%"))
+    .addOption(
+      new Option("--target <share>", "hit rate the smallest-cache search aims for").argParser(fraction("--target 90%")).default(0.9, "90%"),
+    )
     .option("--no-live", "simulate only: skip reading the files")
     .option("--trace <file>", "replay this exact sample order (JSON array or one index per line) instead of --access")
     .option("--per-read-out <file>", "write, for every sample read, the bytes the cache fetched (0 on a hit), as CSV")

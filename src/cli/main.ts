@@ -129,19 +129,30 @@ function buildProgram(io: CliIo, setExit: (code: number) => void): Command {
     .addOption(
       new Option("--format <list>", `what to produce: ${REPORT_FORMATS.join(", ")} (md and json are written with --out, or printed)`)
         .argParser(choiceList(REPORT_FORMATS))
-        .default(["terminal"], "terminal"),
+        .default(["terminal"], "terminal; with --out, all of them"),
     )
     .addOption(auTargetOption())
-    .option("--out <dir>", "write the report files into this folder (a new or empty one)")
+    .option(
+      "--out <dir>",
+      "write the report files into this folder (a new or empty one): html, png, md and json unless --format says otherwise",
+    )
     .option("--force", "allow writing into a non-empty --out folder")
-    .action(async (source: string, opts: { format: ReportFormat[]; out?: string; force?: boolean; auTarget: number }) => {
-      if (opts.out === undefined && (opts.format.includes("html") || opts.format.includes("png"))) {
+    .action(async (source: string, opts: { format: ReportFormat[]; out?: string; force?: boolean; auTarget: number }, command: Command) => {
+      const formatGiven = command.getOptionValueSource("format") === "cli";
+      // --out asks for files: without --format it writes every file format, and the terminal verdict still prints.
+      const formats: ReportFormat[] = opts.out !== undefined && !formatGiven ? [...REPORT_FORMATS] : opts.format;
+      if (opts.out === undefined && (formats.includes("html") || formats.includes("png"))) {
         throw new UsageError("--format html and png write files: add --out DIR (a new or empty folder)");
+      }
+      if (opts.out !== undefined && formats.every((f) => f === "terminal")) {
+        throw new UsageError(
+          `--format terminal writes no files, so --out ${opts.out} would stay empty; leave out --format to write every report file, or name the files, e.g. --format terminal,html,md`,
+        );
       }
       const say = (line: string): void => void io.stderr.write(`gpuprof: ${line}\n`);
       const outcome = await report({
         source,
-        formats: opts.format,
+        formats,
         out: opts.out,
         force: opts.force === true,
         auTarget: opts.auTarget,
@@ -149,10 +160,10 @@ function buildProgram(io: CliIo, setExit: (code: number) => void): Command {
       });
       const chalk = chalkFor(io.stdout, io.env);
       const json = outcome.kind === "run" ? outcome.analysis : { findings: [outcome.verdict] };
-      if (opts.format.includes("terminal"))
+      if (formats.includes("terminal"))
         io.stdout.write(outcome.kind === "run" ? renderAnalysis(outcome.analysis, chalk) : renderH5Verdict(outcome.verdict, chalk));
-      if (opts.out === undefined && opts.format.includes("md")) io.stdout.write(outcome.markdown + "\n");
-      if (opts.out === undefined && opts.format.includes("json")) io.stdout.write(JSON.stringify(json, null, 2) + "\n");
+      if (opts.out === undefined && formats.includes("md")) io.stdout.write(outcome.markdown + "\n");
+      if (opts.out === undefined && formats.includes("json")) io.stdout.write(JSON.stringify(json, null, 2) + "\n");
       for (const file of outcome.written) say(`wrote ${file}`);
       setExit(0);
     });
@@ -163,7 +174,7 @@ function buildProgram(io: CliIo, setExit: (code: number) => void): Command {
     .argument("<head>", "the later run")
     .addOption(
       new Option("--max-regression <share>", "largest tolerated loss of samples/s per configuration")
-        .argParser(fraction)
+        .argParser(fraction("--max-regression 5%"))
         .default(0.05, "5%"),
     )
     .addOption(
@@ -275,7 +286,7 @@ function addRunCommand(program: Command, io: CliIo, setExit: (code: number) => v
     .option("--seed <n>", "seed for shuffling and synthetic data", int(0, "--seed 0"), 0)
     .option(
       "--data <path>",
-      "your data: a uint8 .npy array (N x C x H x W), an HDF5 file, or a folder of images (default: synthetic CelebA-like images)",
+      "your data: a uint8 .npy array (N x C x H x W), an HDF5 file (.h5, .hdf5), or a folder of JPEG/PNG/WebP images (default: synthetic CelebA-like images)",
     )
     .option("--dataset <name>", "HDF5: the dataset to read (default: the file's only uint8 dataset of samples)")
     .addOption(

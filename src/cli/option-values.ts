@@ -27,6 +27,6 @@ export function reportFilesOption(): Option {
 /** --au-target: the AU a configuration must reach to pass (DLIO / MLPerf Storage use 90% for ResNet-50, 70% for CosmoFlow). */
 export function auTargetOption(): Option {
   return new Option("--au-target <share>", "AU a configuration must reach to pass (MLPerf Storage: 90% for ResNet-50)")
-    .argParser(fraction)
+    .argParser(fraction("--au-target 90%"))
     .default(0.9, "90%");
 }

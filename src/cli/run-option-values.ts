@@ -134,10 +134,13 @@ export function chunkShape(raw: string, previous: number[][] | undefined): numbe
   return [...(previous ?? []), values];
 }
 
-export function fraction(raw: string): number {
-  const text = raw.trim();
-  const value = text.endsWith("%") ? Number(text.slice(0, -1)) / 100 : Number(text);
-  if (text === "" || !Number.isFinite(value) || value <= 0 || value > 1)
-    throw new InvalidArgumentError("use a share above 0 and at most 1, or a percentage, e.g. --target 90%");
-  return value;
+/** A share above 0 and at most 1 (0.9) or a percentage (90%); the error's example names the option it parses. */
+export function fraction(example: string) {
+  return (raw: string): number => {
+    const text = raw.trim();
+    const value = text.endsWith("%") ? Number(text.slice(0, -1)) / 100 : Number(text);
+    if (text === "" || !Number.isFinite(value) || value <= 0 || value > 1)
+      throw new InvalidArgumentError(`use a share above 0 and at most 1, or a percentage, e.g. ${example}`);
+    return value;
+  };
 }

@@ -28,32 +28,45 @@ const adapterLabel = (a: AdapterDescription): string => `'${a.name}' (WebGPU ada
  * `--consumer webgpu` that cannot work stops the run with the reason; `auto` falls back to sim and says why.
  */
 export async function chooseConsumer(options: ConsumerOptions, env: NodeJS.ProcessEnv): Promise<ConsumerChoice> {
-  const { requested } = options;
-  if (requested === "sim") return { kind: "sim", selection: { requested, reason: "--consumer sim: the device is modelled" } };
-  if (requested === "auto" && !webgpuInstalled(env)) {
-    return {
-      kind: "sim",
-      selection: {
-        requested,
-        reason: "the webgpu package is not installed (npm install webgpu to drive a real GPU); the device is modelled",
-      },
-    };
+  const { requested, device } = options;
+  if (requested === "sim" && device !== null) {
+    throw new UsageError(
+      `--device ${device} picks a WebGPU adapter, which the sim consumer does not use; drop --device, or drive the adapter with --consumer webgpu --device ${device}`,
+    );
   }
-  const probe = await probeAdapter(options.device, env);
+  if (requested === "sim") return { kind: "sim", selection: { requested, reason: "--consumer sim: the device is modelled" } };
+  // auto falling back to sim: a --device given with it picked nothing, and the user is told so.
+  const fallback = (reason: string): ConsumerChoice => ({
+    kind: "sim",
+    selection: {
+      requested,
+      reason: device === null ? reason : `${reason}; --device ${device} was not used, as it picks a WebGPU adapter for the webgpu consumer`,
+    },
+  });
+  if (requested === "auto" && !webgpuInstalled(env)) {
+    return fallback("the webgpu package is not installed (npm install webgpu to drive a real GPU); the device is modelled");
+  }
+  const probe = await probeAdapter(device, env);
   if (!probe.ok) {
     if (probe.usage) throw new UsageError(probe.problem);
     if (requested === "webgpu") throw new EnvironmentError(`--consumer webgpu: ${probe.problem}`);
-    return { kind: "sim", selection: { requested, reason: `no usable GPU through WebGPU (${probe.problem}); the device is modelled` } };
+    return fallback(`no usable GPU through WebGPU (${probe.problem}); the device is modelled`);
   }
   const adapter = probe.chosen;
-  if (requested === "auto" && adapter.software) {
+  if (requested === "auto" && adapter.software && device !== null) {
+    // The adapter --device picked is a CPU implementation, which auto never drives: say so, not "the only adapter".
     return {
       kind: "sim",
       selection: {
         requested,
-        reason: `the only WebGPU adapter is ${adapterLabel(adapter)}, a CPU implementation, not a GPU; the device is modelled (--consumer webgpu uses it anyway)`,
+        reason: `--device ${device} is ${adapterLabel(adapter)}, a CPU implementation, not a GPU, which --consumer auto does not drive, so --device ${device} was not used; the device is modelled (--consumer webgpu --device ${device} uses it anyway)`,
       },
     };
+  }
+  if (requested === "auto" && adapter.software) {
+    return fallback(
+      `the only WebGPU adapter is ${adapterLabel(adapter)}, a CPU implementation, not a GPU; the device is modelled (--consumer webgpu uses it anyway)`,
+    );
   }
   const software = adapter.software ? ": a CPU implementation of Vulkan, so device times measure this CPU, not a GPU" : "";
   return { kind: "webgpu", adapter, selection: { requested, reason: `drives ${adapterLabel(adapter)}${software}` } };

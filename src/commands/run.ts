@@ -114,6 +114,13 @@ function validate(options: RunOptions, count: number, say: (line: string) => voi
     notes.push(line);
     say(`warning: ${line}`);
   }
+  if (stepMs(options.stepModel, settings.batch) === 0) {
+    // A legitimate way to measure the loader alone, but the device advice then describes an infinitely fast GPU.
+    const line =
+      "--step-ms 0 models a device with no compute (only the host-to-device copy): every loader is input-bound against it, so AU and echo advice describe an infinitely fast GPU; give your model's step (--step-ms or --step) to size the loader for it";
+    notes.push(line);
+    say(`note: ${line}`);
+  }
   return notes;
 }
 

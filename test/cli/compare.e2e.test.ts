@@ -45,7 +45,10 @@ describe("gpuprof compare", () => {
     const run = await runCli(["compare", fixture, save(head)]);
     expect(run.code).toBe(1);
     expect(run.stdout).toMatch(/^# gpuprof compare: 1 regression beyond 5\.0%/);
-    expect(run.stdout).toContain("| workers 1, uint8, transfer | | failed | | | | **regressed**: images/42.jpg: corrupt JPEG |");
+    // The base's numbers stay in the row, so a reader sees what was lost.
+    expect(run.stdout).toMatch(
+      /\| workers 1, uint8, transfer \| [\d,]+ \| failed \| \| [\d.]+% -> failed \| [\d.]+% -> failed \| \*\*regressed\*\*: images\/42\.jpg: corrupt JPEG \|/,
+    );
     const back = await runCli(["compare", save(head), fixture]);
     expect(back.code).toBe(0);
     expect(back.stdout).toContain("Failed in base, finish in head: workers 1, uint8, transfer");
@@ -77,5 +80,11 @@ describe("gpuprof compare", () => {
     expect((await runCli(["compare", fixture, save(head), "--max-regression", "0.05"])).code).toBe(1);
     const bad = await runCli(["compare", fixture, fixture, "--max-regression", "150%"]);
     expect(bad.code).toBe(2);
+    // The example in the error names the option that was wrong, not another command's.
+    expect(bad.stderr.trim().split("\n")).toEqual([
+      expect.stringMatching(
+        /^gpuprof: option '--max-regression <share>' argument '150%' is invalid\. .*e\.g\. --max-regression 5%; run 'gpuprof compare --help'/,
+      ),
+    ]);
   });
 });

@@ -30,6 +30,9 @@ describe("bad input gets one line and exit code 2", () => {
     // Generated datasets need a writable folder: checked before anything is generated.
     [["run", "--cache-dir", "/proc/nope"], /--cache-dir \/proc\/nope is inside \/proc, a kernel filesystem/],
     [["h5", "--cache-dir", "/sys/nope"], /--cache-dir \/sys\/nope is inside \/sys, a kernel filesystem/],
+    // A share's example names the option it belongs to.
+    [["h5", "--target", "0"], /option '--target <share>' argument '0' is invalid\. .*e\.g\. --target 90%; run 'gpuprof h5 --help'/],
+    [["run", "--au-target", "abc"], /option '--au-target <share>' argument 'abc' is invalid\. .*e\.g\. --au-target 90%/],
     [
       ["run", "--cache-dir", "/etc/passwd/x"],
       /--cache-dir \/etc\/passwd\/x: a file stands where a folder is needed; give a writable folder/,

@@ -22,6 +22,38 @@ describe("gpuprof report", () => {
     expect(JSON.parse(readFileSync(join(out, "analysis.json"), "utf8")).diagnosis).toBe("input-bound (CPU)");
   });
 
+  it("with --out and no --format writes every report file, and still prints the verdict", async () => {
+    const out = join(tempDir(), "report");
+    const run = await runCli(["report", fixture, "--out", out]);
+    expect(run.code).toBe(0);
+    expect(run.stdout).toMatch(/^Diagnosis: input-bound \(CPU\)/);
+    // The files go to --out, not to stdout.
+    expect(run.stdout).not.toContain("# gpuprof");
+    for (const f of ["summary.md", "analysis.json", "report.html", "summary.png", "throughput.png"])
+      expect(existsSync(join(out, f))).toBe(true);
+    expect(run.stderr).toContain(`gpuprof: wrote ${join(out, "summary.md")}`);
+  });
+
+  it("refuses --format terminal with --out in one line: it would write nothing", async () => {
+    const out = join(tempDir(), "report");
+    const run = await runCli(["report", fixture, "--format", "terminal", "--out", out]);
+    expect(run.code).toBe(2);
+    expect(run.stderr.trim().split("\n")).toEqual([
+      `gpuprof: --format terminal writes no files, so --out ${out} would stay empty; leave out --format to write every report file, or name the files, e.g. --format terminal,html,md`,
+    ]);
+    expect(existsSync(out)).toBe(false);
+  });
+
+  it("names --au-target in the example of its error", async () => {
+    const run = await runCli(["report", fixture, "--au-target", "150%"]);
+    expect(run.code).toBe(2);
+    expect(run.stderr.trim().split("\n")).toEqual([
+      expect.stringMatching(
+        /^gpuprof: option '--au-target <share>' argument '150%' is invalid\. .*e\.g\. --au-target 90%; run 'gpuprof report --help'/,
+      ),
+    ]);
+  });
+
   it.each([
     ["a missing path", "/no/such/run", /no such file or folder/],
     ["a corrupt file", "corrupt", /is not valid JSON/],

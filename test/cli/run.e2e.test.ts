@@ -125,6 +125,12 @@ describe("gpuprof run", () => {
     expect(existsSync(join(cwd, "reports"))).toBe(false);
   });
 
+  it("--step-ms 0 says the device advice then describes an infinitely fast GPU", async () => {
+    const run = await gpuprofRun([...SMALL, "--step-ms", "0", "--dry-run"], { cwd: tempDir() });
+    expect(run.code).toBe(0);
+    expect(run.stderr).toMatch(/note: --step-ms 0 models a device with no compute .*give your model's step/);
+  });
+
   it.each([
     [["--workers", "-1"], /--workers.*whole number of 0 or more/],
     [["--workers", "1.5"], /'1\.5' is not a whole number/],
@@ -135,7 +141,10 @@ describe("gpuprof run", () => {
     [["--duration", "0"], /--duration.*number above 0/],
     [["--duration", "-2"], /--duration/],
     [["--steps", "5", "--duration", "2"], /cannot be used with option '--duration/],
-    [["--data", "/no/such/data.npy"], /--data \/no\/such\/data\.npy: no such file or folder/],
+    [
+      ["--data", "/no/such/data.npy"],
+      /--data \/no\/such\/data\.npy: no such file or folder; --data takes a uint8 NumPy \.npy array \(numpy\.save\), an HDF5 file \(\.h5, \.hdf5\) or a folder of images/,
+    ],
     [["--data", join(root, "fixtures", "npy", "float32_2x3.npy")], /holds float32 values/],
     [["--data", join(root, "package.json")], /is not a \.npy file/],
     [["--step", "gpt5"], /unknown value 'gpt5'; choose one of resnet50-h100/],
@@ -150,6 +159,13 @@ describe("gpuprof run", () => {
     // SMALL sets --step-ms: a preset as well is a conflict, not a silent choice.
     [["--step", "unet3d-h100"], /option '--step-ms <ms>' cannot be used with option '--step <preset>'/],
     [["--workers", "0,99999999999"], /'99999999999' is more than 256, the most allowed/],
+    // --device picks a WebGPU adapter: the sim consumer has none to pick.
+    [
+      ["--consumer", "sim", "--device", "0"],
+      /^gpuprof: --device 0 picks a WebGPU adapter, which the sim consumer does not use; drop --device, or drive the adapter with --consumer webgpu --device 0\n/,
+    ],
+    [["--consumer", "sim", "--device", "1", "--dry-run"], /--device 1 picks a WebGPU adapter, which the sim consumer does not use/],
+    [["--au-target", "150%"], /--au-target.*a share above 0 and at most 1, or a percentage, e\.g\. --au-target 90%/],
   ])("rejects %j with one line and exit 2, before any worker starts", async (args, message) => {
     const cwd = tempDir();
     const run = await gpuprofRun([...SMALL, ...(args as string[])], { cwd });

@@ -95,6 +95,23 @@ describe("gpuprof run --consumer auto", () => {
     expect(run.stdout).toContain("Modelled, not measured: the device step");
   });
 
+  it("says that --device was not used when auto falls back to sim", async () => {
+    // Without the package: the fallback line names the --device it did not use.
+    const missing = await gpuprofRun([...SMALL, "--device", "0", "--dry-run"], {
+      env: { GPUPROF_WEBGPU_MODULE: "gpuprof-no-such-webgpu" },
+    });
+    expect(missing.code).toBe(0);
+    expect(missing.stdout).toMatch(
+      /^Consumer: sim \(the webgpu package is not installed .*; --device 0 was not used, as it picks a WebGPU adapter/m,
+    );
+    // --device 0 is lavapipe here: auto does not drive a CPU implementation, and says so before the trials.
+    const run = await gpuprofRun([...SMALL, "--device", "0", "--workers", "0", "--dtype", "uint8", "--duration", "0.2", "--format", "md"]);
+    expect(run.code).toBe(0);
+    expect(run.stderr).toMatch(
+      /gpuprof: consumer: sim \(--device 0 is 'llvmpipe[^']*' \(WebGPU adapter 0, vulkan\), a CPU implementation, not a GPU, which --consumer auto does not drive, so --device 0 was not used/,
+    );
+  });
+
   it("picks sim without the webgpu package, and --dry-run says so", async () => {
     const run = await gpuprofRun([...SMALL, "--dry-run"], { env: { GPUPROF_WEBGPU_MODULE: "gpuprof-no-such-webgpu" } });
     expect(run.code).toBe(0);

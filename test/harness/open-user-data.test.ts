@@ -35,10 +35,14 @@ describe("openUserData", () => {
   });
 
   it("names the problem and the fix for every kind of bad --data", async () => {
+    // A path that is not there, or not a kind gpuprof reads, is told every kind --data takes.
+    const accepted = /--data takes a uint8 NumPy \.npy array \(numpy\.save\), an HDF5 file \(\.h5, \.hdf5\) or a folder of images/;
     expect(await usageMessage(join(tempDir(), "nope.npy"))).toMatch(/no such file or folder/);
+    expect(await usageMessage(join(tempDir(), "nope.npy"))).toMatch(accepted);
     const text = join(tempDir(), "data.csv");
     writeFileSync(text, "1,2,3\n");
     expect(await usageMessage(text)).toMatch(/is not a \.npy file/);
+    expect(await usageMessage(text)).toMatch(accepted);
     const fake = join(tempDir(), "fake.npy");
     writeFileSync(fake, "not numpy at all");
     expect(await usageMessage(fake)).toMatch(/not a NumPy \.npy file.*numpy\.save/);

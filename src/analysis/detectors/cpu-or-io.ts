@@ -84,7 +84,7 @@ export function detectCpuOrIo(results: RunResults, t: Thresholds): Finding {
     return {
       ...base,
       verdict: "none",
-      summary: `The stalled trials leave the host mostly idle: ${busy.busyCores.toFixed(2)} cores busy in user mode for ${busy.loaderCores.toFixed(0)} loading thread${busy.loaderCores === 1 ? "" : "s"}, ${busy.cpuPerLoadS.toFixed(2)} s of user CPU per second spent loading, system + iowait ${kernel.toFixed(0)}% with ${pct(storageShare)} of reads from storage. Neither CPU nor disk throughput is the limit: loading waits (latency per read, or too few loads in flight); more workers or a deeper --prefetch overlap the waits.`,
+      summary: `The stalled trials leave the host mostly idle: ${busy.busyCores.toFixed(2)} cores busy in user mode for ${loadingThreads(busy.loaderCores)}, ${busy.cpuPerLoadS.toFixed(2)} s of user CPU per second spent loading, system + iowait ${kernel.toFixed(0)}% with ${pct(storageShare)} of reads from storage. Neither CPU nor disk throughput is the limit: loading waits (latency per read, or too few loads in flight); more workers or a deeper --prefetch overlap the waits.`,
       evidence,
       trials: withCpu.map((x) => x.spec.id),
       recommend: [],
@@ -95,7 +95,7 @@ export function detectCpuOrIo(results: RunResults, t: Thresholds): Finding {
     verdict: "issue",
     summary: io
       ? `The stalled trials wait on storage: system + iowait ${kernel.toFixed(0)}% against user ${user.toFixed(0)}%, and ${pct(storageShare)} of the bytes read came from storage.`
-      : `The stalled trials are CPU-bound: ${busy.busyCores.toFixed(2)} cores busy in user mode for ${busy.loaderCores.toFixed(0)} loading thread${busy.loaderCores === 1 ? "" : "s"} (user ${user.toFixed(0)}% of the host against system + iowait ${kernel.toFixed(0)}%), and ${pct(storageShare)} of the bytes read came from storage (the rest from the page cache).`,
+      : `The stalled trials are CPU-bound: ${busy.busyCores.toFixed(2)} cores busy in user mode for ${loadingThreads(busy.loaderCores)} (user ${user.toFixed(0)}% of the host against system + iowait ${kernel.toFixed(0)}%), and ${pct(storageShare)} of the bytes read came from storage (the rest from the page cache).`,
     evidence,
     trials: withCpu.map((x) => x.spec.id),
     recommend: [
@@ -108,6 +108,11 @@ export function detectCpuOrIo(results: RunResults, t: Thresholds): Finding {
       },
     ],
   };
+}
+
+/** Stalled trials with different worker counts average their loading threads. */
+function loadingThreads(n: number): string {
+  return Number.isInteger(n) ? `${n} loading thread${n === 1 ? "" : "s"}` : `${n.toFixed(1)} loading threads on average`;
 }
 
 /**

@@ -29,7 +29,7 @@ export function detectEcho(results: RunResults, t: Thresholds): Finding {
     deviceMsPerBatch: Math.round(deviceMs * 100) / 100,
     r: Number.isFinite(r) ? Math.round(r * 100) / 100 : null,
   };
-  const timing = `Loading a batch takes ${loadMs.toFixed(1)} ms against ${deviceMs.toFixed(1)} ms of device time (R = ${r.toFixed(2)})`;
+  const timing = `Loading a batch takes ${ms(loadMs)} ms against ${ms(deviceMs)} ms of device time (R = ${r.toFixed(2)})`;
   const none = (summary: string): Finding => ({ ...base, verdict: "none", summary, evidence, trials: [best.spec.id], recommend: [] });
   if (best.spec.workers === 0 && best.spec.echo === 1 && m.stallFraction >= t.moderateStall)
     return serialLoading(best, loadMs, deviceMs, evidence);
@@ -95,6 +95,11 @@ function serialLoading(best: OkTrial, loadMs: number, deviceMs: number, evidence
       },
     ],
   };
+}
+
+/** Sub-millisecond times keep two significant digits, so R never sits beside "0.0 ms against 0.0 ms". */
+function ms(v: number): string {
+  return v > 0 && v < 1 ? v.toPrecision(2) : v.toFixed(1);
 }
 
 function echoAdvice(e: number, r: number, direction: "raise" | "lower"): Finding["recommend"][number] {

@@ -22,13 +22,17 @@ export interface H5Options {
 
 const H5_EXTENSIONS = new Set([".h5", ".hdf5", ".hdf", ".he5"]);
 
+/** What --data accepts, for the messages that refuse a path. */
+const DATA_KINDS =
+  "--data takes a uint8 NumPy .npy array (numpy.save), an HDF5 file (.h5, .hdf5) or a folder of images (.jpg, .png, .webp)";
+
 /** The user's --data: a .npy array, an HDF5 file or a folder of images. Every problem is a one-line UsageError. */
 export async function openUserData(path: string, h5?: H5Options): Promise<DatasetDescriptor> {
   let stats;
   try {
     stats = statSync(path);
   } catch {
-    throw new UsageError(`--data ${path}: no such file or folder; give a .npy file or a folder of images`);
+    throw new UsageError(`--data ${path}: no such file or folder; ${DATA_KINDS}`);
   }
   if (stats.isDirectory()) return openImageFolder(resolve(path));
   if (H5_EXTENSIONS.has(extname(path).toLowerCase())) return openH5(resolve(path), path, h5);
@@ -45,7 +49,7 @@ async function openH5(path: string, shown: string, options: H5Options | undefine
 
 function openNpy(path: string, size: number, shown: string): DatasetDescriptor {
   if (extname(path).toLowerCase() !== ".npy") {
-    throw new UsageError(`--data ${shown} is not a .npy file; give a NumPy .npy array (np.save), an HDF5 file (.h5) or a folder of images`);
+    throw new UsageError(`--data ${shown} is not a .npy file; ${DATA_KINDS}`);
   }
   const head = Buffer.alloc(Math.min(size, 65536));
   const fd = openSync(path, "r");
