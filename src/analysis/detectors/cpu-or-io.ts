@@ -59,7 +59,7 @@ export function detectCpuOrIo(results: RunResults, t: Thresholds): Finding {
     return {
       ...base,
       verdict: "none",
-      summary: `The best configuration does not stall; the ${withCpu.length} configuration${withCpu.length === 1 ? "" : "s"} that did ${withCpu.length === 1 ? "was" : "were"} ${what} (user ${user.toFixed(0)}%, system + iowait ${kernel.toFixed(0)}%, ${pct(storageShare)} of reads from storage).`,
+      summary: `The best configuration does not stall; the ${withCpu.length} configuration${withCpu.length === 1 ? "" : "s"} that did ${withCpu.length === 1 ? "was" : "were"} ${what} (${busy.busyCores.toFixed(2)} cores busy in user mode for ${loadingThreads(busy.loaderCores)}; user ${user.toFixed(0)}% of the host, system + iowait ${kernel.toFixed(0)}%, ${pct(storageShare)} of reads from storage).`,
       evidence: {
         stalledTrials: withCpu.length,
         userPct: Math.round(user * 10) / 10,
