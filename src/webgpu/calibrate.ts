@@ -24,16 +24,19 @@ export interface CalibrationLimits {
   maxDispatches: number;
   tolerance: number;
   rounds: number;
+  /** Device milliseconds of load run before anything is measured. */
+  warmupMs: number;
 }
 
 export const DEFAULT_LIMITS: CalibrationLimits = {
   startN: 256,
   minN: 32,
   maxN: 4096,
-  minDispatches: 8,
+  minDispatches: 16,
   maxDispatches: 400,
   tolerance: 0.05,
-  rounds: 4,
+  rounds: 6,
+  warmupMs: 1500,
 };
 
 async function median(timer: LoadTimer, dispatches: number, samples = 3): Promise<number> {
@@ -53,6 +56,16 @@ export async function calibrate(timer: LoadTimer, targetMs: number, limits: Cali
   await timer.setMatrix(n);
   await timer.time(1); // first use compiles and pages in
   if (targetMs <= 0) return { targetMsPerBatch: 0, matrixN: n, dispatchesPerBatch: 0, achievedMsPerBatch: 0, gflopsPerS: 0 };
+  // An idle GPU raises its clocks under load, and a CPU driver (lavapipe) speeds up over its first
+  // second of work: measured from cold, the count would be right only for a device no longer there.
+  let warm = 0;
+  let batch = 8;
+  for (let calls = 0; warm < limits.warmupMs && calls < 1000; calls++) {
+    const ms = await timer.time(batch);
+    warm += ms;
+    // A fast device gets bigger submissions, so the warm-up is device time, not submission overhead.
+    if (ms < 10 && batch < limits.maxDispatches) batch = Math.min(batch * 2, limits.maxDispatches);
+  }
   let one = await median(timer, 1);
   while (targetMs / one > limits.maxDispatches && n < limits.maxN) {
     n *= 2;

@@ -136,18 +136,23 @@ describe("webgpu consumer on lavapipe", () => {
   it("calibrates one step of the batch to within 20% of the target", async () => {
     const info = consumer.describe();
     expect(Math.abs(info.calibration.achievedMsPerBatch / TARGET_MS - 1)).toBeLessThan(0.2);
-    // And the steps of real batches take that long too: float32 needs no widening pass.
-    const batch = loaded(await cpuBatch("float32"));
-    const times: number[] = [];
-    for (let i = 0; i < 9; i++) {
-      const work = await consumer.process({ batch, dtype: "float32", stepSizes: [BATCH], startAtMs: 0 });
-      times.push(work.busyMs - work.h2dMs);
-    }
-    times.sort((a, b) => a - b);
-    // The median: lavapipe runs on this machine's CPUs, so a single step can be slowed by anything else running.
-    expect(Math.abs(times[4]! / TARGET_MS - 1)).toBeLessThan(0.2);
     expect(info.deviceTiming).toBe("gpu-timestamps");
     expect(info.adapter.software).toBe(true);
+  }, 60_000);
+
+  it("steps real batches in the calibrated time: no work beyond the calibrated load", async () => {
+    // lavapipe runs on this machine's CPUs, and its speed drifts by half within a second here, so
+    // each real step is compared with the bare calibrated load measured right beside it.
+    const batch = loaded(await cpuBatch("float32"));
+    const dispatches = consumer.describe().calibration.dispatchesPerBatch;
+    const ratios: number[] = [];
+    for (let i = 0; i < 15; i++) {
+      const work = await consumer.process({ batch, dtype: "float32", stepSizes: [BATCH], startAtMs: 0 });
+      const bare = await consumer.step.run("float32", 0, dispatches);
+      ratios.push((work.busyMs - work.h2dMs) / bare);
+    }
+    ratios.sort((a, b) => a - b);
+    expect(Math.abs(ratios[7]! - 1)).toBeLessThan(0.2);
   }, 60_000);
 
   it("takes a batch from shared memory (the shared transport) without crashing Dawn, and reads it right", async () => {
