@@ -101,6 +101,7 @@ export async function runTrial(spec: TrialSpec, ctx: TrialContext): Promise<Tria
     let deviceFreeAt = performance.now();
     let stepsSoFar = 0;
     let windowStart: number | null = null;
+    let cpuAtWindow: NodeJS.CpuUsage | null = null;
     const waits: number[] = [];
     const loads: number[] = [];
     const transports: number[] = [];
@@ -116,7 +117,10 @@ export async function runTrial(spec: TrialSpec, ctx: TrialContext): Promise<Tria
     for (;;) {
       const batch = await Promise.race([loader.next(), aborted]);
       ctx.onBatch?.(batch);
-      if (windowStart === null && stepsSoFar >= settings.warmupSteps) windowStart = deviceFreeAt;
+      if (windowStart === null && stepsSoFar >= settings.warmupSteps) {
+        windowStart = deviceFreeAt;
+        cpuAtWindow = process.cpuUsage();
+      }
       const startAt = Math.max(batch.readyAtMs, deviceFreeAt);
       const wait = Math.max(0, batch.readyAtMs - deviceFreeAt);
       const steps = echoSteps(batch.indices, spec.echo, spec.echoSplit, batch.batchId);
@@ -180,6 +184,7 @@ export async function runTrial(spec: TrialSpec, ctx: TrialContext): Promise<Tria
           waitMs: summarize(waits),
           loadMsPerBatch: summarize(loads),
           transport: { msPerBatch: summarize(transports), bytesCopied, bytesDelivered, deliveredMBPerS: perS(bytesDelivered / 1e6) },
+          ...(cpuAtWindow ? { processCpu: cpuSince(cpuAtWindow) } : {}),
           peakRssMiB: Math.round((peakRss / MIB) * 10) / 10,
           startRssMiB: Math.round((startRss / MIB) * 10) / 10,
           reads,
@@ -198,6 +203,12 @@ export async function runTrial(spec: TrialSpec, ctx: TrialContext): Promise<Tria
     abort.dispose();
     await loader.close();
   }
+}
+
+/** Every thread of this process, workers included (getrusage of the process). */
+function cpuSince(before: NodeJS.CpuUsage): { userS: number; systemS: number } {
+  const used = process.cpuUsage(before);
+  return { userS: Math.round(used.user / 1000) / 1000, systemS: Math.round(used.system / 1000) / 1000 };
 }
 
 export { LoaderFailure };

@@ -115,6 +115,12 @@ export const TrialMetricsSchema = z.object({
   /** Resident memory of the whole process: the trial's peak, and where it stood when the trial began. */
   peakRssMiB: z.number(),
   startRssMiB: z.number(),
+  /**
+   * CPU seconds of this process over the window, every thread (workers, consumer, sampler): the
+   * loader's own CPU, apart from whatever else runs on the host. With the webgpu consumer on a CPU
+   * adapter the driver's threads are in it too.
+   */
+  processCpu: z.object({ userS: z.number(), systemS: z.number() }).optional(),
   /** This process's reads over the trial (warm-up included): every read vs reads that reached storage. */
   reads: z.object({ allBytes: z.number(), storageBytes: z.number() }).nullable(),
   /** The device's side: modelled by the sim consumer, measured on a real GPU by the webgpu consumer. */

@@ -214,14 +214,23 @@ describe("echo, dtype and cpu-or-io, beyond the common case", () => {
     const idle = detectCpuOrIo(syntheticRun([{ workers: 2, samplesPerS: 200, au: 0.3, userPct: 2, kernelPct: 1, loadMs: 100 }]), T);
     expect(idle.evidence).toMatchObject({ kind: "latency", busyCores: 0.16, loaderCores: 2 });
     expect(idle.verdict).toBe("none");
-    expect(idle.summary).toMatch(/host mostly idle.*Neither CPU nor disk throughput is the limit/);
+    expect(idle.summary).toMatch(
+      /loading threads are mostly idle: 0\.16 cores busy in user mode on the host.*Neither CPU nor disk throughput is the limit/,
+    );
     // The same 2% on 96 cores is 1.92 cores for one loading thread: CPU-bound.
     const big = syntheticRun([{ workers: 1, samplesPerS: 200, au: 0.3, userPct: 2, kernelPct: 1, loadMs: 100 }], { logicalCores: 96 });
     expect(detectCpuOrIo(big, T)).toMatchObject({ verdict: "issue", evidence: { kind: "cpu", busyCores: 1.92 } });
     // No workers: the thread is busy only while it loads. 7% of 8 cores is 0.56 cores, under 0.6 of
     // the one thread, yet 1.68 s of user CPU over 2.5 s of loading says the loading is CPU work.
     const serial = syntheticRun([{ workers: 0, samplesPerS: 200, au: 0.03, userPct: 7, kernelPct: 1, loadMs: 25 }]);
-    expect(detectCpuOrIo(serial, T).evidence).toMatchObject({ kind: "cpu", busyCores: 0.56, userCpuPerLoadingS: 0.67 });
+    expect(detectCpuOrIo(serial, T).evidence).toMatchObject({ kind: "cpu", busyCores: 0.56, userCpuPerLoadingS: 0.67, cpuSource: "host" });
+    // A busy neighbour: the host is 50% user (4 of 8 cores), but gpuprof's own threads used 0.3 s in 3 s.
+    const neighbour = detectCpuOrIo(
+      syntheticRun([{ workers: 2, samplesPerS: 200, au: 0.3, userPct: 50, kernelPct: 1, loadMs: 100, processUserS: 0.3 }]),
+      T,
+    );
+    expect(neighbour.evidence).toMatchObject({ kind: "latency", busyCores: 0.1, cpuSource: "process" });
+    expect(neighbour.summary).toMatch(/0\.10 cores busy in user mode in gpuprof's own threads for 2 loading threads/);
   });
 });
 

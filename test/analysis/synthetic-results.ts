@@ -20,6 +20,8 @@ export interface TrialShape {
   rssMiB?: number;
   /** A real device's idle share that is the consumer's own host work, not waiting for batches. */
   hostOverhead?: number;
+  /** gpuprof's own user CPU seconds over the window (metrics.processCpu); absent in older results. */
+  processUserS?: number;
 }
 
 const stats = (mean: number) => ({ mean, min: mean, max: mean, p5: mean, p95: mean, coverage: 1 });
@@ -71,6 +73,7 @@ export function syntheticRun(
           bytesDelivered: bytesPerBatch * batches,
           deliveredMBPerS: 0,
         },
+        ...(s.processUserS !== undefined ? { processCpu: { userS: s.processUserS, systemS: 0.1 } } : {}),
         peakRssMiB: s.rssMiB ?? 100 + 150 * s.workers,
         startRssMiB: 90,
         reads: { allBytes: all, storageBytes: Math.round(all * (s.storageShare ?? 0)) },

@@ -110,6 +110,8 @@ describe("gpuprof run", () => {
     const results = RunResultsSchema.parse(JSON.parse(run.stdout));
     expect(results.dataset).toMatchObject({ kind: "h5", count: 32, sampleShape: [3, 16, 16] });
     expect(results.trials.every((t) => t.status === "ok")).toBe(true);
+    // The loader's own CPU over each window, every thread of the process, apart from the host's.
+    for (const t of results.trials) if (t.status === "ok") expect(t.metrics.processCpu!.userS).toBeGreaterThan(0);
   });
 
   it("--dry-run prints the plan and its time and measures nothing", async () => {

@@ -52,6 +52,7 @@ export function detectCpuOrIo(results: RunResults, t: Thresholds): Finding {
     busyCores: Math.round(busy.busyCores * 100) / 100,
     loaderCores: Math.round(busy.loaderCores * 100) / 100,
     userCpuPerLoadingS: Math.round(busy.cpuPerLoadS * 100) / 100,
+    cpuSource: busy.source,
   };
   const best = bestTrial(results.trials);
   if (best && best.metrics.stallFraction < t.moderateStall) {
@@ -59,7 +60,7 @@ export function detectCpuOrIo(results: RunResults, t: Thresholds): Finding {
     return {
       ...base,
       verdict: "none",
-      summary: `The best configuration does not stall; the ${withCpu.length} configuration${withCpu.length === 1 ? "" : "s"} that did ${withCpu.length === 1 ? "was" : "were"} ${what} (${busy.busyCores.toFixed(2)} cores busy in user mode for ${loadingThreads(busy.loaderCores)}; user ${user.toFixed(0)}% of the host, system + iowait ${kernel.toFixed(0)}%, ${pct(storageShare)} of reads from storage).`,
+      summary: `The best configuration does not stall; the ${withCpu.length} configuration${withCpu.length === 1 ? "" : "s"} that did ${withCpu.length === 1 ? "was" : "were"} ${what} (${busyText(busy)}; user ${user.toFixed(0)}% of the host, system + iowait ${kernel.toFixed(0)}%, ${pct(storageShare)} of reads from storage).`,
       evidence: {
         stalledTrials: withCpu.length,
         userPct: Math.round(user * 10) / 10,
@@ -84,7 +85,7 @@ export function detectCpuOrIo(results: RunResults, t: Thresholds): Finding {
     return {
       ...base,
       verdict: "none",
-      summary: `The stalled trials leave the host mostly idle: ${busy.busyCores.toFixed(2)} cores busy in user mode for ${loadingThreads(busy.loaderCores)}, ${busy.cpuPerLoadS.toFixed(2)} s of user CPU per second spent loading, system + iowait ${kernel.toFixed(0)}% with ${pct(storageShare)} of reads from storage. Neither CPU nor disk throughput is the limit: loading waits (latency per read, or too few loads in flight); more workers or a deeper --prefetch overlap the waits.`,
+      summary: `The stalled trials' loading threads are mostly idle: ${busyText(busy)}, ${busy.cpuPerLoadS.toFixed(2)} s of user CPU per second spent loading, system + iowait ${kernel.toFixed(0)}% with ${pct(storageShare)} of reads from storage. Neither CPU nor disk throughput is the limit: loading waits (latency per read, or too few loads in flight); more workers or a deeper --prefetch overlap the waits.`,
       evidence,
       trials: withCpu.map((x) => x.spec.id),
       recommend: [],
@@ -95,7 +96,7 @@ export function detectCpuOrIo(results: RunResults, t: Thresholds): Finding {
     verdict: "issue",
     summary: io
       ? `The stalled trials wait on storage: system + iowait ${kernel.toFixed(0)}% against user ${user.toFixed(0)}%, and ${pct(storageShare)} of the bytes read came from storage.`
-      : `The stalled trials are CPU-bound: ${busy.busyCores.toFixed(2)} cores busy in user mode for ${loadingThreads(busy.loaderCores)} (user ${user.toFixed(0)}% of the host against system + iowait ${kernel.toFixed(0)}%), and ${pct(storageShare)} of the bytes read came from storage (the rest from the page cache).`,
+      : `The stalled trials are CPU-bound: ${busyText(busy)} (user ${user.toFixed(0)}% of the host against system + iowait ${kernel.toFixed(0)}%), and ${pct(storageShare)} of the bytes read came from storage (the rest from the page cache).`,
     evidence,
     trials: withCpu.map((x) => x.spec.id),
     recommend: [
@@ -116,17 +117,30 @@ function loadingThreads(n: number): string {
 }
 
 /**
- * How busy the host's CPUs were for the loading threads. Host-wide percentages mean nothing alone
- * (2% user on a 96-core box is two cores): count busy cores against the cores the loader could
- * use, and user CPU seconds against the seconds spent loading (serial loading with no workers
- * keeps one thread busy only while it loads). Host CPU includes other processes: it errs towards CPU-bound.
+ * How busy the CPUs were for the loading threads. Host-wide percentages mean nothing alone (2% user
+ * on a 96-core box is two cores): count busy cores against the cores the loader could use, and
+ * user CPU seconds against the seconds spent loading (serial loading with no workers keeps one
+ * thread busy only while it loads). The process's own CPU is used when every trial has it: host CPU
+ * counts other processes too, and a CPU Vulkan driver's threads are in the process, so host CPU then.
  */
-function cpuBusy(results: RunResults, trials: OkTrial[]): { busyCores: number; loaderCores: number; cpuPerLoadS: number } {
+function cpuBusy(
+  results: RunResults,
+  trials: OkTrial[],
+): { busyCores: number; loaderCores: number; cpuPerLoadS: number; source: "process" | "host" } {
   const cores = results.host.logicalCores;
   const usable = Math.max(1, results.host.usableCores);
-  const busyCores = mean(trials.map((x) => (x.telemetry.cpu.userPct!.mean / 100) * cores));
+  const softwareDevice = results.consumer.kind === "webgpu" && results.consumer.adapter.software;
+  const own = !softwareDevice && trials.every((x) => x.metrics.processCpu !== undefined);
+  const userS = (x: OkTrial): number =>
+    own ? x.metrics.processCpu!.userS : (x.telemetry.cpu.userPct!.mean / 100) * cores * x.metrics.windowS;
+  const busyCores = mean(trials.map((x) => userS(x) / x.metrics.windowS));
   const loaderCores = mean(trials.map((x) => Math.min(Math.max(1, x.spec.workers), usable)));
-  const userCpuS = trials.reduce((s, x) => s + (x.telemetry.cpu.userPct!.mean / 100) * cores * x.metrics.windowS, 0);
+  const userCpuS = trials.reduce((s, x) => s + userS(x), 0);
   const loadingS = trials.reduce((s, x) => s + (x.metrics.loadMsPerBatch.mean * x.metrics.batches) / 1000, 0);
-  return { busyCores, loaderCores, cpuPerLoadS: loadingS > 0 ? userCpuS / loadingS : 0 };
+  return { busyCores, loaderCores, cpuPerLoadS: loadingS > 0 ? userCpuS / loadingS : 0, source: own ? "process" : "host" };
+}
+
+/** "1.06 cores busy in user mode", saying whose CPU time it was. */
+function busyText(busy: ReturnType<typeof cpuBusy>): string {
+  return `${busy.busyCores.toFixed(2)} cores busy in user mode ${busy.source === "process" ? "in gpuprof's own threads" : "on the host"} for ${loadingThreads(busy.loaderCores)}`;
 }
