@@ -129,9 +129,10 @@ export async function summaryCardPng(card: CardText, keyChart: ChartSpec | null,
   const plain = (md: string): string => md.replace(/\*\*/g, "").replace(/`/g, "");
   card.advice.slice(0, 3).forEach((text, i) => {
     const first = plain(text).split(/(?<=\.)\s/)[0]!;
-    for (const [k, line] of wrap(ctx, `${i + 1}. ${first}`, width - 64)
-      .slice(0, 2)
-      .entries()) {
+    const lines = wrap(ctx, `${i + 1}. ${first}`, width - 96);
+    // Two lines an item; a longer one says it goes on (the whole advice is in summary.md).
+    const shown = lines.length > 2 ? [lines[0]!, `${lines[1]!.replace(/[\s,;:(]*\S*$/, "")} …`] : lines;
+    for (const [k, line] of shown.entries()) {
       ctx.fillText(k === 0 ? line : `   ${line}`, 32, y);
       y += 24;
     }
