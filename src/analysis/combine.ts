@@ -4,6 +4,7 @@ export type Diagnosis =
   | "device-bound"
   | "AU target met, moderately input-bound"
   | "AU target met, highly input-bound"
+  | "below the AU target: consumer host overhead"
   | "input-bound (CPU)"
   | "input-bound (I/O)"
   | "input-bound"
@@ -14,6 +15,7 @@ export type Diagnosis =
  * and tested row by row:
  *   input-bound                     | cpu-or-io          | diagnosis
  *   insufficient                    | any                | insufficient data
+ *   none, host overhead (webgpu)    | any                | below the AU target: consumer host overhead
  *   none, best stall low            | any                | device-bound
  *   none, best stall moderate/high  | any                | AU target met, moderately/highly input-bound
  *   issue                           | issue, kind cpu    | input-bound (CPU)
@@ -25,6 +27,8 @@ export type Diagnosis =
 export function diagnose(inputBound: Finding, cpuOrIo: Finding): Diagnosis {
   if (inputBound.verdict === "insufficient-data") return "insufficient data";
   if (inputBound.verdict === "none") {
+    // The input-bound detector clears the input when a real device idles in the consumer's own work.
+    if (typeof inputBound.evidence["bestHostOverhead"] === "number") return "below the AU target: consumer host overhead";
     const level = inputBound.evidence["bestStallLevel"];
     if (level === "high") return "AU target met, highly input-bound";
     if (level === "moderate") return "AU target met, moderately input-bound";

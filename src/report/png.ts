@@ -99,7 +99,7 @@ export function runCard(analysis: Analysis): CardText {
         ? "good"
         : analysis.diagnosis === "insufficient data"
           ? "unknown"
-          : analysis.diagnosis.startsWith("AU target met")
+          : analysis.diagnosis.startsWith("AU target met") || analysis.diagnosis.startsWith("below the AU target")
             ? "fair"
             : "bad",
     advice: analysis.recommendations.map((r) => r.text),

@@ -108,7 +108,9 @@ export function renderRunAnswer(results: RunResults, outDir: string, cwd: string
     lines.push(
       chalk.bold(`Best: ${trialLabel(best.spec)}: ${n0(m.samplesPerS)} samples/s, AU ${pct0(m.au)}, ${level}`) +
         (level === "not input-bound"
-          ? ` (the ${results.consumer.kind === "sim" ? "modelled" : "measured"} device step is the limit; more loading capacity will not help)`
+          ? (m.hostOverheadFraction ?? 0) >= 0.05
+            ? ` (the device idles ${pct0(m.hostOverheadFraction!)} of the time in the consumer's own host work, not waiting for batches; more loading capacity will not help)`
+            : ` (the ${results.consumer.kind === "sim" ? "modelled" : "measured"} device step is the limit; more loading capacity will not help)`
           : ` (loading is the limit: the levers are more workers, up to the ${results.host.usableCores} usable cores; uint8 transfer with normalisation on the device; data in the page cache or on faster storage; batch echoing)`),
     );
     const inline = sibling(results, best, { workers: 0, transport: "none" });

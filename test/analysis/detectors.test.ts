@@ -160,6 +160,9 @@ describe("input-bound, beyond the target", () => {
     const f = detectInputBound(syntheticRun([{ workers: 2, samplesPerS: 900, au: 0.6, hostOverhead: 0.38 }]), T);
     expect(f.verdict).toBe("none");
     expect(f.summary).toMatch(/waited for batches only 2\.0% of the time: the rest, 38\.0%, is the consumer's own host overhead/);
+    expect(diagnose(f, detectCpuOrIo(syntheticRun([{ workers: 2, samplesPerS: 900, au: 0.6, hostOverhead: 0.38 }]), T))).toBe(
+      "below the AU target: consumer host overhead",
+    );
     // The same AU with the idle time spent waiting for batches is input-bound.
     expect(detectInputBound(syntheticRun([{ workers: 2, samplesPerS: 900, au: 0.6 }]), T).verdict).toBe("issue");
   });
@@ -209,6 +212,27 @@ describe("echo, dtype and cpu-or-io, beyond the common case", () => {
     );
   });
 
+  it("dtype: float16 stands in when float32 was not swept, and a measured loss is called one", () => {
+    const half = detectDtype(
+      syntheticRun([
+        { workers: 2, dtype: "uint8", samplesPerS: 1040, au: 0.9 },
+        { workers: 2, dtype: "float16", samplesPerS: 1000, au: 0.88 },
+      ]),
+      T,
+    );
+    expect(half.evidence).toMatchObject({ against: "float16", uint8OverFloat16SamplesPerS: 1.04, uint8BytesPerFloat16Byte: 0.5 });
+    expect(half.summary).toMatch(/0\.50x the bytes of float16 .*2x fewer bytes over IPC and PCIe/);
+    const slower = detectDtype(
+      syntheticRun([
+        { workers: 1, dtype: "uint8", samplesPerS: 770, au: 0.9 },
+        { workers: 1, dtype: "float32", samplesPerS: 1000, au: 0.9 },
+      ]),
+      T,
+    );
+    expect(slower.summary).toMatch(/0\.77x the samples\/s.*: uint8 is slower here, normalising in the device model costing more/);
+    expect(slower.recommend).toEqual([]);
+  });
+
   it("cpu-or-io: busy cores against the loading threads, not a host-wide share", () => {
     // 2% user on 8 cores is 0.16 cores for 2 loading threads, and 0.05 s of CPU per second of loading: neither.
     const idle = detectCpuOrIo(syntheticRun([{ workers: 2, samplesPerS: 200, au: 0.3, userPct: 2, kernelPct: 1, loadMs: 100 }]), T);
@@ -224,6 +248,10 @@ describe("echo, dtype and cpu-or-io, beyond the common case", () => {
     // the one thread, yet 1.68 s of user CPU over 2.5 s of loading says the loading is CPU work.
     const serial = syntheticRun([{ workers: 0, samplesPerS: 200, au: 0.03, userPct: 7, kernelPct: 1, loadMs: 25 }]);
     expect(detectCpuOrIo(serial, T).evidence).toMatchObject({ kind: "cpu", busyCores: 0.56, userCpuPerLoadingS: 0.67, cpuSource: "host" });
+    // The summary quotes the rule that fired, not the low average that argues against it alone.
+    expect(detectCpuOrIo(serial, T).summary).toMatch(
+      /CPU-bound: user CPU for 67% of the time spent loading \(host CPU; 0\.56 cores busy on average/,
+    );
     // A busy neighbour: the host is 50% user (4 of 8 cores), but gpuprof's own threads used 0.3 s in 3 s.
     const neighbour = detectCpuOrIo(
       syntheticRun([{ workers: 2, samplesPerS: 200, au: 0.3, userPct: 50, kernelPct: 1, loadMs: 100, processUserS: 0.3 }]),
@@ -257,7 +285,18 @@ describe("workers, beyond the smallest count", () => {
       T,
     );
     expect(overCores.summary).toMatch(/falls from 4 workers on \(more workers than the 2 usable cores compete for them\)/);
-    expect(falls.recommend[0]!.values["rss"]).toBe("about 150 MiB of resident memory per worker");
+    expect(falls.recommend[0]!.values["beyond"]).toBe(
+      "More workers than that, up to the 4 tried, added memory (about 150 MiB of resident memory each) without throughput",
+    );
+    // Recommending the largest count tried claims nothing about counts never tried.
+    const top = detectWorkers(
+      syntheticRun([
+        { workers: 0, samplesPerS: 300, au: 0.3 },
+        { workers: 2, samplesPerS: 800, au: 0.8 },
+      ]),
+      T,
+    );
+    expect(top.recommend[0]!.values["beyond"]).toMatch(/^No count above 2 was tried, so whether more would help is not measured here/);
     const short = detectWorkers(
       syntheticRun(
         [

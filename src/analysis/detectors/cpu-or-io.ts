@@ -60,7 +60,7 @@ export function detectCpuOrIo(results: RunResults, t: Thresholds): Finding {
     return {
       ...base,
       verdict: "none",
-      summary: `The best configuration does not stall; the ${withCpu.length} configuration${withCpu.length === 1 ? "" : "s"} that did ${withCpu.length === 1 ? "was" : "were"} ${what} (${busyText(busy)}; user ${user.toFixed(0)}% of the host, system + iowait ${kernel.toFixed(0)}%, ${pct(storageShare)} of reads from storage).`,
+      summary: `The best configuration does not stall; the ${withCpu.length} configuration${withCpu.length === 1 ? "" : "s"} that did ${withCpu.length === 1 ? "was" : "were"} ${what} (${kind === "cpu" ? cpuWhy(busy) : busyText(busy)}; user ${user.toFixed(0)}% of the host, system + iowait ${kernel.toFixed(0)}%, ${pct(storageShare)} of reads from storage).`,
       evidence: {
         stalledTrials: withCpu.length,
         userPct: Math.round(user * 10) / 10,
@@ -96,7 +96,7 @@ export function detectCpuOrIo(results: RunResults, t: Thresholds): Finding {
     verdict: "issue",
     summary: io
       ? `The stalled trials wait on storage: system + iowait ${kernel.toFixed(0)}% against user ${user.toFixed(0)}%, and ${pct(storageShare)} of the bytes read came from storage.`
-      : `The stalled trials are CPU-bound: ${busyText(busy)} (user ${user.toFixed(0)}% of the host against system + iowait ${kernel.toFixed(0)}%), and ${pct(storageShare)} of the bytes read came from storage (the rest from the page cache).`,
+      : `The stalled trials are CPU-bound: ${cpuWhy(busy)} (user ${user.toFixed(0)}% of the host against system + iowait ${kernel.toFixed(0)}%), and ${pct(storageShare)} of the bytes read came from storage (the rest from the page cache).`,
     evidence,
     trials: withCpu.map((x) => x.spec.id),
     recommend: [
@@ -138,6 +138,12 @@ function cpuBusy(
   const userCpuS = trials.reduce((s, x) => s + userS(x), 0);
   const loadingS = trials.reduce((s, x) => s + (x.metrics.loadMsPerBatch.mean * x.metrics.batches) / 1000, 0);
   return { busyCores, loaderCores, cpuPerLoadS: loadingS > 0 ? userCpuS / loadingS : 0, source: own ? "process" : "host" };
+}
+
+/** Which of the two CPU rules fired, in words, with its number. */
+function cpuWhy(busy: ReturnType<typeof cpuBusy>): string {
+  if (busy.busyCores >= 0.6 * busy.loaderCores) return busyText(busy);
+  return `user CPU for ${(Math.min(busy.cpuPerLoadS, 1) * 100).toFixed(0)}% of the time spent loading (${busy.source === "process" ? "gpuprof's own threads" : "host CPU"}; ${busy.busyCores.toFixed(2)} cores busy on average, loading taking only part of the window)`;
 }
 
 /** "1.06 cores busy in user mode", saying whose CPU time it was. */

@@ -4,15 +4,22 @@ import { mean, realTrials, type OkTrial } from "../trials.js";
 import type { Finding, Thresholds } from "../types.js";
 import { pairsDifferingIn } from "./pairs.js";
 
-/** uint8 against float32 at otherwise equal settings: bytes moved and the measured throughput difference. */
+/**
+ * uint8 against float32 (float16 when float32 was not swept) at otherwise equal settings: bytes
+ * moved and the measured throughput difference.
+ */
 export function detectDtype(results: RunResults, t: Thresholds): Finding {
   const base = { id: "dtype", title: "Transfer dtype", basis: "measured" as const };
-  const pairs = pairsDifferingIn(realTrials(results), "dtype", "uint8", "float32");
+  const trials = realTrials(results);
+  const against32 = pairsDifferingIn(trials, "dtype", "uint8", "float32");
+  const wide = against32.length > 0 ? "float32" : "float16";
+  const pairs = against32.length > 0 ? against32 : pairsDifferingIn(trials, "dtype", "uint8", "float16");
+  const Wide = wide === "float32" ? "Float32" : "Float16";
   if (pairs.length === 0) {
     return {
       ...base,
       verdict: "insufficient-data",
-      summary: "uint8 and float32 were not both measured at the same settings; sweep --dtype uint8,float32.",
+      summary: "uint8 and a wider dtype (float32 or float16) were not both measured at the same settings; sweep --dtype uint8,float32.",
       evidence: {},
       trials: [],
       recommend: [],
@@ -39,18 +46,26 @@ export function detectDtype(results: RunResults, t: Thresholds): Finding {
   );
   const stallSaved = mean(pairs.map(([u, f]) => f.metrics.stallFraction - u.metrics.stallFraction));
   const evidence = {
-    uint8OverFloat32SamplesPerS: Math.round(ratio * 1000) / 1000,
-    uint8BytesPerFloat32Byte: Math.round(bytes * 1000) / 1000,
+    [`uint8Over${Wide}SamplesPerS`]: Math.round(ratio * 1000) / 1000,
+    [`uint8BytesPer${Wide}Byte`]: Math.round(bytes * 1000) / 1000,
     stallPointsSaved: Math.round(stallSaved * 1000) / 1000,
     pairs: pairs.length,
-    uint8OverFloat32AllPairs: Math.round(allRatio * 1000) / 1000,
+    [`uint8Over${Wide}AllPairs`]: Math.round(allRatio * 1000) / 1000,
+    against: wide,
     judgedAtBest: atBest.length > 0 ? "yes" : "no",
   };
   const gain = ratio >= 1 + t.tie;
+  const loss = ratio < 1 - t.tie;
+  const softwareDevice = results.consumer.kind === "webgpu" && results.consumer.adapter.software;
+  const verdictText = gain
+    ? ""
+    : loss
+      ? `: uint8 is slower here, normalising ${results.consumer.kind === "webgpu" ? "on the device" : "in the device model"} costing more than the bytes it saves${softwareDevice ? " (the device is a CPU Vulkan driver, so its normalisation runs on this machine's CPU)" : ""}`
+      : ` (no measurable throughput gain here, but ${(1 / bytes).toFixed(0)}x fewer bytes over IPC and PCIe)`;
   return {
     ...base,
     verdict: gain ? "issue" : "none",
-    summary: `uint8 batches carry ${bytes.toFixed(2)}x the bytes of float32 and give ${ratio.toFixed(2)}x the samples/s${where}${gain ? "" : " (no measurable throughput gain here, but 4x fewer bytes over IPC and PCIe)"}.`,
+    summary: `uint8 batches carry ${bytes.toFixed(2)}x the bytes of ${wide} and give ${ratio.toFixed(2)}x the samples/s${where}${verdictText}.`,
     evidence,
     trials: pairs.flat().map((x) => x.spec.id),
     recommend:
@@ -58,10 +73,10 @@ export function detectDtype(results: RunResults, t: Thresholds): Finding {
         ? [
             {
               template: "uint8",
-              values: { ratio: `${ratio.toFixed(2)}x`, bytes: `${bytes.toFixed(2)}x` },
+              values: { ratio: `${ratio.toFixed(2)}x`, bytes: `${bytes.toFixed(2)}x`, wide },
               knob: "transfer dtype",
               value: "uint8, normalised on the GPU",
-              gain: `${ratio.toFixed(2)}x samples/s and ${bytes.toFixed(2)}x the bytes per batch against float32 (measured)`,
+              gain: `${ratio.toFixed(2)}x samples/s and ${bytes.toFixed(2)}x the bytes per batch against ${wide} (measured)`,
             },
           ]
         : [],

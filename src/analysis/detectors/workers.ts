@@ -86,12 +86,16 @@ export function detectWorkers(results: RunResults, t: Thresholds): Finding {
                 workers: String(enough.workers),
                 gain: gain === null ? "not measured against 0 workers" : `${gain.toFixed(2)}x the samples/s of num_workers=0`,
                 usable: String(usable),
-                rss:
-                  rssPerWorker === null
-                    ? "not measured"
-                    : `about ${Math.max(0, Math.round(rssPerWorker))} MiB of resident memory per worker`,
+                beyond: beyondText(enough.workers, last.workers, rssPerWorker),
               },
             },
           ],
   };
+}
+
+/** What the sweep says about going past the recommended count: only what it measured. */
+function beyondText(recommended: number, largest: number, rssPerWorker: number | null): string {
+  const rss = rssPerWorker === null ? "" : ` (about ${Math.max(0, Math.round(rssPerWorker))} MiB of resident memory each)`;
+  if (recommended < largest) return `More workers than that, up to the ${largest} tried, added memory${rss} without throughput`;
+  return `No count above ${largest} was tried, so whether more would help is not measured here; each worker costs memory${rss}`;
 }
