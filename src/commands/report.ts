@@ -29,16 +29,20 @@ const KINDS = {
 } as const;
 
 function readJson(file: string): unknown {
+  const text = readFileSync(file, "utf8");
+  // A Markdown or CSV file given by mistake is not a damaged results file.
+  if (!/^\s*[{[]/.test(text)) throw new UsageError(`${file} is not JSON; give the results.json gpuprof wrote, or its folder`);
   try {
-    return JSON.parse(readFileSync(file, "utf8"));
+    return JSON.parse(text);
   } catch (err) {
-    const why = err instanceof Error ? err.message.split("\n")[0] : String(err);
+    // V8 quotes the start of the text after its reason; the reason alone is the useful part.
+    const why = (err instanceof Error ? err.message.split("\n")[0]! : String(err)).replace(/, ".*$/, "");
     throw new UsageError(`${file} is not valid JSON (${why}); it may be damaged: run the command that wrote it again`);
   }
 }
 
 /** A run, h5 or watch folder, or its results file; every problem is one line naming the fix. */
-export function loadResults(path: string): LoadedResults {
+export function loadResults(path: string, reader = "gpuprof report renders run and h5 results"): LoadedResults {
   let file = path;
   try {
     if (statSync(path).isDirectory()) file = join(path, "results.json");
@@ -50,14 +54,13 @@ export function loadResults(path: string): LoadedResults {
   if (!existsSync(file)) {
     if (existsSync(join(path, "summary.json")))
       throw new UsageError(
-        `${path} is a gpuprof watch folder: its report files are written by watch itself (summary.md, report.html); gpuprof report renders run and h5 results`,
+        `${path} is a gpuprof watch folder: its report files are written by watch itself (summary.md, report.html); ${reader}`,
       );
     throw new UsageError(`${path} has no results.json; give the folder gpuprof run or gpuprof h5 wrote`);
   }
   const data = readJson(file);
   const header = data as { kind?: unknown; schemaVersion?: unknown } | null;
-  if (header?.kind === "gpuprof.watch")
-    throw new UsageError(`${file} holds gpuprof watch results; gpuprof report renders run and h5 results`);
+  if (header?.kind === "gpuprof.watch") throw new UsageError(`${file} holds gpuprof watch results; ${reader}`);
   const kind = typeof header?.kind === "string" && header.kind in KINDS ? (header.kind as keyof typeof KINDS) : null;
   if (kind === null) throw new UsageError(`${file} is not a gpuprof results file (its "kind" is neither gpuprof.run nor gpuprof.h5)`);
   const spec = KINDS[kind];
@@ -89,7 +92,7 @@ export function loadResults(path: string): LoadedResults {
 
 /** A run's results.json (compare reads only runs). */
 export function loadRunResults(path: string): { results: RunResults; file: string } {
-  const loaded = loadResults(path);
+  const loaded = loadResults(path, "gpuprof compare compares gpuprof run results");
   if (loaded.kind !== "run") throw new UsageError(`${loaded.file} holds gpuprof h5 results; gpuprof compare compares gpuprof run results`);
   return loaded;
 }

@@ -29,7 +29,7 @@ function card(verdict: Finding): CardText {
 /** summary.png (the card for a pull request) and a PNG per chart; returns the file names written. */
 export async function writeH5Pngs(files: RunFiles, results: H5Results, verdict: Finding): Promise<string[]> {
   const written: string[] = [];
-  const subtitle = `${results.configs.length} configurations over ${results.files.length} file${results.files.length === 1 ? "" : "s"}, ${results.settings.epochs} epochs; hit rates simulated, speeds measured`;
+  const subtitle = `${results.configs.length} configurations over ${results.files.length} file${results.files.length === 1 ? "" : "s"}, ${results.settings.epochs} epoch${results.settings.epochs === 1 ? "" : "s"}; hit rates simulated, speeds measured`;
   files.writeBytes("summary.png", await summaryCardPng(card(verdict), hitRateChart(results), subtitle));
   written.push("summary.png");
   for (const chart of h5Charts(results)) {
@@ -80,7 +80,7 @@ export function renderH5Html(results: H5Results, verdict: Finding): string {
   const notes = [...results.notes, ...results.configs.flatMap((c) => c.notes.map((n) => `[${c.id}] ${n}`))];
   return renderHtmlPage({
     title: `gpuprof h5: ${h5Headline(verdict)}`,
-    subtitle: `${results.configs.length} configurations, ${results.settings.epochs} epochs, batch ${results.settings.batch}, ${results.startedAt}`,
+    subtitle: `${results.configs.length} configurations, ${results.settings.epochs} epoch${results.settings.epochs === 1 ? "" : "s"}, batch ${results.settings.batch}, ${results.startedAt}`,
     sections: [
       { heading: "Verdict", html: findingsList([verdict]) },
       { heading: "What to set", html: adviceList(recommendations([verdict]), "Nothing: no chunked configuration was studied.") },

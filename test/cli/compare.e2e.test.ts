@@ -87,4 +87,14 @@ describe("gpuprof compare", () => {
       ),
     ]);
   });
+
+  it("refuses a watch folder naming compare, not report", async () => {
+    const dir = tempDir();
+    writeFileSync(join(dir, "summary.json"), "{}");
+    const run = await runCli(["compare", fixture, dir]);
+    expect(run.code).toBe(2);
+    expect(run.stderr.trim().split("\n")).toEqual([
+      expect.stringMatching(/is a gpuprof watch folder.*; gpuprof compare compares gpuprof run results$/),
+    ]);
+  });
 });

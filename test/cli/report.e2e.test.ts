@@ -56,7 +56,8 @@ describe("gpuprof report", () => {
 
   it.each([
     ["a missing path", "/no/such/run", /no such file or folder/],
-    ["a corrupt file", "corrupt", /is not valid JSON/],
+    ["a corrupt file", "corrupt", /is not valid JSON \([^"]*\); it may be damaged/],
+    ["a Markdown file given by mistake", "markdown", /markdown\.json is not JSON; give the results\.json gpuprof wrote, or its folder/],
     ["a newer schema", "newer", /written by a newer gpuprof \(schema 99/],
     ["a damaged file", "damaged", /does not match the results schema \(trials/],
     [
@@ -71,6 +72,7 @@ describe("gpuprof report", () => {
     const path = which.startsWith("/") ? which : join(dir, `${which}.json`);
     const good = JSON.parse(readFileSync(fixture, "utf8"));
     if (which === "corrupt") writeFileSync(path, "{ not json");
+    if (which === "markdown") writeFileSync(path, "# gpuprof run: device-bound\n");
     if (which === "newer") writeFileSync(path, JSON.stringify({ ...good, schemaVersion: 99 }));
     if (which === "damaged") writeFileSync(path, JSON.stringify({ ...good, trials: "gone" }));
     if (which === "unversioned") writeFileSync(path, JSON.stringify({ ...good, schemaVersion: undefined }));

@@ -156,10 +156,10 @@ function targetSentence(hits: number, target: number, nbytes: number, fromSearch
   if (hits < target) {
     return smallest === null
       ? `No cache studied reaches the ${t} target, and none would in this order (chunks too large for any cache, or read once each): change the chunk shape or the access order rather than the cache.`
-      : `No cache studied reaches the ${t} target; the smallest that does in this order, by the smallest-cache search, is ${nbytes} bytes, and the settings below use it.`;
+      : `No cache studied reaches the ${t} target; the smallest that does in this order, by the smallest-cache search, is ${nbytes} bytes, and the h5py settings in this advice use it.`;
   }
   return fromSearch
-    ? `A smaller cache, ${nbytes} bytes, already reaches the ${t} target in this order (the smallest-cache search): the settings below use it.`
+    ? `A smaller cache, ${nbytes} bytes, already reaches the ${t} target in this order (the smallest-cache search): the h5py settings in this advice use it.`
     : "";
 }
 
