@@ -17,7 +17,7 @@ import { stepMs, type StepModel } from "../harness/step-presets.js";
 import { outermostMissing, removeEmptyFoldersUpTo } from "../harness/created-folders.js";
 import { findPageCacheEvictor } from "../harness/page-cache.js";
 import { LoaderFailure, runTrial, TrialInterrupted } from "../harness/trial.js";
-import { claimRunDir, runDirLabel } from "../store/run-dir.js";
+import { checkOutFolder, claimRunDir, runDirLabel } from "../store/run-dir.js";
 import { RunFiles } from "../store/run-files.js";
 import { RESULTS_SCHEMA_VERSION, type RunResults, type TrialResult } from "../store/results-schema.js";
 import { timelineCsv } from "../store/timeline-csv.js";
@@ -135,6 +135,8 @@ export async function run(options: RunOptions, hooks: RunHooks): Promise<RunOutc
   // The user's data is checked (header, dtype, size) before anything is generated or started.
   const peek = await peekDataset(options.dataset);
   const estimatedS = planEstimate(plan, options, peek.files);
+  // A run that could not save its results is refused before any probe, plan or trial.
+  if (options.out !== undefined) checkOutFolder(options.out, options.force);
   if (options.dryRun) {
     validate(options, peek.count, hooks.say);
     const choice = await chooseConsumer(consumerOptions(options), options.env);

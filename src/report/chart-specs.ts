@@ -68,7 +68,10 @@ export function throughputChart(results: RunResults): ChartSpec | null {
             min: 0,
             max: 100,
             grid: { drawOnChartArea: false },
-            title: { display: true, text: "AU % (dashed)" },
+            title: {
+              display: true,
+              text: `AU % (dashed; ${results.consumer.kind === "sim" ? "against the modelled device" : "measured on the device"})`,
+            },
           },
         },
         plugins: {
@@ -111,7 +114,16 @@ export function stallChart(results: RunResults): ChartSpec | null {
       },
       options: {
         indexAxis: "y",
-        scales: { x: { min: 0, max: 100, title: { display: true, text: "stall %" } } },
+        scales: {
+          x: {
+            min: 0,
+            max: 100,
+            title: {
+              display: true,
+              text: `stall % (${results.consumer.kind === "sim" ? "waits measured, against the modelled device" : "measured"})`,
+            },
+          },
+        },
         // One dataset coloured per bar: a legend would show only the first bar's colour.
         plugins: {
           title: { display: true, text: "Stall per trial" },

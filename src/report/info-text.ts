@@ -34,7 +34,7 @@ export function renderInfo(result: InfoResult, c: ChalkInstance): string {
   }
   lines.push("");
   lines.push(c.bold("For loader tuning"));
-  lines.push(`  worker ceiling: ${result.loader.workerCeiling} (usable cores; the training process needs one too)`);
+  lines.push(`  worker ceiling: ${result.loader.workerCeiling} (the usable cores; leave some for the training process itself)`);
   lines.push(
     `  page cache: ${mib(result.loader.pageCacheMiB)} now, ${mib(result.loader.availableMiB)} available: a dataset that fits here is read from RAM after its first epoch, not from disk`,
   );

@@ -1,4 +1,4 @@
-import { mkdirSync, readdirSync, realpathSync, statSync } from "node:fs";
+import { existsSync, mkdirSync, readdirSync, realpathSync, statSync } from "node:fs";
 import { basename, dirname, join, resolve } from "node:path";
 import { UsageError } from "../util/errors.js";
 
@@ -58,18 +58,26 @@ export interface ClaimOptions {
 }
 
 /**
+ * What claimRunDir would refuse about --out, checked without creating anything: for --dry-run,
+ * and before a run spends time on probes it would then throw away.
+ */
+export function checkOutFolder(out: string, force: boolean): void {
+  const kernel = kernelFilesystemOf(out);
+  if (kernel) throw new UsageError(`--out ${out} is inside ${kernel}, a kernel filesystem that cannot hold files; choose another folder`);
+  if (existsSync(out) && !statSync(out).isDirectory()) throw new UsageError(`--out ${out} is a file, not a folder; choose a folder`);
+  if (isNonEmptyDir(out) && !force) {
+    throw new UsageError(`--out ${out} already holds files; choose a new folder, or add --force to write over them`);
+  }
+}
+
+/**
  * Creates the folder a run writes into and returns its path. Never reuses a folder holding earlier
  * results unless --force says so: a default folder that exists gets a -2, -3, ... suffix, and the
  * final mkdir is not recursive, so two runs started in the same second cannot claim the same one.
  */
 export function claimRunDir(options: ClaimOptions): string {
   if (options.out !== undefined) {
-    const kernel = kernelFilesystemOf(options.out);
-    if (kernel)
-      throw new UsageError(`--out ${options.out} is inside ${kernel}, a kernel filesystem that cannot hold files; choose another folder`);
-    if (isNonEmptyDir(options.out) && !options.force) {
-      throw new UsageError(`--out ${options.out} already holds files; choose a new folder, or add --force to write over them`);
-    }
+    checkOutFolder(options.out, options.force);
     try {
       mkdirSync(options.out, { recursive: true });
     } catch (err) {

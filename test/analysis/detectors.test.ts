@@ -315,6 +315,10 @@ describe("workers, beyond the smallest count", () => {
 
 describe("insufficient data is an answer", () => {
   const lone = syntheticRun([{ workers: 1, samplesPerS: 500, au: 0.5 }]);
+  it("transport says when only one transport was swept", () => {
+    expect(detectTransport(lone, T).summary).toMatch(/^Only one transport was swept, so copies were not compared with zero-copy/);
+  });
+
   it.each([
     ["workers", () => detectWorkers(lone, T)],
     ["dtype", () => detectDtype(lone, T)],

@@ -127,6 +127,19 @@ describe("gpuprof run", () => {
     expect(existsSync(join(cwd, "reports"))).toBe(false);
   });
 
+  it("--dry-run refuses an --out that holds files, or is a file, as the run itself would", async () => {
+    const cwd = tempDir();
+    const out = join(cwd, "earlier");
+    mkdirSync(out);
+    writeFileSync(join(out, "results.json"), "{}");
+    const held = await gpuprofRun([...SMALL, "--out", out, "--dry-run"], { cwd });
+    expect(held.code).toBe(2);
+    expect(held.stderr).toMatch(/--out .*earlier already holds files; choose a new folder, or add --force/);
+    const file = await gpuprofRun([...SMALL, "--out", join(out, "results.json"), "--dry-run"], { cwd });
+    expect(file.code).toBe(2);
+    expect(file.stderr).toMatch(/results\.json is a file, not a folder; choose a folder/);
+  });
+
   it("--step-ms 0 says the device advice then describes an infinitely fast GPU", async () => {
     const run = await gpuprofRun([...SMALL, "--step-ms", "0", "--dry-run"], { cwd: tempDir() });
     expect(run.code).toBe(0);

@@ -66,8 +66,15 @@ export function detectInputBound(results: RunResults, t: Thresholds): Finding {
   return {
     ...base,
     verdict: "none",
-    summary: `The best configuration reaches AU ${pct(best.metrics.au)} (target ${pct(t.auTarget)}); ${below.length} of ${trials.length} configuration${trials.length === 1 ? "" : "s"} ${below.length === 1 ? "falls" : "fall"} below it, the worst at ${pct(worst.metrics.au)}; ${perTrial}.`,
+    summary: `The best configuration reaches AU ${pct(best.metrics.au)} (target ${pct(t.auTarget)})${othersText(below.length, trials.length, pct(worst.metrics.au))}; ${perTrial}.`,
     evidence,
     trials: [best.spec.id, worst.spec.id],
   };
+}
+
+/** How the other configurations fare against the target, in words that agree in number. */
+function othersText(below: number, judged: number, worstAu: string): string {
+  if (judged === 1) return "";
+  if (below === 0) return `; none of the ${judged} configurations falls below it, the lowest at ${worstAu}`;
+  return `; ${below} of ${judged} configurations ${below === 1 ? "falls" : "fall"} below it, the worst at ${worstAu}`;
 }

@@ -15,7 +15,10 @@ export function detectTransport(results: RunResults, t: Thresholds): Finding {
     return {
       ...base,
       verdict: "insufficient-data",
-      summary: "clone was not measured beside a zero-copy transport; sweep --transport transfer,shared,clone.",
+      summary:
+        new Set(trials.filter((x) => x.spec.transport !== "none").map((x) => x.spec.transport)).size <= 1
+          ? "Only one transport was swept, so copies were not compared with zero-copy; sweep --transport transfer,shared,clone."
+          : "clone was not measured beside a zero-copy transport at the same settings; sweep --transport transfer,shared,clone.",
       evidence: {},
       trials: [],
       recommend: [],
