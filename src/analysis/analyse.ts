@@ -1,5 +1,6 @@
 import type { RunResults } from "../store/results-schema.js";
 import { diagnose, type Diagnosis } from "./combine.js";
+import { collapseRepeats } from "./repeats.js";
 import { detectAuVsSmi } from "./detectors/au-vs-smi.js";
 import { detectCpuOrIo } from "./detectors/cpu-or-io.js";
 import { detectDtype } from "./detectors/dtype.js";
@@ -20,15 +21,18 @@ export interface Analysis {
 
 /** Saved results in, findings and advice out: a pure function, so reports can be re-made offline. */
 export function analyseRun(results: RunResults, thresholds: Thresholds = DEFAULT_THRESHOLDS): Analysis {
-  const inputBound = detectInputBound(results, thresholds);
-  const cpuOrIo = detectCpuOrIo(results, thresholds);
+  // With --repeat, every finding judges a configuration by its mean over the repeats. Reads and GPU
+  // readings keep every trial: the page cache sums reads, nvidia-smi pairs with each trial's window.
+  const perConfig = collapseRepeats(results);
+  const inputBound = detectInputBound(perConfig, thresholds);
+  const cpuOrIo = detectCpuOrIo(perConfig, thresholds);
   const findings = [
     inputBound,
     cpuOrIo,
-    detectWorkers(results, thresholds),
-    detectDtype(results, thresholds),
-    detectTransport(results, thresholds),
-    detectEcho(results, thresholds),
+    detectWorkers(perConfig, thresholds),
+    detectDtype(perConfig, thresholds),
+    detectTransport(perConfig, thresholds),
+    detectEcho(perConfig, thresholds),
     detectPageCache(results),
   ];
   // Only where there is a GPU to compare with: on a GPU-less host with the sim consumer it would say nothing.

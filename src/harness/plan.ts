@@ -78,6 +78,11 @@ export function trialLabel(spec: TrialSpec): string {
   return parts.join(", ");
 }
 
+/** " #2" after a trial's label when the plan repeats configurations (--repeat), so repeats tell apart. */
+export function repeatSuffix(spec: TrialSpec, repeated: boolean): string {
+  return repeated ? ` #${spec.repeat}` : "";
+}
+
 /** Fixed costs per trial seen on a 2-core machine: starting workers and opening the data. */
 const TRIAL_START_S = 0.3;
 /**

@@ -1,4 +1,5 @@
 import type { ChartConfiguration } from "chart.js";
+import { collapseRepeats } from "../analysis/repeats.js";
 import { trialLabel } from "../harness/plan.js";
 import type { RunResults, TrialResult } from "../store/results-schema.js";
 import type { Sample } from "../telemetry/types.js";
@@ -21,19 +22,23 @@ export interface ChartSpec {
 type OkTrial = Extract<TrialResult, { status: "ok" }>;
 const PALETTE = ["#1f77b4", "#d62728", "#2ca02c", "#ff7f0e", "#9467bd", "#8c564b"];
 
-/** Samples/s (solid) and AU (dashed, right axis) against workers, one colour per dtype and transport. */
+/** Samples/s (solid) and AU (dashed, right axis) against workers, one colour per dtype, transport and echo factor. */
 export function throughputChart(results: RunResults): ChartSpec | null {
-  const ok = results.trials.filter((t): t is OkTrial => t.status === "ok" && !t.spec.baseline && t.spec.echo === 1);
+  // One point per configuration: repeats drawn as their mean, not as a stack of loose dots.
+  const ok = collapseRepeats(results).trials.filter((t): t is OkTrial => t.status === "ok" && !t.spec.baseline);
   if (ok.length === 0) return null;
-  const seriesKey = (t: OkTrial): string => `${t.spec.dtype}${t.spec.transport === "none" ? "" : `, ${t.spec.transport}`}`;
-  // workers 0 has no transport: it belongs to every transport's line of the same dtype.
+  const echoPart = (t: OkTrial): string => (t.spec.echo > 1 ? `, echo ${t.spec.echo}` : "");
+  const seriesKey = (t: OkTrial): string => `${t.spec.dtype}${t.spec.transport === "none" ? "" : `, ${t.spec.transport}`}${echoPart(t)}`;
+  // workers 0 has no transport: it belongs to every transport's line of the same dtype and echo.
+  const inlineKey = (t: OkTrial): string => `${t.spec.dtype}${echoPart(t)}`;
   const keys = [...new Set(ok.filter((t) => t.spec.workers > 0).map(seriesKey))];
   const lines = keys.length > 0 ? keys : [...new Set(ok.map(seriesKey))];
   const datasets: ChartConfiguration["data"]["datasets"] = [];
   lines.forEach((key, i) => {
-    const dtype = key.split(",")[0];
+    const members = ok.filter((t) => seriesKey(t) === key);
+    const inline = members.length > 0 ? inlineKey(members[0]!) : "";
     const points = ok
-      .filter((t) => seriesKey(t) === key || (t.spec.workers === 0 && t.spec.dtype === dtype))
+      .filter((t) => seriesKey(t) === key || (t.spec.workers === 0 && inlineKey(t) === inline))
       .sort((a, b) => a.spec.workers - b.spec.workers);
     const color = PALETTE[i % PALETTE.length]!;
     datasets.push({

@@ -1,5 +1,5 @@
 import type { Analysis } from "../analysis/analyse.js";
-import { trialLabel } from "../harness/plan.js";
+import { repeatSuffix, trialLabel } from "../harness/plan.js";
 import type { RunResults } from "../store/results-schema.js";
 import type { ChartSpec } from "./chart-specs.js";
 import { consumerText } from "./consumer-text.js";
@@ -31,7 +31,13 @@ export function renderRunHtml(results: RunResults, analysis: Analysis, charts: C
   ];
   const rows = results.trials.map((t) => {
     const id = String(t.spec.id);
-    const label = escapeHtml(trialLabel(t.spec));
+    const label = escapeHtml(
+      trialLabel(t.spec) +
+        repeatSuffix(
+          t.spec,
+          results.plan.trials.some((p) => p.repeat > 1),
+        ),
+    );
     if (t.status === "failed") return [id, label, `<span class="failed">failed: ${escapeHtml(t.reason)}</span>`];
     const m = t.metrics;
     const cpu = t.telemetry.cpu;

@@ -1,5 +1,5 @@
 import type { Analysis } from "../analysis/analyse.js";
-import { trialLabel } from "../harness/plan.js";
+import { repeatSuffix, trialLabel } from "../harness/plan.js";
 import type { RunResults } from "../store/results-schema.js";
 import { share as pct, count as n0, markdownCell as cell } from "./format.js";
 import { consumerText } from "./consumer-text.js";
@@ -24,6 +24,7 @@ export function renderRunMarkdown(results: RunResults, analysis: Analysis, pngs:
     out.push("");
   }
   const device = deviceColumns(results);
+  const repeated = results.plan.trials.some((p) => p.repeat > 1);
   const extra = (cells: string[]): string => cells.map((c) => ` ${c} |`).join("");
   out.push(
     "## Sweep",
@@ -34,10 +35,12 @@ export function renderRunMarkdown(results: RunResults, analysis: Analysis, pngs:
   for (const t of results.trials) {
     const best = t.spec.id === results.bestTrialId ? " **(best)**" : "";
     if (t.status === "failed")
-      out.push(`| ${t.spec.id} | ${trialLabel(t.spec)} | | | |${extra(device.head.map(() => ""))} | | failed: ${cell(t.reason)} |`);
+      out.push(
+        `| ${t.spec.id} | ${trialLabel(t.spec)}${repeatSuffix(t.spec, repeated)} | | | |${extra(device.head.map(() => ""))} | | failed: ${cell(t.reason)} |`,
+      );
     else
       out.push(
-        `| ${t.spec.id} | ${trialLabel(t.spec)}${best} | ${n0(t.metrics.samplesPerS)} | ${t.metrics.stepsPerS.toFixed(1)} | ${pct(t.metrics.au)} |${extra(device.cells(t))} ${pct(t.metrics.stallFraction)} | ${t.metrics.waitMs.p95.toFixed(1)} | ok |`,
+        `| ${t.spec.id} | ${trialLabel(t.spec)}${repeatSuffix(t.spec, repeated)}${best} | ${n0(t.metrics.samplesPerS)} | ${t.metrics.stepsPerS.toFixed(1)} | ${pct(t.metrics.au)} |${extra(device.cells(t))} ${pct(t.metrics.stallFraction)} | ${t.metrics.waitMs.p95.toFixed(1)} | ok |`,
       );
   }
   const charts = pngs.filter((p) => p !== "summary.png");

@@ -2,7 +2,7 @@ import type { ChalkInstance } from "chalk";
 // Format is not among the names Node can import from this CommonJS package: take it off the default export.
 import cliProgress, { SingleBar, type Options, type Params } from "cli-progress";
 import type { SweepProgress } from "../commands/run.js";
-import { trialLabel } from "../harness/plan.js";
+import { repeatSuffix, trialLabel } from "../harness/plan.js";
 import type { TrialResult } from "../store/results-schema.js";
 
 function outcome(result: TrialResult): string {
@@ -25,7 +25,7 @@ export function sweepProgress(
       },
       trialStarted: () => undefined,
       trialFinished: (result) => {
-        const line = `[${result.spec.id}/${total}] ${trialLabel(result.spec)}: ${outcome(result)}`;
+        const line = `[${result.spec.id}/${total}] ${trialLabel(result.spec)}${repeatSuffix(result.spec, result.spec.repeat > 1)}: ${outcome(result)}`;
         stream.write((result.status === "failed" ? chalk.red(line) : line) + "\n");
       },
       stop: () => undefined,

@@ -2,6 +2,7 @@ import type { ChalkInstance } from "chalk";
 import Table from "cli-table3";
 import { existsSync } from "node:fs";
 import { join, relative } from "node:path";
+import { collapseRepeats, repeatSpread } from "../analysis/repeats.js";
 import { bestTrial, configKey } from "../harness/best.js";
 import { trialLabel } from "../harness/plan.js";
 import type { RunResults, TrialResult } from "../store/results-schema.js";
@@ -97,23 +98,27 @@ function sibling(results: RunResults, base: OkTrial, change: Partial<OkTrial["sp
 /** The answer: the best configuration and the evidence for each lever the sweep varied. */
 export function renderRunAnswer(results: RunResults, outDir: string, cwd: string, chalk: ChalkInstance): string {
   const lines: string[] = [];
-  const best = bestTrial(results.trials);
-  const ok = okTrials(results);
+  // Repeats are judged by their mean, as the analysis judges them; the table lists each one.
+  const c = collapseRepeats(results);
+  const best = bestTrial(c.trials);
+  const ok = okTrials(c);
   const failed = results.trials.length - ok.length;
   if (!best) {
     lines.push(chalk.red(`No configuration finished${failed > 0 ? `: ${failed} failed (reasons in the table)` : ""}.`));
   } else {
     const m = best.metrics;
     const level = inputBoundLevel(m.stallFraction);
+    const spread = repeatSpread(results, best.spec);
+    const mean = spread ? ` (mean of ${spread.repeats} repeats, which spread ${pct0(spread.spread)})` : "";
     lines.push(
-      chalk.bold(`Best: ${trialLabel(best.spec)}: ${n0(m.samplesPerS)} samples/s, AU ${pct0(m.au)}, ${level}`) +
+      chalk.bold(`Best: ${trialLabel(best.spec)}: ${n0(m.samplesPerS)} samples/s${mean}, AU ${pct0(m.au)}, ${level}`) +
         (level === "not input-bound"
           ? (m.hostOverheadFraction ?? 0) >= 0.05
             ? ` (the device idles ${pct0(m.hostOverheadFraction!)} of the time in the consumer's own host work, not waiting for batches; more loading capacity will not help)`
             : ` (the ${results.consumer.kind === "sim" ? "modelled" : "measured"} device step is the limit; more loading capacity will not help)`
           : ` (loading is the limit: the levers are more workers, up to the ${results.host.usableCores} usable cores; uint8 transfer with normalisation on the device; data in the page cache or on faster storage; batch echoing)`),
     );
-    const inline = sibling(results, best, { workers: 0, transport: "none" });
+    const inline = sibling(c, best, { workers: 0, transport: "none" });
     if (inline && best.spec.workers > 0) {
       lines.push(
         `  vs workers 0 (loading on the training thread): ${ratio(m.samplesPerS, inline.metrics.samplesPerS)} samples/s, AU ${pct0(inline.metrics.au)} -> ${pct0(m.au)}`,
@@ -121,7 +126,7 @@ export function renderRunAnswer(results: RunResults, outDir: string, cwd: string
     }
     for (const dtype of ["float32", "float16", "uint8"] as const) {
       if (dtype === best.spec.dtype) continue;
-      const other = sibling(results, best, { dtype });
+      const other = sibling(c, best, { dtype });
       if (other)
         lines.push(
           `  ${best.spec.dtype} vs ${dtype} at the same settings: ${ratio(m.samplesPerS, other.metrics.samplesPerS)} samples/s, ${ratio(m.transport.bytesDelivered / m.batches, other.metrics.transport.bytesDelivered / other.metrics.batches)} bytes per batch`,
@@ -141,7 +146,7 @@ export function renderRunAnswer(results: RunResults, outDir: string, cwd: string
       lines.push(`  transport at workers ${workers}, ${dtype}: ${parts.join("; ")}`);
     }
     for (const t of ok.filter((x) => x.spec.echo > 1 && !x.spec.baseline)) {
-      const plain = sibling(results, t, { echo: 1 });
+      const plain = sibling(c, t, { echo: 1 });
       if (!plain) continue;
       lines.push(
         `  echo ${t.spec.echo} at ${trialLabel({ ...t.spec, echo: 1 })}: steps/s ${ratio(t.metrics.stepsPerS, plain.metrics.stepsPerS)}, fresh samples/s ${ratio(t.metrics.samplesPerS, plain.metrics.samplesPerS)}, AU ${pct0(plain.metrics.au)} -> ${pct0(t.metrics.au)}; each sample is seen ${t.spec.echo} times per load`,
@@ -153,7 +158,7 @@ export function renderRunAnswer(results: RunResults, outDir: string, cwd: string
         `  worst: ${trialLabel(worst.spec)}: AU ${pct0(worst.metrics.au)}, ${inputBoundLevel(worst.metrics.stallFraction)} (wait p95 ${worst.metrics.waitMs.p95.toFixed(1)} ms per step)`,
       );
     }
-    const ceiling = sibling(results, best, { baseline: true, echo: 1 });
+    const ceiling = sibling(c, best, { baseline: true, echo: 1 });
     if (ceiling) {
       lines.push(
         `  harness ceiling (no reading, no transforms) at these settings: ${n0(ceiling.metrics.samplesPerS)} samples/s; the best configuration reaches ${pct0(best.metrics.samplesPerS / ceiling.metrics.samplesPerS)} of it` +
@@ -162,7 +167,8 @@ export function renderRunAnswer(results: RunResults, outDir: string, cwd: string
     }
   }
   const d = results.dataset;
-  const reads = ok.reduce(
+  // Every repeat read its data: the totals count them all.
+  const reads = okTrials(results).reduce(
     (acc, t) => ({ all: acc.all + (t.metrics.reads?.allBytes ?? 0), storage: acc.storage + (t.metrics.reads?.storageBytes ?? 0) }),
     { all: 0, storage: 0 },
   );

@@ -140,6 +140,23 @@ describe("gpuprof run", () => {
     expect(file.stderr).toMatch(/results\.json is a file, not a folder; choose a folder/);
   });
 
+  it("--repeat labels every repeat and judges each configuration by its mean", async () => {
+    const cwd = tempDir();
+    const run = await gpuprofRun(
+      [...SMALL, "--workers", "0,1", "--dtype", "uint8", "--duration", "0.3", "--repeat", "2", "--format", "md"],
+      {
+        cwd,
+      },
+    );
+    expect(run.code).toBe(0);
+    expect(run.stderr).toMatch(/^\[4\/4\] workers 1, uint8, transfer #2: /m);
+    expect(run.stdout).toMatch(/^Best: .* samples\/s \(mean of 2 repeats, which spread [\d.]+%\)/m);
+    const folder = readdirSync(join(cwd, "reports"))[0]!;
+    const md = readFileSync(join(cwd, "reports", folder, "summary.md"), "utf8");
+    expect(md).toMatch(/\| workers 0, uint8 #1( \*\*\(best\)\*\*)? \|/);
+    expect(md).toMatch(/\| workers 0, uint8 #2 \|/);
+  });
+
   it("--step-ms 0 says the device advice then describes an infinitely fast GPU", async () => {
     const run = await gpuprofRun([...SMALL, "--step-ms", "0", "--dry-run"], { cwd: tempDir() });
     expect(run.code).toBe(0);
