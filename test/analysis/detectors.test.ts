@@ -233,6 +233,15 @@ describe("echo, dtype and cpu-or-io, beyond the common case", () => {
     expect(slower.recommend).toEqual([]);
   });
 
+  it("io-bound advice fits the data: no packing for data already in one file", () => {
+    const shape = { workers: 2, samplesPerS: 200, au: 0.3, userPct: 10, kernelPct: 60, storageShare: 0.9 };
+    const cold = detectCpuOrIo(syntheticRun([shape], { fits: true, cold: true }), T);
+    expect(cold.recommend[0]!.values["levers"]).toMatch(/^The data is already one file and fits in RAM: .*only because --cold dropped it/);
+    const big = detectCpuOrIo(syntheticRun([shape], { fits: false }), T);
+    expect(big.recommend[0]!.values["levers"]).toMatch(/^The data is already one file: use faster storage/);
+    expect(big.recommend[0]!.values["levers"]).not.toMatch(/pack/);
+  });
+
   it("cpu-or-io: busy cores against the loading threads, not a host-wide share", () => {
     // 2% user on 8 cores is 0.16 cores for 2 loading threads, and 0.05 s of CPU per second of loading: neither.
     const idle = detectCpuOrIo(syntheticRun([{ workers: 2, samplesPerS: 200, au: 0.3, userPct: 2, kernelPct: 1, loadMs: 100 }]), T);

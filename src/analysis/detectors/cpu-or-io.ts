@@ -102,13 +102,31 @@ export function detectCpuOrIo(results: RunResults, t: Thresholds): Finding {
     recommend: [
       {
         template: io ? "io-bound" : "cpu-bound",
-        values: { user: `${user.toFixed(0)}%`, kernel: `${kernel.toFixed(0)}%`, storage: pct(storageShare) },
+        values: {
+          user: `${user.toFixed(0)}%`,
+          kernel: `${kernel.toFixed(0)}%`,
+          storage: pct(storageShare),
+          levers: storageLevers(results),
+        },
         knob: io ? "storage layout" : "host work per sample",
-        value: io ? "larger contiguous reads (packed files, HDF5 chunks with a cache)" : "less decoding and transforming on the host",
+        value: io ? "larger contiguous reads or faster storage" : "less decoding and transforming on the host",
         gain: null,
       },
     ],
   };
+}
+
+/** What to change about storage, for the data this run read: packing only helps a folder of files. */
+function storageLevers(results: RunResults): string {
+  const d = results.dataset;
+  const h5 = "HDF5 with chunks of many samples and a chunk cache (`gpuprof h5` sizes them)";
+  if (d.kind === "raw-files" || d.kind === "image-files") {
+    return `Read larger contiguous pieces: pack the samples into one file (\`.npy\`, ${h5}), use faster storage, or make the dataset fit in the page cache.`;
+  }
+  if (d.fitsInPageCache && results.settings.cold) {
+    return `The data is already one file and fits in RAM: these trials read it from storage only because --cold dropped it from the page cache before each. In training it stays cached after the first epoch, so this limit holds for the first epoch, or for a dataset larger than RAM: there, faster storage or ${h5}.`;
+  }
+  return `The data is already one file: use faster storage, larger reads (${h5}), or more RAM for the page cache.`;
 }
 
 /** Stalled trials with different worker counts average their loading threads. */
