@@ -115,8 +115,10 @@ function buildProgram(io: CliIo, setExit: (code: number) => void): Command {
         },
         { say: (line) => io.stderr.write(stderrChalk.dim(`gpuprof: ${line}`) + "\n") },
       );
-      if (opts.json) io.stdout.write(JSON.stringify(result, null, 2) + "\n");
-      else io.stderr.write(renderWatchSummary(result, stderrChalk, io.cwd) + `  Verdict  ${result.diagnosis.summary}\n`);
+      if (opts.json) {
+        io.stdout.write(JSON.stringify(result, null, 2) + "\n");
+        io.stderr.write(stderrChalk.dim(`gpuprof: saved ${result.outDir}/`) + "\n");
+      } else io.stderr.write(renderWatchSummary(result, stderrChalk, io.cwd) + `  Verdict  ${result.diagnosis.summary}\n`);
       setExit(result.exitCode);
     });
 
@@ -412,8 +414,10 @@ function addRunCommand(program: Command, io: CliIo, setExit: (code: number) => v
           return;
         }
         const chalk = chalkFor(io.stdout, io.env);
-        if (opts.json) io.stdout.write(JSON.stringify(outcome.results, null, 2) + "\n");
-        else
+        if (opts.json) {
+          io.stdout.write(JSON.stringify(outcome.results, null, 2) + "\n");
+          say(`saved ${outcome.outDir}/`);
+        } else
           io.stdout.write(
             renderRunTable(outcome.results, chalk) +
               renderRunAnswer(outcome.results, outcome.outDir, io.cwd, chalk) +

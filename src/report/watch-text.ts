@@ -49,7 +49,9 @@ export function renderWatchSummary(result: WatchResult, c: ChalkInstance, cwd = 
   // A folder given as an absolute path is shown as given; one under the working folder, relative to it.
   const rel = relative(cwd, result.outDir) || ".";
   const dir = isAbsolute(result.outDir) && rel.startsWith("..") ? result.outDir : rel;
-  const reports = ["report.html", "summary.md", "summary.png", "analysis.json"].filter((f) => existsSync(join(result.outDir, f)));
+  const reports = ["report.html", "summary.md", "summary.png", "timeline.png", "analysis.json"].filter((f) =>
+    existsSync(join(result.outDir, f)),
+  );
   lines.push(`  ${c.bold("Saved")} ${dir}/ (${[...reports, "timeline.json", "timeline.csv", "summary.json"].join(", ")})`);
   return lines.join("\n") + "\n";
 }

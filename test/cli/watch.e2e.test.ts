@@ -172,11 +172,14 @@ describe("gpuprof watch", () => {
     const printed = parseResult(run.stdout);
     expect(printed.diagnosis.verdict).toBe("insufficient-data");
     expect(JSON.parse(readFileSync(join(dir, "out", "summary.json"), "utf8"))).toEqual(JSON.parse(run.stdout));
+    // stdout is the JSON alone; where it was saved goes to stderr.
+    expect(run.stderr).toMatch(/gpuprof: saved .*out\//);
   });
 
-  it("says '1 sample', not '1 samples'", async () => {
+  it("says '1 sample', not '1 samples', and lists every file it saved", async () => {
     const run = await runCli(["watch", "--interval", "60000", "--", "true"]);
     expect(run.stderr).toMatch(/\(1 sample every 60000 ms\)/);
+    expect(run.stderr).toMatch(/Saved .*\(report\.html, summary\.md, summary\.png, timeline\.png, analysis\.json, timeline\.json/);
   });
 });
 
