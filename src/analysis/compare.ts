@@ -57,6 +57,7 @@ export function runDifferences(base: RunResults, head: RunResults): string[] {
     ["page cache", (r) => (r.settings.cold ? "dropped before each trial (--cold)" : "kept")],
     ["device", stepText],
     ["host", (r) => `${r.host.hostname}, ${r.host.usableCores} usable cores`],
+    ["completeness", (r) => (r.interrupted ? `interrupted, ${r.trials.length} of ${r.plan.trials.length} trials saved` : "complete")],
   ];
   return facets.filter(([, f]) => f(base) !== f(head)).map(([name, f]) => `${name}: ${f(base)} in base, ${f(head)} in head`);
 }

@@ -114,6 +114,11 @@ function validate(options: RunOptions, count: number, say: (line: string) => voi
     notes.push(line);
     say(`warning: ${line}`);
   }
+  if (settings.durationS !== null && settings.durationS < 1) {
+    const line = `--duration ${settings.durationS} s gives each trial window only a few telemetry samples: CPU figures and the verdicts built on them are thin; 3 s or more measures steadily`;
+    notes.push(line);
+    say(`note: ${line}`);
+  }
   if (stepMs(options.stepModel, settings.batch) === 0) {
     // A legitimate way to measure the loader alone, but the device advice then describes an infinitely fast GPU.
     const line =

@@ -221,7 +221,13 @@ export function timelineChart(samples: readonly Sample[], spans: readonly Timeli
               text: spans.length > 0 ? `seconds (trial windows shaded: ${spans.map((s) => s.trialId).join(", ")})` : "seconds",
             },
           },
-          y: { type: "linear", stacked: true, min: 0, max: 100, title: { display: true, text: "CPU % (stacked), GPU util %" } },
+          y: {
+            type: "linear",
+            stacked: true,
+            min: 0,
+            max: 100,
+            title: { display: true, text: samples.some((s) => s.gpus.length > 0) ? "CPU % (stacked), GPU util %" : "CPU % (stacked)" },
+          },
           y1: {
             type: "linear",
             position: "right",

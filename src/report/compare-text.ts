@@ -18,7 +18,7 @@ export function renderComparison(c: Comparison): string {
     );
   }
   out.push(
-    "| configuration | samples/s base | samples/s head | change | AU base -> head | stall base -> head | |",
+    "| configuration | samples/s base | samples/s head | change | AU base -> head | stall base -> head | verdict |",
     "|---|---:|---:|---:|---|---|---|",
   );
   for (const m of c.matched) {

@@ -52,8 +52,9 @@ export function renderRunHtml(results: RunResults, analysis: Analysis, charts: C
       pct(m.stallFraction),
       m.waitMs.p95.toFixed(1),
       m.loadMsPerBatch.mean.toFixed(1),
-      m.transport.msPerBatch.mean.toFixed(2),
-      (m.transport.bytesCopied / Math.max(1, m.batches) / 1e6).toFixed(1),
+      // Loading on the training thread moves nothing between threads.
+      t.spec.transport === "none" ? "-" : m.transport.msPerBatch.mean.toFixed(2),
+      t.spec.transport === "none" ? "-" : (m.transport.bytesCopied / Math.max(1, m.batches) / 1e6).toFixed(1),
       m.reads && m.reads.allBytes > 0 ? `${pct(m.reads.storageBytes / m.reads.allBytes)} of ${n0(m.reads.allBytes / 1e6)} MB` : "-",
       n0(m.peakRssMiB),
       `${f(cpu.userPct)}/${f(cpu.systemPct)}/${f(cpu.iowaitPct)}`,

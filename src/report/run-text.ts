@@ -30,6 +30,8 @@ function cpuCell(t: OkTrial): string {
 }
 
 export function renderRunTable(results: RunResults, chalk: ChalkInstance): string {
+  // Interrupted before the first trial ended: the answer below says so; an empty table says nothing.
+  if (results.trials.length === 0) return "";
   const device = deviceColumns(results);
   const head = [
     "#",

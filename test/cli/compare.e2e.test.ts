@@ -73,6 +73,16 @@ describe("gpuprof compare", () => {
     );
   });
 
+  it("says when head was interrupted", async () => {
+    const head = load();
+    head.interrupted = true;
+    head.trials = head.trials.slice(0, 3);
+    const run = await runCli(["compare", fixture, save(head)]);
+    expect(run.stdout).toMatch(
+      new RegExp(`completeness: complete in base, interrupted, 3 of ${head.plan.trials.length} trials saved in head`),
+    );
+  });
+
   it("honours --max-regression", async () => {
     const head = load();
     for (const t of head.trials) if (t.status === "ok") t.metrics.samplesPerS *= 0.9;

@@ -161,6 +161,8 @@ describe("gpuprof run", () => {
     const run = await gpuprofRun([...SMALL, "--step-ms", "0", "--dry-run"], { cwd: tempDir() });
     expect(run.code).toBe(0);
     expect(run.stderr).toMatch(/note: --step-ms 0 models a device with no compute .*give your model's step/);
+    const short = await gpuprofRun([...SMALL, "--duration", "0.2", "--dry-run"], { cwd: tempDir() });
+    expect(short.stderr).toMatch(/note: --duration 0\.2 s gives each trial window only a few telemetry samples/);
   });
 
   it.each([

@@ -21,7 +21,10 @@ export function detectPageCache(results: RunResults): Finding {
     return {
       ...base,
       verdict: "insufficient-data",
-      summary: "Free memory or the trials' reads are unknown.",
+      summary:
+        trials.length === 0
+          ? "No trial finished, so no reads were measured."
+          : "Free memory was unknown, so whether the dataset fits in RAM cannot be said.",
       evidence,
       trials: [],
       recommend: [],
