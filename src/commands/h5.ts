@@ -323,6 +323,12 @@ export async function h5Study(options: H5StudyOptions, hooks: H5Hooks): Promise<
         `file ${i + 1} (${layout.path}): its chunk index could not be read (gpuprof reads the version 1 B-tree of h5py's default format, not the indexes of libver="latest" files or groups of many objects), so every compressed chunk is taken at ${storedChunkBytes(layout)} bytes, the file's size over its chunks: the model's bytes for this file are estimates`,
       );
   });
+  if (options.epochs === 1) {
+    // "Once warm" is the last epoch's hit rate: with one epoch that is the cold first pass.
+    results.notes.push(
+      "--epochs 1: the only epoch is the first, cold one, so the hit rates shown as 'once warm' are first-epoch hit rates; --epochs 2 or more shows what a cache keeps across epochs",
+    );
+  }
   if (results.files.some((f) => f.fitsInPageCache) && options.live) {
     results.notes.push(
       "files that fit in RAM are read from the page cache after their first read: live speeds are memory speeds, where big chunks and caches can cost more than they save (read amplification)",

@@ -187,7 +187,7 @@ export function renderRunAnswer(results: RunResults, outDir: string, cwd: string
         : ""),
   );
   if (results.consumer.kind === "webgpu") lines.push(consumerText(results.consumer));
-  lines.push(chalk.dim(modelledText(results.consumer)));
+  lines.push(modelledText(results.consumer));
   for (const note of results.notes) lines.push(chalk.yellow(`Note: ${note}`));
   for (const [note, ids] of trialNotes(results))
     lines.push(chalk.yellow(`Note (trial${ids.length === 1 ? "" : "s"} ${ids.join(", ")}): ${note}`));

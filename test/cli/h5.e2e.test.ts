@@ -146,6 +146,7 @@ describe("gpuprof h5", () => {
       /--samples 50 is fewer than the default chunk of 100 samples: the synthetic chunked file uses chunks of 50/,
     );
     expect(small.stdout).toMatch(/nothing was read \(--no-live\), so there are no measured speeds or bytes/);
+    expect(small.stdout).toMatch(/--epochs 1: the only epoch is the first, cold one/);
     expect(small.stdout).toMatch(/Saved .*\(report\.html, summary\.md, summary\.png, hitrate\.png, analysis\.json, results\.json\)/);
   });
 
