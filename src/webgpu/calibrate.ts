@@ -35,7 +35,7 @@ export const DEFAULT_LIMITS: CalibrationLimits = {
   minDispatches: 16,
   maxDispatches: 400,
   tolerance: 0.05,
-  rounds: 6,
+  rounds: 10,
   warmupMs: 1500,
 };
 
@@ -80,13 +80,13 @@ export async function calibrate(timer: LoadTimer, targetMs: number, limits: Cali
     one = await median(timer, 1);
   }
   let dispatches = Math.max(1, Math.round(targetMs / one));
-  // Five runs a check: a CPU driver (lavapipe) shares the machine, and one slow run must not steer the count.
-  let achieved = await median(timer, dispatches, 5);
+  // Seven runs a check: a CPU driver (lavapipe) shares the machine, and one slow run must not steer the count.
+  let achieved = await median(timer, dispatches, 7);
   for (let round = 1; round < limits.rounds && Math.abs(achieved / targetMs - 1) > limits.tolerance; round++) {
     const next = Math.max(1, Math.round((dispatches * targetMs) / achieved));
     if (next === dispatches) break;
     dispatches = next;
-    achieved = await median(timer, dispatches, 5);
+    achieved = await median(timer, dispatches, 7);
   }
   return {
     targetMsPerBatch: targetMs,
