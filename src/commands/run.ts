@@ -114,8 +114,15 @@ function validate(options: RunOptions, count: number, say: (line: string) => voi
     notes.push(line);
     say(`warning: ${line}`);
   }
-  if (settings.durationS !== null && settings.durationS < 1) {
-    const line = `--duration ${settings.durationS} s gives each trial window only a few telemetry samples: CPU figures and the verdicts built on them are thin; 3 s or more measures steadily`;
+  // A window under a second holds few telemetry samples; with --steps, the device step bounds it from below.
+  const deviceMsPerStep = stepMs(options.stepModel, settings.batch);
+  const windowMs = settings.durationS !== null ? settings.durationS * 1000 : (settings.steps ?? 0) * deviceMsPerStep;
+  if (windowMs < 1000) {
+    const what =
+      settings.durationS !== null
+        ? `--duration ${settings.durationS} s`
+        : `--steps ${settings.steps} at ${deviceMsPerStep.toFixed(1)} ms of device time a step (about ${(windowMs / 1000).toFixed(2)} s or a little more)`;
+    const line = `${what} gives each trial window only a few telemetry samples: CPU figures and the verdicts built on them are thin; 3 s or more measures steadily`;
     notes.push(line);
     say(`note: ${line}`);
   }

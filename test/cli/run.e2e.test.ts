@@ -163,6 +163,10 @@ describe("gpuprof run", () => {
     expect(run.stderr).toMatch(/note: --step-ms 0 models a device with no compute .*give your model's step/);
     const short = await gpuprofRun([...SMALL, "--duration", "0.2", "--dry-run"], { cwd: tempDir() });
     expect(short.stderr).toMatch(/note: --duration 0\.2 s gives each trial window only a few telemetry samples/);
+    const steps = await gpuprofRun([...SMALL, "--steps", "4", "--dry-run"], { cwd: tempDir() });
+    expect(steps.stderr).toMatch(
+      /note: --steps 4 at 5\.0 ms of device time a step \(about 0\.02 s or a little more\) gives each trial window only a few/,
+    );
   });
 
   it.each([

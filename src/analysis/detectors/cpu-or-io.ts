@@ -60,7 +60,7 @@ export function detectCpuOrIo(results: RunResults, t: Thresholds): Finding {
     return {
       ...base,
       verdict: "none",
-      summary: `The best configuration does not stall; the ${withCpu.length} configuration${withCpu.length === 1 ? "" : "s"} that did ${withCpu.length === 1 ? "was" : "were"} ${what} (${kind === "cpu" ? cpuWhy(busy) : busyText(busy)}; user ${user.toFixed(0)}% of the host, system + iowait ${kernel.toFixed(0)}%, ${pct(storageShare)} of reads from storage).`,
+      summary: `The best configuration does not stall; the ${withCpu.length} configuration${withCpu.length === 1 ? "" : "s"} that did ${withCpu.length === 1 ? "was" : "were"} ${what}: ${kind === "cpu" ? cpuWhy(busy) : busyText(busy)}; user ${user.toFixed(0)}% of the host, system + iowait ${kernel.toFixed(0)}%, ${pct(storageShare)} of reads from storage.`,
       evidence: {
         stalledTrials: withCpu.length,
         userPct: Math.round(user * 10) / 10,
@@ -96,7 +96,7 @@ export function detectCpuOrIo(results: RunResults, t: Thresholds): Finding {
     verdict: "issue",
     summary: io
       ? `The stalled trials wait on storage: system + iowait ${kernel.toFixed(0)}% against user ${user.toFixed(0)}%, and ${pct(storageShare)} of the bytes read came from storage.`
-      : `The stalled trials are CPU-bound: ${cpuWhy(busy)} (user ${user.toFixed(0)}% of the host against system + iowait ${kernel.toFixed(0)}%), and ${pct(storageShare)} of the bytes read came from storage (the rest from the page cache).`,
+      : `The stalled trials are CPU-bound: ${cpuWhy(busy)}; user ${user.toFixed(0)}% of the host against system + iowait ${kernel.toFixed(0)}%, and ${pct(storageShare)} of the bytes read came from storage (the rest from the page cache).`,
     evidence,
     trials: withCpu.map((x) => x.spec.id),
     recommend: [
