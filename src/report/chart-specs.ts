@@ -14,7 +14,7 @@ export interface ChartSpec {
   title: string;
   config: ChartConfiguration;
   /** Stretches of the x axis (seconds) to shade, e.g. trial windows on a timeline. */
-  spans?: { startS: number; endS: number }[];
+  spans?: { startS: number; endS: number; label?: string }[];
   /** Drawing height in pixels at a width of 1000. */
   height?: number;
 }
@@ -208,7 +208,7 @@ export function timelineChart(samples: readonly Sample[], spans: readonly Timeli
   return {
     id: "timeline",
     title: "Telemetry timeline",
-    spans: spans.map((s) => ({ startS: s.startMs / 1000, endS: s.endMs / 1000 })),
+    spans: spans.map((s) => ({ startS: s.startMs / 1000, endS: s.endMs / 1000, label: `#${s.trialId}` })),
     config: {
       type: "line",
       data: { datasets: datasets as ChartConfiguration["data"]["datasets"] },

@@ -124,6 +124,11 @@ ${body}
           ctx.fillStyle = i % 2 === 0 ? "rgba(0,0,0,0.06)" : "rgba(0,0,0,0.12)";
           var left = x.getPixelForValue(span.startS), right = x.getPixelForValue(span.endS);
           ctx.fillRect(left, area.top, right - left, area.bottom - area.top);
+          if (span.label && ctx.measureText(span.label).width + 4 < right - left) {
+            ctx.fillStyle = "#555555";
+            ctx.font = "11px sans-serif";
+            ctx.fillText(span.label, left + 2, area.top + 12);
+          }
         });
         ctx.restore();
       }

@@ -44,6 +44,12 @@ function spanShading(spans: NonNullable<ChartSpec["spans"]>): Plugin {
         const left = x.getPixelForValue(span.startS);
         const right = x.getPixelForValue(span.endS);
         ctx.fillRect(left, chart.chartArea.top, right - left, chart.chartArea.bottom - chart.chartArea.top);
+        // Which trial a band is, where the band is wide enough to say it.
+        if (span.label && ctx.measureText(span.label).width + 4 < right - left) {
+          ctx.fillStyle = "#555555";
+          ctx.font = `11px "${FONT}"`;
+          ctx.fillText(span.label, left + 2, chart.chartArea.top + 12);
+        }
       });
       ctx.restore();
     },

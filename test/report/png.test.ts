@@ -64,11 +64,14 @@ describe("PNG charts", () => {
     ];
     const spec = timelineChart(samples, spans)!;
     expect(spec.spans).toEqual([
-      { startS: 0.5, endS: 2.5 },
-      { startS: 3.5, endS: 5.5 },
+      { startS: 0.5, endS: 2.5, label: "#1" },
+      { startS: 3.5, endS: 5.5, label: "#2" },
     ]);
     const shaded = await chartPng(spec, 1200, 500);
     const plain = await chartPng({ ...spec, spans: [] }, 1200, 500);
+    // The bands carry their trial numbers: the same bands without labels draw another image.
+    const unlabelled = await chartPng({ ...spec, spans: spec.spans!.map(({ startS, endS }) => ({ startS, endS })) }, 1200, 500);
+    expect(shaded.equals(unlabelled)).toBe(false);
     expect((await inspect(shaded)).colours).toBeGreaterThan(5);
     // The shading is drawn: the very same spec without its windows gives another image.
     expect(shaded.equals(plain)).toBe(false);
