@@ -120,6 +120,12 @@ export function renderRunAnswer(results: RunResults, outDir: string, cwd: string
             : ` (the ${results.consumer.kind === "sim" ? "modelled" : "measured"} device step is the limit; more loading capacity will not help)`
           : ` (loading is the limit: the levers are more workers, up to the ${results.host.usableCores} usable cores; uint8 transfer with normalisation on the device; data in the page cache or on faster storage; batch echoing)`),
     );
+    const fastest = ok.filter((t) => !t.spec.baseline).reduce((a, b) => (b.metrics.samplesPerS > a.metrics.samplesPerS ? b : a), best);
+    if (fastest !== best) {
+      lines.push(
+        `  fastest: ${trialLabel(fastest.spec)}: ${n0(fastest.metrics.samplesPerS)} samples/s, ${ratio(fastest.metrics.samplesPerS, m.samplesPerS)} the best; within 5% of it the cheaper configuration is picked (fewer workers, smaller dtype, simpler transport, no echo)`,
+      );
+    }
     const inline = sibling(c, best, { workers: 0, transport: "none" });
     if (inline && best.spec.workers > 0) {
       lines.push(

@@ -222,6 +222,9 @@ describe("echo, dtype and cpu-or-io, beyond the common case", () => {
     );
     expect(half.evidence).toMatchObject({ against: "float16", uint8OverFloat16SamplesPerS: 1.04, uint8BytesPerFloat16Byte: 0.5 });
     expect(half.summary).toMatch(/0\.50x the bytes of float16 .*2x fewer bytes over IPC and PCIe/);
+    expect(half.recommend[0]!.gain).toBe(
+      "no measurable change in samples/s here (1.04x); 0.50x the bytes per batch against float16 (measured)",
+    );
     const slower = detectDtype(
       syntheticRun([
         { workers: 1, dtype: "uint8", samplesPerS: 770, au: 0.9 },

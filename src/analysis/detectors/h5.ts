@@ -168,6 +168,11 @@ function paysSentence(pays: Pays, best: Simulated, file: H5FileInfo): string {
   if (pays.kind === "yes") return "";
   const f = pays.fastest;
   const numbers = `${Math.round(f.live.samplesPerS)} against ${Math.round(best.live?.samplesPerS ?? 0)} samples/s, ${pays.gap.toFixed(2)}x`;
+  const theirs = f.simulated ? f.simulated.epochs[f.simulated.epochs.length - 1]!.hitRate : null;
+  if (theirs !== null && Math.abs(theirs - warm(best)) < 0.001) {
+    // Same hits, different speed: that is run-to-run noise or the order's own cost, not caching.
+    return `Configuration ${f.id}, with the same hits, was faster here (${numbers}; one run each): the difference is not the cache's; the pick stands for its order and cache size.`;
+  }
   if (pays.kind === "unclear")
     return `Configuration ${f.id}, with fewer hits, was faster here (${numbers}), but by less than the ${CLEAR_GAP}x that one run each can tell from noise: not evidence against caching; re-run both to settle it.`;
   return (
