@@ -324,9 +324,9 @@ export async function h5Study(options: H5StudyOptions, hooks: H5Hooks): Promise<
       );
   });
   if (options.epochs === 1) {
-    // "Once warm" is the last epoch's hit rate: with one epoch that is the cold first pass.
+    // The hit rates shown are the last epoch's: with one epoch that is the cold first pass.
     results.notes.push(
-      "--epochs 1: the only epoch is the first, cold one, so the hit rates shown as 'once warm' are first-epoch hit rates; --epochs 2 or more shows what a cache keeps across epochs",
+      "--epochs 1: the only epoch is the first, cold one, so every hit rate here is a first-epoch hit rate; --epochs 2 or more shows what a cache keeps across epochs",
     );
   }
   if (results.files.some((f) => f.fitsInPageCache) && options.live) {

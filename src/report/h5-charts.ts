@@ -1,3 +1,4 @@
+import { warmPhrase } from "./h5-warm.js";
 import type { H5ConfigResult, H5FileInfo, H5Results } from "../store/h5-results-schema.js";
 import type { ChartSpec } from "./chart-specs.js";
 
@@ -48,7 +49,7 @@ export function hitRateChart(results: H5Results): ChartSpec | null {
       options: {
         scales: {
           x: { type: "logarithmic", title: { display: true, text: "chunk cache per worker, MiB (rdcc_nbytes; log scale)" } },
-          y: { min: 0, max: 100, title: { display: true, text: "chunk hits once warm, % (simulated)" } },
+          y: { min: 0, max: 100, title: { display: true, text: `chunk hits ${warmPhrase(results.settings.epochs)}, % (simulated)` } },
         },
         plugins: { title: { display: true, text: "Chunk hits against cache size, per chunk shape and access order" } },
       },

@@ -1,3 +1,4 @@
+import { warmPhrase } from "../report/h5-warm.js";
 import type { Finding } from "../analysis/types.js";
 import type { H5Results } from "../store/h5-results-schema.js";
 import { formatSize } from "../util/sizes.js";
@@ -30,7 +31,11 @@ export function renderH5Markdown(results: H5Results, verdict: Finding, pngs: rea
     );
   }
   if (results.smallestCache.length > 0) {
-    out.push("", `Smallest cache per worker reaching ${pct(results.settings.targetHitRate)} chunk hits once warm (simulated):`, "");
+    out.push(
+      "",
+      `Smallest cache per worker reaching ${pct(results.settings.targetHitRate)} chunk hits ${warmPhrase(results.settings.epochs)} (simulated):`,
+      "",
+    );
     for (const s of results.smallestCache)
       out.push(
         `- ${label(s.file)}, ${s.access}, ${s.workers} worker${s.workers === 1 ? "" : "s"}: ${s.nbytes === null ? "none" : formatSize(s.nbytes)}`,

@@ -1,3 +1,4 @@
+import { warmPhrase } from "../report/h5-warm.js";
 import { recommendations } from "../analysis/recommend.js";
 import type { Finding } from "../analysis/types.js";
 import type { H5Results } from "../store/h5-results-schema.js";
@@ -86,7 +87,7 @@ export function renderH5Html(results: H5Results, verdict: Finding): string {
       { heading: "What to set", html: adviceList(recommendations([verdict]), "Nothing: no chunked configuration was studied.") },
       { heading: "Configurations", html: htmlTable(head, rows) },
       {
-        heading: `Smallest cache per worker reaching ${pct(results.settings.targetHitRate)} hits once warm (simulated)`,
+        heading: `Smallest cache per worker reaching ${pct(results.settings.targetHitRate)} hits ${warmPhrase(results.settings.epochs)} (simulated)`,
         html: `<ul>${smallest.join("\n")}</ul>`,
       },
       { heading: "Files", html: `<ul>${fileItems.join("\n")}</ul>` },

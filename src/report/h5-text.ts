@@ -1,3 +1,4 @@
+import { warmPhrase } from "../report/h5-warm.js";
 import type { ChalkInstance } from "chalk";
 import Table from "cli-table3";
 import { existsSync } from "node:fs";
@@ -79,7 +80,7 @@ export function renderH5Results(results: H5Results, outDir: string, cwd: string,
     );
   });
   lines.push(
-    `Smallest cache per worker reaching ${pct(results.settings.targetHitRate)} chunk hits once warm (simulated, doubling from 1 MiB, a slot for every chunk):`,
+    `Smallest cache per worker reaching ${pct(results.settings.targetHitRate)} chunk hits ${warmPhrase(results.settings.epochs)} (simulated, doubling from 1 MiB, a slot for every chunk):`,
   );
   for (const s of results.smallestCache) {
     lines.push(

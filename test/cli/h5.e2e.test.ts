@@ -147,6 +147,9 @@ describe("gpuprof h5", () => {
     );
     expect(small.stdout).toMatch(/nothing was read \(--no-live\), so there are no measured speeds or bytes/);
     expect(small.stdout).toMatch(/--epochs 1: the only epoch is the first, cold one/);
+    // ...and the hit rates are not called "once warm" anywhere.
+    expect(small.stdout).not.toMatch(/once warm/);
+    expect(small.stdout).toMatch(/in the one \(cold\) epoch/);
     expect(small.stdout).toMatch(/Saved .*\(report\.html, summary\.md, summary\.png, hitrate\.png, analysis\.json, results\.json\)/);
   });
 

@@ -1,3 +1,4 @@
+import { warmPhrase } from "../../report/h5-warm.js";
 import type { H5ConfigResult, H5FileInfo, H5Results } from "../../store/h5-results-schema.js";
 import type { Finding } from "../types.js";
 
@@ -115,7 +116,7 @@ export function detectH5(results: H5Results): Finding {
   const paysText = paysSentence(pays, best, file);
   const sequentialText = best.access === "sequential" ? sequentialCaveat(trainable) : "";
   const summary =
-    `Configuration ${best.id} (${best.access} order) reaches ${(warm(best) * 100).toFixed(1)}% chunk hits once warm with ${chunksThatFit(file, best.cache.nbytes)} chunk${chunksThatFit(file, best.cache.nbytes) === 1 ? "" : "s"} cached per worker.` +
+    `Configuration ${best.id} (${best.access} order) reaches ${(warm(best) * 100).toFixed(1)}% chunk hits ${warmPhrase(results.settings.epochs)} with ${chunksThatFit(file, best.cache.nbytes)} chunk${chunksThatFit(file, best.cache.nbytes) === 1 ? "" : "s"} cached per worker.` +
     (targetText ? ` ${targetText}` : "") +
     ` h5py settings: ${settings}.` +
     (paysText ? ` ${paysText}` : "") +
@@ -139,12 +140,13 @@ export function detectH5(results: H5Results): Finding {
           access: best.access,
           hits,
           fit: String(fit),
+          warm: warmPhrase(results.settings.epochs),
           // Both caveats, where the advice is read: whether caching pays here, and what sequential order costs.
           pays: [targetText, paysText, sequentialText].filter((t) => t !== "").join(" "),
         },
         knob: "h5py chunk cache (rdcc_nbytes, rdcc_nslots, rdcc_w0) and chunks",
         value: settings,
-        gain: `${hits} chunk hits once warm (simulated)${speed}`,
+        gain: `${hits} chunk hits ${warmPhrase(results.settings.epochs)} (simulated)${speed}`,
       },
     ],
   };
