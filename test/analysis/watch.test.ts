@@ -1,3 +1,4 @@
+import { MISSING_READING } from "../../src/telemetry/nvidia-smi/query-format.js";
 import { describe, expect, it } from "vitest";
 import { recommendations } from "../../src/analysis/recommend.js";
 import { countDips, detectWatch, dipPeriodS, dipTimes } from "../../src/analysis/detectors/watch.js";
@@ -27,24 +28,7 @@ function run(samples: Sample[], withGpu = true): { result: WatchResult; samples:
 }
 
 function gpuRow(utilPct: number | null = null) {
-  return {
-    index: 0,
-    ageMs: 10,
-    utilPct,
-    memUtilPct: null,
-    memUsedMiB: null as number | null,
-    memTotalMiB: null,
-    powerW: null,
-    smClockMHz: null,
-    memClockMHz: null,
-    tempC: null,
-    pcieGen: null,
-    pcieWidth: null,
-    pstate: null,
-    clocksEventReasons: null,
-    pcieRxMBPerS: null,
-    pcieTxMBPerS: null,
-  };
+  return { index: 0, ageMs: 10, ...MISSING_READING, utilPct, memUsedMiB: null as number | null, pcieRxMBPerS: null, pcieTxMBPerS: null };
 }
 
 function samples(n: number, f: (i: number) => { gpu: number | null; user: number; sys: number; wa: number; storage: number }): Sample[] {
