@@ -11,7 +11,10 @@ type OkTrial = Extract<TrialResult, { status: "ok" }>;
 export function collapseRepeats(results: RunResults): RunResults {
   if (!results.trials.some((t) => t.spec.repeat > 1)) return results;
   const groups = new Map<string, TrialResult[]>();
-  for (const t of results.trials) groups.set(configKey(t.spec), [...(groups.get(configKey(t.spec)) ?? []), t]);
+  for (const t of results.trials) {
+    const key = configKey(t.spec);
+    groups.set(key, [...(groups.get(key) ?? []), t]);
+  }
   const trials: TrialResult[] = [];
   for (const group of groups.values()) {
     const ok = group.filter((t): t is OkTrial => t.status === "ok");
@@ -51,8 +54,9 @@ function meanOf(values: unknown[]): unknown {
 
 /** Spread of samples/s over the repeats of `trial`'s configuration: (max - min) / mean, or null with one repeat. */
 export function repeatSpread(results: RunResults, spec: TrialResult["spec"]): { repeats: number; spread: number } | null {
+  const key = configKey(spec);
   const rates = results.trials
-    .filter((t): t is OkTrial => t.status === "ok" && configKey(t.spec) === configKey(spec))
+    .filter((t): t is OkTrial => t.status === "ok" && configKey(t.spec) === key)
     .map((t) => t.metrics.samplesPerS);
   if (rates.length < 2) return null;
   const mean = rates.reduce((a, b) => a + b, 0) / rates.length;

@@ -148,11 +148,12 @@ export async function report(options: ReportOptions): Promise<ReportOutcome> {
   const analysis = analyseRun(results, { ...DEFAULT_THRESHOLDS, auTarget: options.auTarget });
   const needsTimeline = wants("png") || wants("html");
   const timeline = needsTimeline ? loadTimeline(join(dirname(file), "timeline.json"), options.say) : null;
-  const pngs = wants("png") ? await writeRunPngs(files!, results, analysis, timeline) : [];
+  const charts = runCharts(results, timeline);
+  const pngs = wants("png") ? await writeRunPngs(files!, results, analysis, charts) : [];
   written.push(...pngs.map((p) => files!.path(p)));
   const markdown = renderRunMarkdown(results, analysis, pngs);
   if (wants("md")) written.push(files!.writeText("summary.md", markdown));
   if (wants("json")) written.push(files!.writeJson("analysis.json", analysis));
-  if (wants("html")) written.push(files!.writeText("report.html", renderRunHtml(results, analysis, runCharts(results, timeline))));
+  if (wants("html")) written.push(files!.writeText("report.html", renderRunHtml(results, analysis, charts)));
   return { kind: "run", results, analysis, markdown, written };
 }

@@ -126,7 +126,7 @@ function validate(options: RunOptions, count: number, say: (line: string) => voi
     notes.push(line);
     say(`note: ${line}`);
   }
-  if (stepMs(options.stepModel, settings.batch) === 0) {
+  if (deviceMsPerStep === 0) {
     // A legitimate way to measure the loader alone, but the device advice then describes an infinitely fast GPU.
     const line =
       "--step-ms 0 models a device with no compute (only the host-to-device copy): every loader is input-bound against it, so AU and echo advice describe an infinitely fast GPU; give your model's step (--step-ms or --step) to size the loader for it";
@@ -338,8 +338,9 @@ export async function run(options: RunOptions, hooks: RunHooks): Promise<RunOutc
     timeline = { samples, spans };
   }
   const analysis = analyseRun(results, { ...DEFAULT_THRESHOLDS, auTarget: options.auTarget });
-  const pngs = options.reports.includes("png") ? await writeRunPngs(files, results, analysis, timeline) : [];
-  if (options.reports.includes("html")) files.writeText("report.html", renderRunHtml(results, analysis, runCharts(results, timeline)));
+  const charts = runCharts(results, timeline);
+  const pngs = options.reports.includes("png") ? await writeRunPngs(files, results, analysis, charts) : [];
+  if (options.reports.includes("html")) files.writeText("report.html", renderRunHtml(results, analysis, charts));
   if (options.reports.includes("md")) files.writeText("summary.md", renderRunMarkdown(results, analysis, pngs));
   if (options.reports.includes("json")) files.writeJson("analysis.json", analysis);
   return { kind: "results", results, outDir, analysis };

@@ -15,6 +15,7 @@ import { relaySignals } from "./signal-relay.js";
 import { detectWatch } from "../analysis/detectors/watch.js";
 import type { Finding } from "../analysis/types.js";
 import { renderWatchMarkdown } from "../report/watch-markdown.js";
+import { timelineChart } from "../report/chart-specs.js";
 import { renderWatchHtml, writeWatchPngs } from "../report/watch-report.js";
 import { recommendations } from "../analysis/recommend.js";
 
@@ -136,8 +137,10 @@ export async function watch(options: WatchOptions, hooks: WatchHooks): Promise<W
   // The verdict goes into summary.json too, so that it holds exactly what --json prints.
   const result = { ...measured, diagnosis: detectWatch(measured, samples) };
   writeWatchFiles(files, timeline, result);
-  const pngs = options.reports.includes("png") ? await writeWatchPngs(files, result, result.diagnosis, samples) : [];
-  if (options.reports.includes("html")) files.writeText("report.html", renderWatchHtml(result, result.diagnosis, samples));
+  // Built once: the PNGs and the HTML page draw the same timeline.
+  const chart = timelineChart(samples, []);
+  const pngs = options.reports.includes("png") ? await writeWatchPngs(files, result, result.diagnosis, chart) : [];
+  if (options.reports.includes("html")) files.writeText("report.html", renderWatchHtml(result, result.diagnosis, chart));
   if (options.reports.includes("md")) files.writeText("summary.md", renderWatchMarkdown(result, result.diagnosis, pngs));
   if (options.reports.includes("json"))
     files.writeJson("analysis.json", { findings: [result.diagnosis], recommendations: recommendations([result.diagnosis]) });

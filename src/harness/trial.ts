@@ -103,6 +103,7 @@ export async function runTrial(spec: TrialSpec, ctx: TrialContext): Promise<Tria
     let windowStart: number | null = null;
     let cpuAtWindow: NodeJS.CpuUsage | null = null;
     const waits: number[] = [];
+    let waitedMs = 0;
     const loads: number[] = [];
     const transports: number[] = [];
     let batches = 0;
@@ -141,6 +142,7 @@ export async function runTrial(spec: TrialSpec, ctx: TrialContext): Promise<Tria
       freshSamples += batch.indices.length;
       consumedSamples += steps.reduce((sum, s) => sum + s.length, 0);
       waits.push(wait, ...steps.slice(1).map(() => 0));
+      waitedMs += wait;
       loads.push(batch.loadMs);
       transports.push(batch.transportMs);
       bytesCopied += batch.bytesCopied;
@@ -162,7 +164,6 @@ export async function runTrial(spec: TrialSpec, ctx: TrialContext): Promise<Tria
       const windowS = windowMs / 1000;
       const modelled = consumer.describe().kind === "sim";
       // A real device's idle time also holds the consumer's own host work: only the waits for a batch are stall.
-      const waitedMs = waits.reduce((a, b) => a + b, 0);
       const stall = modelled ? Math.max(0, 1 - busyMs / windowMs) : Math.min(1, waitedMs / windowMs);
       const perS = (v: number): number => Math.round((v / windowS) * 100) / 100;
       const r4 = (v: number): number => Math.round(v * 10000) / 10000;

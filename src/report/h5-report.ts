@@ -1,4 +1,4 @@
-import { warmPhrase } from "../report/h5-warm.js";
+import { warmPhrase } from "../analysis/warm-phrase.js";
 import { recommendations } from "../analysis/recommend.js";
 import type { Finding } from "../analysis/types.js";
 import type { H5Results } from "../store/h5-results-schema.js";

@@ -29,15 +29,10 @@ export function renderRunHtml(results: RunResults, analysis: Analysis, charts: C
     "peak RSS MiB",
     "host CPU us/sy/wa %",
   ];
+  const repeated = results.plan.trials.some((p) => p.repeat > 1);
   const rows = results.trials.map((t) => {
     const id = String(t.spec.id);
-    const label = escapeHtml(
-      trialLabel(t.spec) +
-        repeatSuffix(
-          t.spec,
-          results.plan.trials.some((p) => p.repeat > 1),
-        ),
-    );
+    const label = escapeHtml(trialLabel(t.spec) + repeatSuffix(t.spec, repeated));
     if (t.status === "failed") return [id, label, `<span class="failed">failed: ${escapeHtml(t.reason)}</span>`];
     const m = t.metrics;
     const cpu = t.telemetry.cpu;

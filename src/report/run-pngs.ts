@@ -19,15 +19,19 @@ export function runCharts(
   ].filter((c): c is ChartSpec => c !== null);
 }
 
-/** Writes summary.png (the card for a pull request) and one PNG per chart; returns the file names written. */
+/**
+ * Writes summary.png (the card for a pull request) and one PNG per chart of `charts` (runCharts,
+ * built once for the PNGs and the HTML alike); returns the file names written.
+ */
 export async function writeRunPngs(
   files: RunFiles,
   results: RunResults,
   analysis: Analysis,
-  timeline: { samples: readonly Sample[]; spans: readonly TimelineSpan[] } | null,
+  charts: readonly ChartSpec[],
 ): Promise<string[]> {
   const written: string[] = [];
-  const throughput = throughputChart(results);
+  const chart = (id: string): ChartSpec | null => charts.find((c) => c.id === id) ?? null;
+  const throughput = chart("throughput");
   const device = results.consumer.kind === "sim" ? "device step modelled" : `device measured on ${results.consumer.adapter.name}`;
   const subtitle = `${results.trials.length} trials, ${results.dataset.label} (${results.dataset.count} x ${results.dataset.sampleShape.join("x")}), ${results.host.usableCores} cores; ${device}`;
   const save = async (name: string, png: Promise<Buffer>): Promise<void> => {
@@ -36,11 +40,11 @@ export async function writeRunPngs(
   };
   await save("summary.png", summaryCardPng(runCard(analysis), throughput, subtitle));
   if (throughput) await save("throughput.png", chartPng(throughput));
-  const stall = stallChart(results);
+  const stall = chart("stall");
   if (stall) await save("stall.png", chartPng(stall));
-  const waits = waitChart(results);
+  const waits = chart("waits");
   if (waits) await save("waits.png", chartPng(waits));
-  const line = timeline ? timelineChart(timeline.samples, timeline.spans) : null;
+  const line = chart("timeline");
   if (line) await save("timeline.png", chartPng(line, 1200, 500));
   return written;
 }

@@ -2,8 +2,7 @@ import { recommendations } from "../analysis/recommend.js";
 import type { Finding } from "../analysis/types.js";
 import type { WatchResult } from "../store/summary-schema.js";
 import type { RunFiles } from "../store/run-files.js";
-import type { Sample } from "../telemetry/types.js";
-import { timelineChart } from "./chart-specs.js";
+import type { ChartSpec } from "./chart-specs.js";
 import { adviceList, escapeHtml, findingsList, htmlTable, renderHtmlPage } from "./html-page.js";
 import { chartPng, summaryCardPng, type CardText } from "./png.js";
 import { displayCommand } from "../util/display-command.js";
@@ -63,13 +62,7 @@ function card(finding: Finding): CardText {
 }
 
 /** summary.png and timeline.png of a watched run; returns the file names written. */
-export async function writeWatchPngs(
-  files: RunFiles,
-  result: WatchResult,
-  finding: Finding,
-  samples: readonly Sample[],
-): Promise<string[]> {
-  const chart = timelineChart(samples, []);
+export async function writeWatchPngs(files: RunFiles, result: WatchResult, finding: Finding, chart: ChartSpec | null): Promise<string[]> {
   const subtitle = `${displayCommand(result.command).slice(0, 90)}: ${result.summary.durationS.toFixed(1)} s, exit ${result.exitCode}`;
   files.writeBytes("summary.png", await summaryCardPng(card(finding), chart, subtitle));
   if (!chart) return ["summary.png"];
@@ -78,10 +71,9 @@ export async function writeWatchPngs(
 }
 
 /** report.html of a watched run: the verdict and advice, the measured series, the timeline, the notes. */
-export function renderWatchHtml(result: WatchResult, finding: Finding, samples: readonly Sample[]): string {
+export function renderWatchHtml(result: WatchResult, finding: Finding, chart: ChartSpec | null): string {
   const rows = watchRows(result).map((r) => [escapeHtml(r.series), r.mean, r.p5, r.p95]);
   const notes = result.notes.map((n) => `<li>${escapeHtml(`${n.source}: ${n.message}`)}</li>`);
-  const chart = timelineChart(samples, []);
   return renderHtmlPage({
     title: `gpuprof watch: ${watchHeadline(finding)}`,
     subtitle: `${displayCommand(result.command)}: ${result.summary.durationS.toFixed(1)} s, exit ${result.exitCode}, ${result.startedAt}`,

@@ -1,5 +1,6 @@
 import { accessSync, constants, statSync } from "node:fs";
 import { dirname, resolve } from "node:path";
+import { outermostMissing } from "../harness/created-folders.js";
 import { UsageError } from "../util/errors.js";
 import { kernelFilesystemOf } from "./run-dir.js";
 
@@ -13,8 +14,9 @@ export function usableCacheDir(dir: string): void {
   // Node's recursive mkdir never returns under /proc: refuse before trying.
   if (kernel)
     throw new UsageError(`--cache-dir ${dir} is inside ${kernel}, a kernel filesystem that cannot hold files; choose another folder`);
-  let existing = resolve(dir);
-  while (!exists(existing) && dirname(existing) !== existing) existing = dirname(existing);
+  // The nearest folder that exists: where the missing ones would be created.
+  const missing = outermostMissing(dir);
+  const existing = missing === null ? resolve(dir) : dirname(missing);
   let why: string | null = null;
   if (!statSync(existing).isDirectory()) why = "a file stands where a folder is needed";
   else {
@@ -29,14 +31,5 @@ export function usableCacheDir(dir: string): void {
     throw new UsageError(
       `--cache-dir ${dir}: ${why}; give a writable folder with --cache-dir (or set GPUPROF_CACHE_DIR; the default is ~/.cache/gpuprof)`,
     );
-  }
-}
-
-function exists(path: string): boolean {
-  try {
-    statSync(path);
-    return true;
-  } catch {
-    return false;
   }
 }

@@ -153,7 +153,10 @@ export class DeviceStep {
     const wallMs = performance.now() - start;
     if (!timer) return wallMs;
     await timer.read.mapAsync(GPUMapMode.READ);
-    const [begin, end] = new BigUint64Array(timer.read.getMappedRange().slice(0));
+    // Read both stamps before unmapping: the mapped range is gone after unmap, and copying it costs an allocation a step.
+    const stamps = new BigUint64Array(timer.read.getMappedRange());
+    const begin = stamps[0];
+    const end = stamps[1];
     timer.read.unmap();
     // A driver that reports nonsense (zeros, or end before begin) gets the host's view instead.
     return end! > begin! && begin! > 0n ? Number(end! - begin!) / 1e6 : wallMs;

@@ -47,10 +47,12 @@ const t2 = performance.now();
 renderRunMarkdown(results, analysis);
 const tMd = performance.now() - t2;
 const t3 = performance.now();
-const html = renderRunHtml(results, analysis, runCharts(results, { samples, spans }));
+// The chart specs are built once, as the commands do, and serve the HTML and the PNGs.
+const charts = runCharts(results, { samples, spans });
+const html = renderRunHtml(results, analysis, charts);
 const tHtml = performance.now() - t3;
 const t4 = performance.now();
-await writeRunPngs(files, results, analysis, { samples, spans });
+await writeRunPngs(files, results, analysis, charts);
 const tPng = performance.now() - t4;
 rmSync(dir, { recursive: true, force: true });
 

@@ -1,5 +1,5 @@
 import type { RunResults } from "../../store/results-schema.js";
-import { bestTrial } from "../../harness/best.js";
+import { bestTrial, configKey } from "../../harness/best.js";
 import { mean, realTrials, type OkTrial } from "../trials.js";
 import type { Finding, Thresholds } from "../types.js";
 import { pairsDifferingIn } from "./pairs.js";
@@ -29,9 +29,8 @@ export function detectDtype(results: RunResults, t: Thresholds): Finding {
   // The gain that matters is at the configuration a user would pick; a mean over all pairs mixes
   // in starved configurations where any byte saved shows.
   const best = bestTrial(results.trials);
-  const sameAsBest = (x: OkTrial): boolean =>
-    best !== null &&
-    JSON.stringify({ ...x.spec, id: 0, dtype: null, repeat: 0 }) === JSON.stringify({ ...best.spec, id: 0, dtype: null, repeat: 0 });
+  const bestKey = best ? configKey(best.spec) : null;
+  const sameAsBest = (x: OkTrial): boolean => best !== null && configKey({ ...x.spec, dtype: best.spec.dtype }) === bestKey;
   const atBest = pairs.filter(([u]) => sameAsBest(u));
   const allRatio = ratioOf(pairs);
   const ratio = atBest.length > 0 ? ratioOf(atBest) : allRatio;

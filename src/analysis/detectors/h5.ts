@@ -1,4 +1,4 @@
-import { warmPhrase } from "../../report/h5-warm.js";
+import { warmPhrase } from "../warm-phrase.js";
 import type { H5ConfigResult, H5FileInfo, H5Results } from "../../store/h5-results-schema.js";
 import type { Finding } from "../types.js";
 
@@ -115,8 +115,9 @@ export function detectH5(results: H5Results): Finding {
   const targetText = targetSentence(warm(best), target, nbytes, fromSearch, smallest?.nbytes ?? null);
   const paysText = paysSentence(pays, best, file);
   const sequentialText = best.access === "sequential" ? sequentialCaveat(trainable) : "";
+  const held = chunksThatFit(file, best.cache.nbytes);
   const summary =
-    `Configuration ${best.id} (${best.access} order) reaches ${(warm(best) * 100).toFixed(1)}% chunk hits ${warmPhrase(results.settings.epochs)} with ${chunksThatFit(file, best.cache.nbytes)} chunk${chunksThatFit(file, best.cache.nbytes) === 1 ? "" : "s"} cached per worker.` +
+    `Configuration ${best.id} (${best.access} order) reaches ${(warm(best) * 100).toFixed(1)}% chunk hits ${warmPhrase(results.settings.epochs)} with ${held} chunk${held === 1 ? "" : "s"} cached per worker.` +
     (targetText ? ` ${targetText}` : "") +
     ` h5py settings: ${settings}.` +
     (paysText ? ` ${paysText}` : "") +
