@@ -1,4 +1,4 @@
-import { configKey } from "../harness/best.js";
+import { configKey } from "./best.js";
 import { trialLabel } from "../harness/plan.js";
 import type { RunResults, TrialResult } from "../store/results-schema.js";
 import { byConfig, mean, realTrials } from "./trials.js";

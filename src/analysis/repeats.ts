@@ -1,4 +1,4 @@
-import { configKey } from "../harness/best.js";
+import { configKey } from "./best.js";
 import type { RunResults, TrialResult } from "../store/results-schema.js";
 
 type OkTrial = Extract<TrialResult, { status: "ok" }>;

@@ -8,7 +8,7 @@ import { renderRunMarkdown } from "../report/markdown.js";
 import { runCharts, writeRunPngs } from "../report/run-pngs.js";
 import { renderRunHtml } from "../report/html.js";
 import type { Sample } from "../telemetry/types.js";
-import { bestTrial } from "../harness/best.js";
+import { bestTrial } from "../analysis/best.js";
 import { ConsumerFailure, type Consumer } from "../harness/consumer.js";
 import type { DatasetDescriptor } from "../harness/dataset/descriptor.js";
 import { GenerationInterrupted } from "../harness/dataset/synthetic.js";

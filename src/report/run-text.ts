@@ -3,7 +3,7 @@ import Table from "cli-table3";
 import { existsSync } from "node:fs";
 import { join, relative } from "node:path";
 import { collapseRepeats, repeatSpread } from "../analysis/repeats.js";
-import { bestTrial, configKey } from "../harness/best.js";
+import { bestTrial, configKey } from "../analysis/best.js";
 import { trialLabel } from "../harness/plan.js";
 import type { RunResults, TrialResult } from "../store/results-schema.js";
 import type { DryRun } from "../commands/run.js";

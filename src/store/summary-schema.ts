@@ -1,5 +1,5 @@
 import { z } from "zod";
-import type { Finding } from "../analysis/types.js";
+import { FindingSchema, type Finding } from "./analysis-schema.js";
 import type { SeriesStats } from "../telemetry/series-stats.js";
 import type { TelemetrySummary } from "../telemetry/summary.js";
 import { GpuIdentitySchema, TelemetryNoteSchema, ToolSchema } from "./timeline-schema.js";
@@ -28,26 +28,6 @@ export const TelemetrySummarySchema: z.ZodType<TelemetrySummary> = z.object({
     diskReadBytes: z.number().nullable(),
   }),
   gpus: z.array(GpuIdentitySchema.and(z.object({ utilPct: stats, memUsedMiB: stats, powerW: stats, pcieRxMBPerS: stats }))),
-});
-
-/** One detector's verdict with its evidence (Finding in src/analysis/types.ts). */
-export const FindingSchema: z.ZodType<Finding> = z.object({
-  id: z.string(),
-  title: z.string(),
-  verdict: z.enum(["issue", "none", "insufficient-data"]),
-  summary: z.string(),
-  evidence: z.record(z.string(), z.union([z.number(), z.string(), z.null()])),
-  trials: z.array(z.number().int()),
-  basis: z.enum(["measured", "modelled", "measured and modelled"]),
-  recommend: z.array(
-    z.object({
-      template: z.string(),
-      values: z.record(z.string(), z.string()),
-      knob: z.string(),
-      value: z.string(),
-      gain: z.string().nullable(),
-    }),
-  ),
 });
 
 export const WATCH_SCHEMA_VERSION = 1;

@@ -1,4 +1,4 @@
-import { bestTrial } from "../../src/harness/best.js";
+import { bestTrial } from "../../src/analysis/best.js";
 import { describe, expect, it } from "vitest";
 import { analyseRun } from "../../src/analysis/analyse.js";
 import { diagnose } from "../../src/analysis/combine.js";
@@ -53,7 +53,7 @@ describe.each(NOISE)("detectors at %s noise", (noise) => {
     const f = detectWorkers(cpuBound, T);
     expect(f.evidence["recommendedWorkers"]).toBe(2);
     expect(f.verdict).toBe("issue");
-    expect(f.recommend[0]!.values["workers"]).toBe("2");
+    expect((f.recommend[0]!.values as Record<string, string>)["workers"]).toBe("2");
   });
 
   it("cpu-or-io: user CPU with page-cache reads is CPU-bound; kernel time with storage reads is I/O-bound", () => {
@@ -81,7 +81,7 @@ describe.each(NOISE)("detectors at %s noise", (noise) => {
     const slow = syntheticRun([{ workers: 1, samplesPerS: 200, au: 0.3, loadMs: 110, deviceMsPerBatch: 36 }], { noise });
     const g = detectEcho(slow, T);
     expect(g.verdict).toBe("issue");
-    expect(g.recommend[0]!.values["e"]).toBe("3");
+    expect((g.recommend[0]!.values as Record<string, string>)["e"]).toBe("3");
     expect(g.recommend[0]).toMatchObject({ knob: "batch echo factor", value: "3" });
   });
 
@@ -189,7 +189,7 @@ describe("echo, dtype and cpu-or-io, beyond the common case", () => {
     const serial = detectEcho(syntheticRun([{ workers: 0, samplesPerS: 1100, au: 0.64, loadMs: 20, deviceMsPerBatch: 36 }]), T);
     expect(serial.verdict).toBe("issue");
     expect(serial.summary).toMatch(/runs in series with 36\.0 ms of device time.*1\.22x the steps\/s \(modelled/);
-    expect(serial.recommend[0]).toMatchObject({ template: "echo-serial", value: "2" });
+    expect(serial.recommend[0]).toMatchObject({ template: "advice.echo-serial", value: "2" });
     expect(serial.recommend[0]!.gain).toMatch(/modelled/);
     // The same times with workers overlapping the load keep up.
     expect(detectEcho(syntheticRun([{ workers: 2, samplesPerS: 1700, au: 0.97, loadMs: 20, deviceMsPerBatch: 36 }]), T).verdict).toBe(
@@ -239,10 +239,12 @@ describe("echo, dtype and cpu-or-io, beyond the common case", () => {
   it("io-bound advice fits the data: no packing for data already in one file", () => {
     const shape = { workers: 2, samplesPerS: 200, au: 0.3, userPct: 10, kernelPct: 60, storageShare: 0.9 };
     const cold = detectCpuOrIo(syntheticRun([shape], { fits: true, cold: true }), T);
-    expect(cold.recommend[0]!.values["levers"]).toMatch(/^The data is already one file and fits in RAM: .*only because --cold dropped it/);
+    expect((cold.recommend[0]!.values as Record<string, string>)["levers"]).toMatch(
+      /^The data is already one file and fits in RAM: .*only because --cold dropped it/,
+    );
     const big = detectCpuOrIo(syntheticRun([shape], { fits: false }), T);
-    expect(big.recommend[0]!.values["levers"]).toMatch(/^The data is already one file: use faster storage/);
-    expect(big.recommend[0]!.values["levers"]).not.toMatch(/pack/);
+    expect((big.recommend[0]!.values as Record<string, string>)["levers"]).toMatch(/^The data is already one file: use faster storage/);
+    expect((big.recommend[0]!.values as Record<string, string>)["levers"]).not.toMatch(/pack/);
   });
 
   it("cpu-or-io: busy cores against the loading threads, not a host-wide share", () => {
@@ -297,7 +299,7 @@ describe("workers, beyond the smallest count", () => {
       T,
     );
     expect(overCores.summary).toMatch(/falls from 4 workers on \(more workers than the 2 usable cores compete for them\)/);
-    expect(falls.recommend[0]!.values["beyond"]).toBe(
+    expect((falls.recommend[0]!.values as Record<string, string>)["beyond"]).toBe(
       "More workers than that, up to the 4 tried, added memory (about 150 MiB of resident memory each) without throughput",
     );
     // Recommending the largest count tried claims nothing about counts never tried.
@@ -308,7 +310,9 @@ describe("workers, beyond the smallest count", () => {
       ]),
       T,
     );
-    expect(top.recommend[0]!.values["beyond"]).toMatch(/^No count above 2 was tried, so whether more would help is not measured here/);
+    expect((top.recommend[0]!.values as Record<string, string>)["beyond"]).toMatch(
+      /^No count above 2 was tried, so whether more would help is not measured here/,
+    );
     const short = detectWorkers(
       syntheticRun(
         [

@@ -166,7 +166,7 @@ describe("HDF5 detector", () => {
     );
     expect(f.evidence["bestConfig"]).toBe(1);
     expect(f.summary).toMatch(/Sequential order does not shuffle.*Train with chunk-shuffle: configuration 2 reaches 97\.0% hits/);
-    expect(f.recommend[0]!.values["pays"]).toContain("does not shuffle");
+    expect((f.recommend[0]!.values as Record<string, string>)["pays"]).toContain("does not shuffle");
     const alone = detectH5(study([config(1, 64 * 1024 ** 2, 1, 3000, "sequential")]));
     expect(alone.summary).toContain("study --access chunk-shuffle");
   });

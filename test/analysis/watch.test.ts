@@ -68,12 +68,18 @@ describe("watch detector", () => {
     const r = run(samples(100, () => ({ gpu: 40, user: 85, sys: 5, wa: 0, storage: 0 })));
     const f = detectWatch(r.result, r.samples);
     expect(f.evidence["kind"]).toBe("cpu-bound input");
-    expect(f.recommend[0]!.template).toBe("cpu-bound");
+    expect(f.recommend[0]!.template).toBe("advice.cpu-bound");
   });
 
   it("a waiting GPU with system + iowait and storage reads is I/O-bound input", () => {
     const r = run(samples(100, () => ({ gpu: 35, user: 15, sys: 20, wa: 30, storage: 5e7 })));
-    expect(detectWatch(r.result, r.samples).evidence["kind"]).toBe("io-bound input");
+    const f = detectWatch(r.result, r.samples);
+    expect(f.evidence["kind"]).toBe("io-bound input");
+    // The seed case of the product: its advice once needed a value the watch detector never passed.
+    const [advice] = recommendations([f]);
+    expect(advice!.text).toMatch(
+      /^\*\*The loader waits on storage\*\* \(system \+ iowait 50% against user 15%; [\d.]+% of reads from storage\)\. Read larger/,
+    );
   });
 
   it("judges no GPU on too few readings, on N/A utilisation, or when the command never used it", () => {
@@ -124,7 +130,7 @@ describe("watch detector", () => {
     expect(f.verdict).toBe("issue");
     expect(f.evidence).toMatchObject({ kind: "periodic stalls", dips: 5, dipPeriodS: 4 });
     expect(f.summary).toMatch(/falls from busy to idle every 4\.0 s \(5 times\): periodic stalls/);
-    expect(f.recommend[0]).toMatchObject({ template: "periodic-stalls", knob: "prefetch_factor, num_workers, persistent_workers" });
+    expect(f.recommend[0]).toMatchObject({ template: "advice.periodic-stalls", knob: "prefetch_factor, num_workers, persistent_workers" });
   });
 
   it("does not call irregular dips periodic", () => {

@@ -1,4 +1,4 @@
-import { bestTrial } from "../../harness/best.js";
+import { bestTrial } from "../best.js";
 import type { RunResults } from "../../store/results-schema.js";
 import { mean, pct, realTrials, type OkTrial } from "../trials.js";
 import type { Finding, Thresholds } from "../types.js";
@@ -54,7 +54,7 @@ export function detectCpuOrIo(results: RunResults, t: Thresholds): Finding {
     userCpuPerLoadingS: Math.round(busy.cpuPerLoadS * 100) / 100,
     cpuSource: busy.source,
   };
-  const best = bestTrial(results.trials);
+  const best = bestTrial(results.trials, t.tie);
   if (best && best.metrics.stallFraction < t.moderateStall) {
     const what = { io: "waiting on storage", cpu: "CPU-bound", latency: "neither CPU- nor I/O-bound" }[kind];
     return {
@@ -100,18 +100,26 @@ export function detectCpuOrIo(results: RunResults, t: Thresholds): Finding {
     evidence,
     trials: withCpu.map((x) => x.spec.id),
     recommend: [
-      {
-        template: io ? "io-bound" : "cpu-bound",
-        values: {
-          user: `${user.toFixed(0)}%`,
-          kernel: `${kernel.toFixed(0)}%`,
-          storage: pct(storageShare),
-          levers: storageLevers(results),
-        },
-        knob: io ? "storage layout" : "host work per sample",
-        value: io ? "larger contiguous reads or faster storage" : "less decoding and transforming on the host",
-        gain: null,
-      },
+      io
+        ? {
+            template: "advice.io-bound",
+            values: {
+              user: `${user.toFixed(0)}%`,
+              kernel: `${kernel.toFixed(0)}%`,
+              storage: pct(storageShare),
+              levers: storageLevers(results),
+            },
+            knob: "storage layout",
+            value: "larger contiguous reads or faster storage",
+            gain: null,
+          }
+        : {
+            template: "advice.cpu-bound",
+            values: { user: `${user.toFixed(0)}%`, kernel: `${kernel.toFixed(0)}%`, storage: pct(storageShare) },
+            knob: "host work per sample",
+            value: "less decoding and transforming on the host",
+            gain: null,
+          },
     ],
   };
 }

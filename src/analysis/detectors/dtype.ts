@@ -1,5 +1,5 @@
 import type { RunResults } from "../../store/results-schema.js";
-import { bestTrial, configKey } from "../../harness/best.js";
+import { bestTrial, configKey } from "../best.js";
 import { mean, realTrials, type OkTrial } from "../trials.js";
 import type { Finding, Thresholds } from "../types.js";
 import { pairsDifferingIn } from "./pairs.js";
@@ -28,7 +28,7 @@ export function detectDtype(results: RunResults, t: Thresholds): Finding {
   const ratioOf = (ps: [OkTrial, OkTrial][]): number => mean(ps.map(([u, f]) => u.metrics.samplesPerS / f.metrics.samplesPerS));
   // The gain that matters is at the configuration a user would pick; a mean over all pairs mixes
   // in starved configurations where any byte saved shows.
-  const best = bestTrial(results.trials);
+  const best = bestTrial(results.trials, t.tie);
   const bestKey = best ? configKey(best.spec) : null;
   const sameAsBest = (x: OkTrial): boolean => best !== null && configKey({ ...x.spec, dtype: best.spec.dtype }) === bestKey;
   const atBest = pairs.filter(([u]) => sameAsBest(u));
@@ -71,7 +71,7 @@ export function detectDtype(results: RunResults, t: Thresholds): Finding {
       ratio >= 1 - t.tie
         ? [
             {
-              template: "uint8",
+              template: "advice.uint8",
               values: { ratio: `${ratio.toFixed(2)}x`, bytes: `${bytes.toFixed(2)}x`, wide },
               knob: "transfer dtype",
               value: "uint8, normalised on the GPU",

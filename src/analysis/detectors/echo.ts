@@ -1,4 +1,4 @@
-import { bestTrial } from "../../harness/best.js";
+import { bestTrial } from "../best.js";
 import type { RunResults } from "../../store/results-schema.js";
 import type { Finding, Thresholds } from "../types.js";
 import { deviceBasis, type OkTrial } from "../trials.js";
@@ -9,7 +9,7 @@ import { deviceBasis, type OkTrial } from "../trials.js";
  */
 export function detectEcho(results: RunResults, t: Thresholds): Finding {
   const base = { id: "echo", title: "Batch echoing", basis: deviceBasis(results) };
-  const best = bestTrial(results.trials);
+  const best = bestTrial(results.trials, t.tie);
   if (!best || best.metrics.batches === 0) {
     return {
       ...base,
@@ -87,7 +87,7 @@ function serialLoading(best: OkTrial, loadMs: number, deviceMs: number, evidence
     trials: [best.spec.id],
     recommend: [
       {
-        template: "echo-serial",
+        template: "advice.echo-serial",
         values: { load: loadMs.toFixed(1), step: deviceMs.toFixed(1), e: String(e), gain: `${gain.toFixed(2)}x the steps/s (modelled)` },
         knob: "batch echo factor",
         value: String(e),
@@ -104,7 +104,7 @@ function ms(v: number): string {
 
 function echoAdvice(e: number, r: number, direction: "raise" | "lower"): Finding["recommend"][number] {
   return {
-    template: "echo",
+    template: "advice.echo",
     values: { e: String(e), r: r.toFixed(2) },
     knob: "batch echo factor",
     value: String(e),

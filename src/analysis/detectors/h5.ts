@@ -132,7 +132,7 @@ export function detectH5(results: H5Results): Finding {
     trials: [best.id, ...(pays.kind === "yes" ? [] : [pays.fastest.id])],
     recommend: [
       {
-        template: "h5",
+        template: "advice.h5",
         values: {
           nbytes: String(nbytes),
           slots: String(slots),

@@ -1,4 +1,4 @@
-import { bestTrial } from "../../harness/best.js";
+import { bestTrial } from "../best.js";
 import type { RunResults } from "../../store/results-schema.js";
 import { deviceBasis, realTrials, pct } from "../trials.js";
 import type { Finding, Thresholds } from "../types.js";
@@ -10,7 +10,7 @@ export function stallLevel(stall: number, t: Thresholds): "high" | "moderate" | 
 /** Does the best configuration keep the device busy enough (AU against the target)? */
 export function detectInputBound(results: RunResults, t: Thresholds): Finding {
   const trials = realTrials(results);
-  const best = bestTrial(results.trials);
+  const best = bestTrial(results.trials, t.tie);
   const base = { id: "input-bound", title: "Input-bound", basis: deviceBasis(results), recommend: [] };
   if (!best || trials.length === 0) {
     return { ...base, verdict: "insufficient-data", summary: "No trial finished, so there is nothing to judge.", evidence: {}, trials: [] };
@@ -54,7 +54,7 @@ export function detectInputBound(results: RunResults, t: Thresholds): Finding {
       trials: [best.spec.id],
       recommend: [
         {
-          template: "input-bound",
+          template: "advice.input-bound",
           values: { au: pct(best.metrics.au), target: pct(t.auTarget) },
           knob: "input pipeline throughput",
           value: `AU of ${pct(t.auTarget)} or more`,

@@ -57,7 +57,13 @@ export function detectPageCache(results: RunResults): Finding {
     evidence,
     trials: trials.map((x) => x.spec.id),
     recommend: [
-      { template: "cold", values: { size: bytes(d.diskBytes) }, knob: "gpuprof run --cold", value: "run the sweep again", gain: null },
+      {
+        template: "advice.cold",
+        values: { size: bytes(d.diskBytes) },
+        knob: "gpuprof run --cold",
+        value: "run the sweep again",
+        gain: null,
+      },
     ],
   };
 }

@@ -43,7 +43,7 @@ export function detectTransport(results: RunResults, t: Thresholds): Finding {
     recommend: issue
       ? [
           {
-            template: "zero-copy",
+            template: "advice.zero-copy",
             values: { lost: pct(lost) },
             knob: "batch transport",
             value: "zero-copy (tensors in shared memory)",

@@ -18,6 +18,10 @@ export type WatchKind =
   | "no gpu utilisation"
   | "no gpu";
 
+/** What to change about storage when all that is known is that the job waits on it (watch sees no dataset). */
+const WATCH_STORAGE_LEVERS =
+  "Read larger contiguous pieces: pack many small files into one (`.npy`, or HDF5 with chunks of many samples and a chunk cache: `gpuprof h5` sizes them), use faster storage, or give the page cache room for the dataset; more DataLoader workers overlap the waits meanwhile.";
+
 /** Below this share of the run with GPU readings, the GPU is not judged. */
 const MIN_GPU_COVERAGE = 0.5;
 /** A training job holds far more device memory than this (the CUDA context alone is a few hundred MiB). */
@@ -121,7 +125,7 @@ export function detectWatch(result: WatchResult, samples: readonly Sample[]): Fi
         ? `; utilisation fell from busy to idle ${dips} times at irregular intervals`
         : "";
   const periodic = (): Finding["recommend"][number] => ({
-    template: "periodic-stalls",
+    template: "advice.periodic-stalls",
     values: { period: `${periodS!.toFixed(1)} s`, dips: String(dips) },
     knob: "prefetch_factor, num_workers, persistent_workers",
     value: "more batches in flight; persistent_workers=True",
@@ -144,11 +148,12 @@ export function detectWatch(result: WatchResult, samples: readonly Sample[]): Fi
       evidence: { ...evidence, kind: "io-bound input" },
       recommend: [
         {
-          template: "io-bound",
+          template: "advice.io-bound",
           values: {
             user: `${user.toFixed(0)}%`,
             kernel: `${kernel.toFixed(0)}%`,
             storage: storageShare,
+            levers: WATCH_STORAGE_LEVERS,
           },
           knob: "storage layout",
           value: "larger contiguous reads (packed files, HDF5 chunks with a cache)",
@@ -165,7 +170,7 @@ export function detectWatch(result: WatchResult, samples: readonly Sample[]): Fi
       evidence: { ...evidence, kind: "cpu-bound input" },
       recommend: [
         {
-          template: "cpu-bound",
+          template: "advice.cpu-bound",
           values: {
             user: `${user.toFixed(0)}%`,
             kernel: `${kernel.toFixed(0)}%`,

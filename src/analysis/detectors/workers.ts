@@ -1,4 +1,4 @@
-import { bestTrial } from "../../harness/best.js";
+import { bestTrial } from "../best.js";
 import type { RunResults } from "../../store/results-schema.js";
 import { byConfig, mean, n0, realTrials, type OkTrial } from "../trials.js";
 import type { Finding, Thresholds } from "../types.js";
@@ -6,7 +6,7 @@ import type { Finding, Thresholds } from "../types.js";
 /** The smallest worker count within `tie` of the best throughput, at the best configuration's other settings. */
 export function detectWorkers(results: RunResults, t: Thresholds): Finding {
   const base = { id: "workers", title: "Prefetch workers", basis: "measured" as const };
-  const best = bestTrial(results.trials);
+  const best = bestTrial(results.trials, t.tie);
   const sameOtherwise = (x: OkTrial): boolean =>
     best !== null &&
     x.spec.dtype === best.spec.dtype &&
@@ -78,7 +78,7 @@ export function detectWorkers(results: RunResults, t: Thresholds): Finding {
         ? []
         : [
             {
-              template: "workers",
+              template: "advice.workers",
               knob: "num_workers",
               value: String(enough.workers),
               gain: gain === null ? null : `${gain.toFixed(2)}x samples/s against num_workers=0 (measured)`,

@@ -1,15 +1,10 @@
 import type { TrialResult } from "../store/results-schema.js";
-import { BYTES_PER_VALUE } from "./dtype.js";
-import type { TrialSpec } from "./plan.js";
+import { BYTES_PER_VALUE } from "../harness/dtype.js";
+import type { TrialSpec } from "../harness/plan.js";
+import { DEFAULT_THRESHOLDS } from "./types.js";
 
 type OkTrial = Extract<TrialResult, { status: "ok" }>;
 
-/**
- * Within this share of the best throughput, configurations count as equal and the cheaper one wins.
- * The same 5% the analysis uses for "the smallest worker count within 5% of the best", so the Best
- * line and the advice never name different configurations.
- */
-const TIE_SHARE = 0.05;
 const TRANSPORT_RANK: Record<TrialSpec["transport"], number> = { none: 0, transfer: 1, shared: 2, clone: 3 };
 
 /** Same configuration, any repeat. */
@@ -19,10 +14,11 @@ export function configKey(spec: TrialSpec): string {
 
 /**
  * The configuration to recommend: highest mean fresh samples/s over its repeats; among those within
- * 5% of it, the cheapest (fewer workers, smaller dtype, simpler transport, no echo). Baseline trials
+ * `tie` of it (the same share the workers advice uses, so the Best line and the advice never name
+ * different configurations), the cheapest (fewer workers, smaller dtype, simpler transport, no echo). Baseline trials
  * are the harness's ceiling, not a configuration, and never win. Returns its first trial.
  */
-export function bestTrial(trials: readonly TrialResult[]): OkTrial | null {
+export function bestTrial(trials: readonly TrialResult[], tie: number = DEFAULT_THRESHOLDS.tie): OkTrial | null {
   const groups = new Map<string, OkTrial[]>();
   for (const t of trials) {
     if (t.status !== "ok" || t.spec.baseline) continue;
@@ -33,7 +29,7 @@ export function bestTrial(trials: readonly TrialResult[]): OkTrial | null {
   if (scored.length === 0) return null;
   const top = Math.max(...scored.map((s) => s.rate));
   const cost = (spec: TrialSpec): number[] => [spec.workers, BYTES_PER_VALUE[spec.dtype], TRANSPORT_RANK[spec.transport], spec.echo];
-  const candidates = scored.filter((s) => s.rate >= top * (1 - TIE_SHARE));
+  const candidates = scored.filter((s) => s.rate >= top * (1 - tie));
   candidates.sort((a, b) => {
     const ca = cost(a.first.spec);
     const cb = cost(b.first.spec);
