@@ -1,4 +1,7 @@
+import type { RunAnalysis, Thresholds } from "../store/analysis-schema.js";
 import type { RunResults } from "../store/results-schema.js";
+import { runAnswer } from "./answer.js";
+import { analysisArtifact } from "./artifact.js";
 import { diagnose, type Diagnosis } from "./combine.js";
 import { collapseRepeats } from "./repeats.js";
 import { detectAuVsSmi } from "./detectors/au-vs-smi.js";
@@ -9,17 +12,12 @@ import { detectInputBound } from "./detectors/input-bound.js";
 import { detectPageCache } from "./detectors/page-cache.js";
 import { detectTransport } from "./detectors/transport.js";
 import { detectWorkers } from "./detectors/workers.js";
-import { recommendations, type Recommendation } from "./recommend.js";
-import { DEFAULT_THRESHOLDS, type Finding, type Thresholds } from "./types.js";
+import { DEFAULT_THRESHOLDS } from "./types.js";
 
-export interface Analysis {
-  diagnosis: Diagnosis;
-  findings: Finding[];
-  recommendations: Recommendation[];
-  thresholds: Thresholds;
-}
+/** A run's analysis.json, its verdict one of the diagnoses. */
+export type Analysis = RunAnalysis & { verdict: Diagnosis };
 
-/** Saved results in, findings and advice out: a pure function, so reports can be re-made offline. */
+/** Saved results in, findings, advice and the answer out: a pure function, so reports can be re-made offline. */
 export function analyseRun(results: RunResults, thresholds: Thresholds = DEFAULT_THRESHOLDS): Analysis {
   // With --repeat, every finding judges a configuration by its mean over the repeats. Reads and GPU
   // readings keep every trial: the page cache sums reads, nvidia-smi pairs with each trial's window.
@@ -37,5 +35,7 @@ export function analyseRun(results: RunResults, thresholds: Thresholds = DEFAULT
   ];
   // Only where there is a GPU to compare with: on a GPU-less host with the sim consumer it would say nothing.
   if (results.consumer.kind === "webgpu" || results.host.gpus.length > 0) findings.push(detectAuVsSmi(results, thresholds));
-  return { diagnosis: diagnose(inputBound, cpuOrIo), findings, recommendations: recommendations(findings), thresholds };
+  const verdict = diagnose(inputBound, cpuOrIo);
+  const artifact = analysisArtifact({ source: "run", verdict, findings, thresholds, answer: runAnswer(results, perConfig, thresholds) });
+  return { ...artifact, source: "run", verdict, thresholds, answer: artifact.answer! };
 }

@@ -420,7 +420,7 @@ function addRunCommand(program: Command, io: CliIo, setExit: (code: number) => v
         } else
           io.stdout.write(
             renderRunTable(outcome.results, chalk) +
-              renderRunAnswer(outcome.results, outcome.outDir, io.cwd, chalk) +
+              renderRunAnswer(outcome.results, outcome.analysis, outcome.outDir, io.cwd, chalk) +
               renderAnalysis(outcome.analysis, chalk),
           );
         const allFailed = outcome.results.trials.length > 0 && outcome.results.trials.every((t) => t.status === "failed");

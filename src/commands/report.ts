@@ -148,7 +148,7 @@ export async function report(options: ReportOptions): Promise<ReportOutcome> {
   const analysis = analyseRun(results, { ...DEFAULT_THRESHOLDS, auTarget: options.auTarget });
   const needsTimeline = wants("png") || wants("html");
   const timeline = needsTimeline ? loadTimeline(join(dirname(file), "timeline.json"), options.say) : null;
-  const charts = runCharts(results, timeline);
+  const charts = runCharts(results, analysis, timeline);
   const pngs = wants("png") ? await writeRunPngs(files!, results, analysis, charts) : [];
   written.push(...pngs.map((p) => files!.path(p)));
   const markdown = renderRunMarkdown(results, analysis, pngs);

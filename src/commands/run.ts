@@ -338,7 +338,7 @@ export async function run(options: RunOptions, hooks: RunHooks): Promise<RunOutc
     timeline = { samples, spans };
   }
   const analysis = analyseRun(results, { ...DEFAULT_THRESHOLDS, auTarget: options.auTarget });
-  const charts = runCharts(results, timeline);
+  const charts = runCharts(results, analysis, timeline);
   const pngs = options.reports.includes("png") ? await writeRunPngs(files, results, analysis, charts) : [];
   if (options.reports.includes("html")) files.writeText("report.html", renderRunHtml(results, analysis, charts));
   if (options.reports.includes("md")) files.writeText("summary.md", renderRunMarkdown(results, analysis, pngs));

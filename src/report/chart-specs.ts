@@ -1,5 +1,5 @@
 import type { ChartConfiguration } from "chart.js";
-import { collapseRepeats } from "../analysis/repeats.js";
+import type { RunAnalysis, StallLevel } from "../store/analysis-schema.js";
 import { trialLabel } from "../harness/plan.js";
 import type { RunResults, TrialResult } from "../store/results-schema.js";
 import type { Sample } from "../telemetry/types.js";
@@ -23,9 +23,13 @@ type OkTrial = Extract<TrialResult, { status: "ok" }>;
 const PALETTE = ["#1f77b4", "#d62728", "#2ca02c", "#ff7f0e", "#9467bd", "#8c564b"];
 
 /** Samples/s (solid) and AU (dashed, right axis) against workers, one colour per dtype, transport and echo factor. */
-export function throughputChart(results: RunResults): ChartSpec | null {
-  // One point per configuration: repeats drawn as their mean, not as a stack of loose dots.
-  const ok = collapseRepeats(results).trials.filter((t): t is OkTrial => t.status === "ok" && !t.spec.baseline);
+export function throughputChart(results: RunResults, analysis: Pick<RunAnalysis, "answer">): ChartSpec | null {
+  // One point per configuration: repeats drawn as their mean (from the analysis), not as a stack of loose dots.
+  const spec = new Map(results.trials.map((t) => [t.spec.id, t.spec]));
+  const ok = analysis.answer.configurations
+    .map((c) => ({ spec: spec.get(c.trialId)!, metrics: { samplesPerS: c.samplesPerS, au: c.au } }))
+    .filter((t) => t.spec !== undefined && !t.spec.baseline);
+  type OkTrial = (typeof ok)[number];
   if (ok.length === 0) return null;
   const echoPart = (t: OkTrial): string => (t.spec.echo > 1 ? `, echo ${t.spec.echo}` : "");
   const seriesKey = (t: OkTrial): string => `${t.spec.dtype}${t.spec.transport === "none" ? "" : `, ${t.spec.transport}`}${echoPart(t)}`;
@@ -96,11 +100,15 @@ export function throughputChart(results: RunResults): ChartSpec | null {
   };
 }
 
-/** The share of each trial's window the device waited for data. */
-export function stallChart(results: RunResults): ChartSpec | null {
+const LEVEL_COLOURS: Record<StallLevel, string> = { high: "#d62728", moderate: "#ff7f0e", low: "#2ca02c" };
+
+/** The share of each trial's window the device waited for data, coloured by the level the analysis gave it. */
+export function stallChart(results: RunResults, analysis: Pick<RunAnalysis, "answer" | "thresholds">): ChartSpec | null {
   const ok = results.trials.filter((t): t is OkTrial => t.status === "ok" && !t.spec.baseline);
   if (ok.length === 0) return null;
-  const color = (stall: number): string => (stall >= 0.2 ? "#d62728" : stall >= 0.05 ? "#ff7f0e" : "#2ca02c");
+  const levels = new Map(analysis.answer.trialLevels.map((l) => [l.trialId, l.level]));
+  const color = (t: OkTrial): string => LEVEL_COLOURS[levels.get(t.spec.id) ?? "low"];
+  const th = analysis.thresholds;
   return {
     id: "stall",
     title: "Stall per trial",
@@ -113,7 +121,7 @@ export function stallChart(results: RunResults): ChartSpec | null {
           {
             label: "stall % of the window",
             data: ok.map((t) => Math.round(t.metrics.stallFraction * 1000) / 10),
-            backgroundColor: ok.map((t) => color(t.metrics.stallFraction)),
+            backgroundColor: ok.map(color),
           },
         ],
       },
@@ -134,7 +142,7 @@ export function stallChart(results: RunResults): ChartSpec | null {
           title: { display: true, text: "Stall per trial" },
           subtitle: {
             display: true,
-            text: "red: highly input-bound (20% or more), orange: moderately (5% or more), green: not input-bound",
+            text: `red: highly input-bound (${(th.highStall * 100).toFixed(0)}% or more), orange: moderately (${(th.moderateStall * 100).toFixed(0)}% or more), green: not input-bound`,
           },
           legend: { display: false },
         },

@@ -1,4 +1,4 @@
-import type { Analysis } from "../analysis/analyse.js";
+import type { RunAnalysis as Analysis } from "../store/analysis-schema.js";
 import { repeatSuffix, trialLabel } from "../harness/plan.js";
 import type { RunResults } from "../store/results-schema.js";
 import type { ChartSpec } from "./chart-specs.js";
@@ -79,7 +79,7 @@ export function renderRunHtml(results: RunResults, analysis: Analysis, charts: C
     },
   ];
   return renderHtmlPage({
-    title: `gpuprof: ${analysis.diagnosis}`,
+    title: `gpuprof: ${analysis.verdict}`,
     subtitle: `${results.trials.length} trials on ${host.hostname}, dataset ${d.label} (${d.count} samples of ${d.sampleShape.join("x")}), ${results.startedAt}`,
     sections,
     charts,

@@ -1,4 +1,4 @@
-import type { Analysis } from "../analysis/analyse.js";
+import type { RunAnalysis as Analysis } from "../store/analysis-schema.js";
 import { repeatSuffix, trialLabel } from "../harness/plan.js";
 import type { RunResults } from "../store/results-schema.js";
 import { share as pct, count as n0, markdownCell as cell } from "./format.js";
@@ -10,7 +10,7 @@ import { deviceColumns } from "./device-columns.js";
 /** summary.md: for a pull-request comment. Verdict, advice, the sweep, the evidence, the method. */
 export function renderRunMarkdown(results: RunResults, analysis: Analysis, pngs: readonly string[] = []): string {
   const out: string[] = [];
-  out.push(`# gpuprof run: ${analysis.diagnosis}`, "");
+  out.push(`# gpuprof run: ${analysis.verdict}`, "");
   if (pngs.includes("summary.png")) out.push("![gpuprof summary](summary.png)", "");
   out.push(
     `${results.trials.length} trials on ${cell(results.host.hostname)} (${results.host.usableCores} usable cores${results.host.gpus.length > 0 ? `, ${results.host.gpus.length} GPU` : ", no GPU"}), dataset ${cell(results.dataset.label)} (${results.dataset.count} samples of ${results.dataset.sampleShape.join("x")}).`,

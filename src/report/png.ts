@@ -1,7 +1,7 @@
 import { createRequire } from "node:module";
 import { createCanvas, GlobalFonts, type SKRSContext2D } from "@napi-rs/canvas";
 import { Chart, registerables, type Plugin } from "chart.js";
-import type { Analysis } from "../analysis/analyse.js";
+import type { RunAnalysis as Analysis } from "../store/analysis-schema.js";
 import type { ChartSpec } from "./chart-specs.js";
 
 const FONT = "DejaVu Sans";
@@ -99,13 +99,13 @@ export interface CardText {
 /** The card of a run's analysis. */
 export function runCard(analysis: Analysis): CardText {
   return {
-    headline: analysis.diagnosis,
+    headline: analysis.verdict,
     tone:
-      analysis.diagnosis === "device-bound"
+      analysis.verdict === "device-bound"
         ? "good"
-        : analysis.diagnosis === "insufficient data"
+        : analysis.verdict === "insufficient data"
           ? "unknown"
-          : analysis.diagnosis.startsWith("AU target met") || analysis.diagnosis.startsWith("below the AU target")
+          : analysis.verdict.startsWith("AU target met") || analysis.verdict.startsWith("below the AU target")
             ? "fair"
             : "bad",
     advice: analysis.recommendations.map((r) => r.text),

@@ -1,4 +1,4 @@
-import type { Analysis } from "../analysis/analyse.js";
+import type { RunAnalysis as Analysis } from "../store/analysis-schema.js";
 import type { RunFiles } from "../store/run-files.js";
 import type { RunResults } from "../store/results-schema.js";
 import type { TimelineSpan } from "../store/timeline-schema.js";
@@ -9,11 +9,12 @@ import { chartPng, runCard, summaryCardPng } from "./png.js";
 /** The charts of a run, in the order reports show them. */
 export function runCharts(
   results: RunResults,
+  analysis: Analysis,
   timeline: { samples: readonly Sample[]; spans: readonly TimelineSpan[] } | null,
 ): ChartSpec[] {
   return [
-    throughputChart(results),
-    stallChart(results),
+    throughputChart(results, analysis),
+    stallChart(results, analysis),
     waitChart(results),
     timeline ? timelineChart(timeline.samples, timeline.spans) : null,
   ].filter((c): c is ChartSpec => c !== null);

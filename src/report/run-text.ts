@@ -2,8 +2,9 @@ import type { ChalkInstance } from "chalk";
 import Table from "cli-table3";
 import { existsSync } from "node:fs";
 import { join, relative } from "node:path";
-import { collapseRepeats, repeatSpread } from "../analysis/repeats.js";
-import { bestTrial, configKey } from "../analysis/best.js";
+import type { RunAnalysis as Analysis } from "../store/analysis-schema.js";
+import { message } from "../messages/catalogue.js";
+import type { RunAnswer, StallLevel } from "../store/analysis-schema.js";
 import { trialLabel } from "../harness/plan.js";
 import type { RunResults, TrialResult } from "../store/results-schema.js";
 import type { DryRun } from "../commands/run.js";
@@ -13,15 +14,6 @@ import { consumerText, modelledText } from "./consumer-text.js";
 import { deviceColumns } from "./device-columns.js";
 
 type OkTrial = Extract<TrialResult, { status: "ok" }>;
-
-const ratio = (a: number, b: number): string => (b > 0 ? `${(a / b).toFixed(2)}x` : "n/a");
-
-/** TensorFlow's input-pipeline analyzer: >= 20% of step time waiting is highly input-bound, >= 5% moderately. */
-export function inputBoundLevel(stallFraction: number): "highly input-bound" | "moderately input-bound" | "not input-bound" {
-  if (stallFraction >= 0.2) return "highly input-bound";
-  if (stallFraction >= 0.05) return "moderately input-bound";
-  return "not input-bound";
-}
 
 function cpuCell(t: OkTrial): string {
   const c = t.telemetry.cpu;
@@ -87,121 +79,158 @@ export function trialNotes(results: RunResults): Map<string, number[]> {
   return notes;
 }
 
-function okTrials(results: RunResults): OkTrial[] {
-  return results.trials.filter((t): t is OkTrial => t.status === "ok");
+/** A ratio from the analysis as "1.08x", or "n/a" where its base was 0. */
+function times(value: number | null): string {
+  return value === null ? message("answer.ratio.none") : `${value.toFixed(2)}x`;
 }
 
-/** The same configuration as `base` except in the fields given. */
-function sibling(results: RunResults, base: OkTrial, change: Partial<OkTrial["spec"]>): OkTrial | undefined {
-  const key = configKey({ ...base.spec, ...change });
-  return okTrials(results).find((t) => configKey(t.spec) === key && t.spec.repeat === base.spec.repeat);
+function levelWords(level: StallLevel): string {
+  return message(`level.${level}`);
 }
 
-/** The answer: the best configuration and the evidence for each lever the sweep varied. */
-export function renderRunAnswer(results: RunResults, outDir: string, cwd: string, chalk: ChalkInstance): string {
+/** The answer: the best configuration and the evidence for each lever the sweep varied, as the analysis decided them. */
+export function renderRunAnswer(results: RunResults, analysis: Analysis, outDir: string, cwd: string, chalk: ChalkInstance): string {
+  const a = analysis.answer;
+  const label = (id: number): string => {
+    const trial = results.trials.find((t) => t.spec.id === id);
+    return trial ? trialLabel(trial.spec) : `trial ${id}`;
+  };
   const lines: string[] = [];
-  // Repeats are judged by their mean, as the analysis judges them; the table lists each one.
-  const c = collapseRepeats(results);
-  const best = bestTrial(c.trials);
-  const ok = okTrials(c);
-  const failed = results.trials.length - ok.length;
+  const best = a.best;
   if (!best) {
-    lines.push(chalk.red(`No configuration finished${failed > 0 ? `: ${failed} failed (reasons in the table)` : ""}.`));
-  } else {
-    const m = best.metrics;
-    const level = inputBoundLevel(m.stallFraction);
-    const spread = repeatSpread(results, best.spec);
-    const mean = spread ? ` (mean of ${spread.repeats} repeats, which spread ${pct0(spread.spread)})` : "";
     lines.push(
-      chalk.bold(`Best: ${trialLabel(best.spec)}: ${n0(m.samplesPerS)} samples/s${mean}, AU ${pct0(m.au)}, ${level}`) +
-        (level === "not input-bound"
-          ? (m.hostOverheadFraction ?? 0) >= 0.05
-            ? ` (the device idles ${pct0(m.hostOverheadFraction!)} of the time in the consumer's own host work, not waiting for batches; more loading capacity will not help)`
-            : ` (the ${results.consumer.kind === "sim" ? "modelled" : "measured"} device step is the limit; more loading capacity will not help)`
-          : ` (loading is the limit: the levers are more workers, up to the ${results.host.usableCores} usable cores; uint8 transfer with normalisation on the device; data in the page cache or on faster storage; batch echoing)`),
+      chalk.red(
+        a.failedTrials > 0 ? message("answer.none-finished-failed", { failed: String(a.failedTrials) }) : message("answer.none-finished"),
+      ),
     );
-    const fastest = ok.filter((t) => !t.spec.baseline).reduce((a, b) => (b.metrics.samplesPerS > a.metrics.samplesPerS ? b : a), best);
-    if (fastest !== best) {
+  } else {
+    const mean = best.repeats
+      ? message("answer.best.mean", { repeats: String(best.repeats.count), spread: pct0(best.repeats.spread) })
+      : "";
+    const limit =
+      best.limit === "host-overhead"
+        ? message("answer.best.limit.host-overhead", { overhead: pct0(best.hostOverheadFraction ?? 0) })
+        : best.limit === "device"
+          ? message("answer.best.limit.device", {
+              basis: results.consumer.kind === "sim" ? message("answer.basis.modelled") : message("answer.basis.measured"),
+            })
+          : message("answer.best.limit.loading", { usable: String(results.host.usableCores) });
+    lines.push(
+      chalk.bold(
+        message("answer.best", {
+          label: label(best.trialId),
+          rate: n0(best.samplesPerS),
+          mean,
+          au: pct0(best.au),
+          level: levelWords(best.level),
+        }),
+      ) + limit,
+    );
+    if (a.fastest) {
       lines.push(
-        `  fastest: ${trialLabel(fastest.spec)}: ${n0(fastest.metrics.samplesPerS)} samples/s, ${ratio(fastest.metrics.samplesPerS, m.samplesPerS)} the best; within 5% of it the cheaper configuration is picked (fewer workers, smaller dtype, simpler transport, no echo)`,
+        "  " +
+          message("answer.fastest", {
+            label: label(a.fastest.trialId),
+            rate: n0(a.fastest.samplesPerS),
+            ratio: times(a.fastest.ratioToBest),
+            tie: `${(analysis.thresholds.tie * 100).toFixed(0)}%`,
+          }),
       );
     }
-    const inline = sibling(c, best, { workers: 0, transport: "none" });
-    if (inline && best.spec.workers > 0) {
+    if (a.vsInline) {
+      const v = a.vsInline;
+      lines.push("  " + message("answer.vs-inline", { ratio: times(v.samplesRatio), from: pct0(v.auFrom), to: pct0(v.auTo) }));
+    }
+    const bestDtype = results.trials.find((t) => t.spec.id === best.trialId)?.spec.dtype ?? "";
+    for (const p of a.dtypePairs) {
       lines.push(
-        `  vs workers 0 (loading on the training thread): ${ratio(m.samplesPerS, inline.metrics.samplesPerS)} samples/s, AU ${pct0(inline.metrics.au)} -> ${pct0(m.au)}`,
+        "  " + message("answer.dtype", { dtype: bestDtype, other: p.dtype, ratio: times(p.samplesRatio), bytes: times(p.bytesRatio) }),
       );
     }
-    for (const dtype of ["float32", "float16", "uint8"] as const) {
-      if (dtype === best.spec.dtype) continue;
-      const other = sibling(c, best, { dtype });
-      if (other)
-        lines.push(
-          `  ${best.spec.dtype} vs ${dtype} at the same settings: ${ratio(m.samplesPerS, other.metrics.samplesPerS)} samples/s, ${ratio(m.transport.bytesDelivered / m.batches, other.metrics.transport.bytesDelivered / other.metrics.batches)} bytes per batch`,
-        );
-    }
-    const transports = ok.filter((t) => !t.spec.baseline && t.spec.transport !== "none" && t.spec.echo === 1 && t.spec.repeat === 1);
-    const byWorkersDtype = new Map<string, OkTrial[]>();
-    for (const t of transports)
-      byWorkersDtype.set(`${t.spec.workers} ${t.spec.dtype}`, [...(byWorkersDtype.get(`${t.spec.workers} ${t.spec.dtype}`) ?? []), t]);
-    for (const [key, group] of byWorkersDtype) {
-      if (group.length < 2) continue;
-      const [workers, dtype] = key.split(" ");
-      const parts = group.map(
-        (t) =>
-          `${t.spec.transport} ${n0(t.metrics.samplesPerS)}/s (${t.metrics.transport.msPerBatch.mean.toFixed(2)} ms, ${bytes(t.metrics.transport.bytesCopied)} copied)`,
+    for (const g of a.transports) {
+      const parts = g.entries.map((e) =>
+        message("answer.transport.entry", {
+          transport: e.transport,
+          rate: n0(e.samplesPerS),
+          ms: e.msPerBatch.toFixed(2),
+          copied: bytes(e.bytesCopied),
+        }),
       );
-      lines.push(`  transport at workers ${workers}, ${dtype}: ${parts.join("; ")}`);
+      lines.push("  " + message("answer.transport", { workers: String(g.workers), dtype: g.dtype, parts: parts.join("; ") }));
     }
-    for (const t of ok.filter((x) => x.spec.echo > 1 && !x.spec.baseline)) {
-      const plain = sibling(c, t, { echo: 1 });
-      if (!plain) continue;
+    for (const e of a.echoPairs) {
       lines.push(
-        `  echo ${t.spec.echo} at ${trialLabel({ ...t.spec, echo: 1 })}: steps/s ${ratio(t.metrics.stepsPerS, plain.metrics.stepsPerS)}, fresh samples/s ${ratio(t.metrics.samplesPerS, plain.metrics.samplesPerS)}, AU ${pct0(plain.metrics.au)} -> ${pct0(t.metrics.au)}; each sample is seen ${t.spec.echo} times per load`,
+        "  " +
+          message("answer.echo", {
+            echo: String(e.echo),
+            label: label(e.plainTrialId),
+            steps: times(e.stepsRatio),
+            samples: times(e.samplesRatio),
+            from: pct0(e.auFrom),
+            to: pct0(e.auTo),
+          }),
       );
     }
-    const worst = [...ok].filter((t) => !t.spec.baseline).sort((a, b) => a.metrics.au - b.metrics.au)[0];
-    if (worst && worst.metrics.stallFraction >= 0.05 && worst !== best) {
+    if (a.worst) {
+      const w = a.worst;
       lines.push(
-        `  worst: ${trialLabel(worst.spec)}: AU ${pct0(worst.metrics.au)}, ${inputBoundLevel(worst.metrics.stallFraction)} (wait p95 ${worst.metrics.waitMs.p95.toFixed(1)} ms per step)`,
+        "  " +
+          message("answer.worst", { label: label(w.trialId), au: pct0(w.au), level: levelWords(w.level), wait: w.waitP95Ms.toFixed(1) }),
       );
     }
-    const ceiling = sibling(c, best, { baseline: true, echo: 1 });
-    if (ceiling) {
+    if (a.ceiling) {
+      const c = a.ceiling;
       lines.push(
-        `  harness ceiling (no reading, no transforms) at these settings: ${n0(ceiling.metrics.samplesPerS)} samples/s; the best configuration reaches ${pct0(best.metrics.samplesPerS / ceiling.metrics.samplesPerS)} of it` +
-          (ceiling.metrics.au >= 0.99 ? " (here the ceiling is the device step; --step-ms 0 shows the harness's own limit)" : ""),
+        "  " +
+          message("answer.ceiling", { rate: n0(c.samplesPerS), share: pct0(c.shareReached) }) +
+          (c.deviceLimited ? message("answer.ceiling.device") : ""),
       );
     }
   }
-  const d = results.dataset;
-  // Every repeat read its data: the totals count them all.
-  const reads = okTrials(results).reduce(
-    (acc, t) => ({ all: acc.all + (t.metrics.reads?.allBytes ?? 0), storage: acc.storage + (t.metrics.reads?.storageBytes ?? 0) }),
-    { all: 0, storage: 0 },
-  );
-  lines.push(
-    `Dataset: ${d.label}, ${d.count} samples of ${d.sampleShape.join("x")} uint8, ${bytes(d.diskBytes)} on disk; ` +
-      (d.h5
-        ? `HDF5 ${d.h5.chunks ? `chunks ${d.h5.chunks.join("x")}${d.h5.compressed ? " (compressed)" : ""}` : "contiguous"}, each worker's chunk cache ${formatSize(d.h5.cache.nbytes)} / ${d.h5.cache.nslots} slots / w0 ${d.h5.cache.w0} (gpuprof h5 studies these); `
-        : "") +
-      (d.fitsInPageCache === null ? "page cache size unknown" : d.fitsInPageCache ? "fits in RAM" : "larger than available RAM") +
-      `; reads in trials: ${bytes(reads.all)}, of which from storage ${bytes(reads.storage)}` +
-      (reads.all > 0 ? ` (${pct0(reads.storage / reads.all)})` : "") +
-      (results.settings.cold
-        ? "; --cold dropped the page cache before each trial, and what a trial read again after that came from the page cache"
-        : ""),
-  );
+  lines.push(datasetLine(results, a));
   if (results.consumer.kind === "webgpu") lines.push(consumerText(results.consumer));
   lines.push(modelledText(results.consumer));
-  for (const note of results.notes) lines.push(chalk.yellow(`Note: ${note}`));
+  for (const note of results.notes) lines.push(chalk.yellow(message("answer.note", { note })));
   for (const [note, ids] of trialNotes(results))
-    lines.push(chalk.yellow(`Note (trial${ids.length === 1 ? "" : "s"} ${ids.join(", ")}): ${note}`));
-  if (results.interrupted)
-    lines.push(chalk.yellow(`Interrupted: ${results.trials.length} of ${results.plan.trials.length} trials finished and were saved.`));
+    lines.push(chalk.yellow(message(ids.length === 1 ? "answer.trial-note" : "answer.trials-note", { ids: ids.join(", "), note })));
+  if (a.partial)
+    lines.push(chalk.yellow(message("answer.interrupted", { finished: String(a.partial.finished), planned: String(a.partial.planned) })));
   const shown = relative(cwd, outDir) || ".";
-  lines.push(`Saved ${shown.startsWith("..") ? outDir : shown}/ (${savedFiles(outDir).join(", ")})`);
+  lines.push(message("answer.saved", { dir: shown.startsWith("..") ? outDir : shown, files: savedFiles(outDir).join(", ") }));
   return lines.join("\n") + "\n";
+}
+
+/** What the sweep read: the dataset, where it lives, and how much of it came from storage. */
+function datasetLine(results: RunResults, a: RunAnswer): string {
+  const d = results.dataset;
+  const layout = !d.h5
+    ? ""
+    : message("answer.dataset.h5", {
+        layout: d.h5.chunks
+          ? message(d.h5.compressed ? "answer.dataset.h5.chunks-compressed" : "answer.dataset.h5.chunks", { chunks: d.h5.chunks.join("x") })
+          : message("answer.dataset.h5.contiguous"),
+        nbytes: formatSize(d.h5.cache.nbytes),
+        slots: String(d.h5.cache.nslots),
+        w0: String(d.h5.cache.w0),
+      });
+  const ram =
+    d.fitsInPageCache === null
+      ? message("answer.dataset.ram.unknown")
+      : d.fitsInPageCache
+        ? message("answer.dataset.ram.fits")
+        : message("answer.dataset.ram.larger");
+  return message("answer.dataset", {
+    label: d.label,
+    count: String(d.count),
+    shape: d.sampleShape.join("x"),
+    size: bytes(d.diskBytes),
+    h5: layout,
+    ram,
+    all: bytes(a.reads.allBytes),
+    storage: bytes(a.reads.storageBytes),
+    share: a.reads.allBytes > 0 ? message("answer.dataset.share", { share: pct0(a.reads.storageBytes / a.reads.allBytes) }) : "",
+    cold: results.settings.cold ? message("answer.dataset.cold") : "",
+  });
 }
 
 export function renderDryRun(dry: DryRun): string {

@@ -123,6 +123,10 @@ export const RunAnswerSchema = z.object({
     .nullable(),
   /** Every repeat read its data: the totals count them all. */
   reads: z.object({ allBytes: z.number(), storageBytes: z.number() }),
+  /** One entry per configuration that finished: its mean over the repeats, as every finding judges it. */
+  configurations: z.array(
+    z.object({ trialId: z.number().int(), trialIds: z.array(z.number().int()), samplesPerS: z.number(), au: z.number() }),
+  ),
   /** The stall level of every finished trial, for tables and charts. */
   trialLevels: z.array(z.object({ trialId: z.number().int(), level: StallLevelSchema })),
 });
@@ -152,3 +156,5 @@ export type Thresholds = z.infer<typeof ThresholdsSchema>;
 export type StallLevel = z.infer<typeof StallLevelSchema>;
 export type RunAnswer = z.infer<typeof RunAnswerSchema>;
 export type AnalysisFile = z.infer<typeof AnalysisFileSchema>;
+/** A run's analysis: the artifact with the parts a run always has. */
+export type RunAnalysis = AnalysisFile & { source: "run"; thresholds: Thresholds; answer: RunAnswer };

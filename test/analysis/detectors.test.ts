@@ -395,7 +395,7 @@ describe("recommendations", () => {
         { workers: 2, dtype: "float32", samplesPerS: 400, au: 0.4 },
       ]),
     );
-    expect(analysis.diagnosis).toBe("input-bound (CPU)");
+    expect(analysis.verdict).toBe("input-bound (CPU)");
     const text = analysis.recommendations.map((r) => r.text).join("\n");
     expect(text).toContain("num_workers=2");
     expect(text).not.toMatch(/\{\{/);

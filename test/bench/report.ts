@@ -48,7 +48,7 @@ renderRunMarkdown(results, analysis);
 const tMd = performance.now() - t2;
 const t3 = performance.now();
 // The chart specs are built once, as the commands do, and serve the HTML and the PNGs.
-const charts = runCharts(results, { samples, spans });
+const charts = runCharts(results, analysis, { samples, spans });
 const html = renderRunHtml(results, analysis, charts);
 const tHtml = performance.now() - t3;
 const t4 = performance.now();

@@ -19,7 +19,12 @@ describe("gpuprof report", () => {
     expect(run.stdout).toMatch(/^Diagnosis: input-bound \(CPU\)/);
     expect(run.stdout).toMatch(/1\. Feed the device faster/);
     expect(existsSync(join(out, "summary.md"))).toBe(true);
-    expect(JSON.parse(readFileSync(join(out, "analysis.json"), "utf8")).diagnosis).toBe("input-bound (CPU)");
+    expect(JSON.parse(readFileSync(join(out, "analysis.json"), "utf8"))).toMatchObject({
+      kind: "gpuprof.analysis",
+      schemaVersion: 1,
+      source: "run",
+      verdict: "input-bound (CPU)",
+    });
   });
 
   it("with --out and no --format writes every report file, and still prints the verdict", async () => {

@@ -29,16 +29,16 @@ async function inspect(png: Buffer): Promise<{ width: number; height: number; co
 
 describe("PNG charts", () => {
   it("draws the throughput and stall charts at the intended size, not blank", async () => {
-    const throughput = await inspect(await chartPng(throughputChart(results)!, 800, 450));
+    const throughput = await inspect(await chartPng(throughputChart(results, analyseRun(results))!, 800, 450));
     expect(throughput).toMatchObject({ width: 800, height: 450 });
     expect(throughput.colours).toBeGreaterThan(5);
-    const stall = await inspect(await chartPng(stallChart(results)!, 900, 400));
+    const stall = await inspect(await chartPng(stallChart(results, analyseRun(results))!, 900, 400));
     expect(stall).toMatchObject({ width: 900, height: 400 });
     expect(stall.colours).toBeGreaterThan(5);
   });
 
   it("keys the stall colours in a subtitle, not a legend that shows only the first bar's colour", () => {
-    const plugins = stallChart(results)!.config.options!.plugins!;
+    const plugins = stallChart(results, analyseRun(results))!.config.options!.plugins!;
     expect(plugins.legend).toMatchObject({ display: false });
     expect(plugins.subtitle).toMatchObject({
       display: true,
@@ -78,7 +78,7 @@ describe("PNG charts", () => {
   });
 
   it("draws the summary card with the verdict and the key chart", async () => {
-    const card = await inspect(await summaryCardPng(runCard(analyseRun(results)), throughputChart(results), "test"));
+    const card = await inspect(await summaryCardPng(runCard(analyseRun(results)), throughputChart(results, analyseRun(results)), "test"));
     expect(card).toMatchObject({ width: 1200, height: 675 });
     expect(card.colours).toBeGreaterThan(10);
   });
