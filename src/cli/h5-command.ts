@@ -9,6 +9,7 @@ import { h5ConfigLine, renderH5Results } from "../report/h5-text.js";
 import type { CliIo } from "./main.js";
 import { parseCacheChoice, type CacheChoice } from "../h5/cache-choice.js";
 import { interruptOnSignals } from "./interrupt.js";
+import { EXIT } from "./exit-codes.js";
 import { parseIntervalMs, reportFilesOption, type ReportFile } from "./option-values.js";
 import { cacheSizeList, choiceList, chunkShape, fraction, int, intList, shape, slotList, unitInterval } from "./run-option-values.js";
 
@@ -38,8 +39,6 @@ interface H5CliOptions {
   force?: boolean;
   json?: boolean;
 }
-
-const EXIT_INTERRUPTED = 130;
 
 export function addH5Command(program: Command, io: CliIo, setExit: (code: number) => void): void {
   program
@@ -159,7 +158,7 @@ export function addH5Command(program: Command, io: CliIo, setExit: (code: number
           io.stdout.write(JSON.stringify(results, null, 2) + "\n");
           say(`saved ${outDir}/`);
         } else io.stdout.write(renderH5Results(results, outDir, io.cwd, chalkFor(io.stdout, io.env)));
-        setExit(results.interrupted ? EXIT_INTERRUPTED : 0);
+        setExit(results.interrupted ? EXIT.interrupted : EXIT.ok);
       } finally {
         interrupt.dispose();
       }

@@ -1,5 +1,5 @@
 import { Command, CommanderError, Option } from "commander";
-import { Interrupted, run } from "../commands/run.js";
+import { run } from "../commands/run.js";
 import { loadRunResults, report, REPORT_FORMATS, type ReportFormat } from "../commands/report.js";
 import { compareRuns } from "../analysis/compare.js";
 import { renderComparison } from "../report/compare-text.js";
@@ -35,9 +35,10 @@ import { watch } from "../commands/watch.js";
 import { chalkFor } from "../report/colors.js";
 import { renderInfo } from "../report/info-text.js";
 import { renderWatchSummary } from "../report/watch-text.js";
-import { EnvironmentError, UsageError } from "../util/errors.js";
+import { UsageError } from "../util/errors.js";
 import { toolVersion } from "../util/tool-version.js";
-import { interruptOnSignals } from "./interrupt.js";
+import { exitOnSignals, interruptOnSignals } from "./interrupt.js";
+import { EXIT, failureOf } from "./exit-codes.js";
 import { renderH5Verdict } from "../report/h5-text.js";
 import { auTargetOption, parseIntervalMs, reportFilesOption, type ReportFile } from "./option-values.js";
 
@@ -47,10 +48,6 @@ export interface CliIo {
   env: NodeJS.ProcessEnv;
   cwd: string;
 }
-
-const EXIT_USAGE = 2;
-const EXIT_INTERRUPTED = 130;
-const EXIT_FAILURE = 1;
 
 /** Commander's "error: unknown option '--x'\n(Did you mean --y?)" as one line with the way to help. */
 function commanderLine(err: CommanderError, command: string): string {
@@ -424,7 +421,7 @@ function addRunCommand(program: Command, io: CliIo, setExit: (code: number) => v
               renderAnalysis(outcome.analysis, chalk),
           );
         const allFailed = outcome.results.trials.length > 0 && outcome.results.trials.every((t) => t.status === "failed");
-        setExit(outcome.results.interrupted ? EXIT_INTERRUPTED : allFailed ? EXIT_FAILURE : 0);
+        setExit(outcome.results.interrupted ? EXIT.interrupted : allFailed ? EXIT.failure : EXIT.ok);
       } finally {
         interrupt.dispose();
       }
@@ -452,7 +449,10 @@ function isOptionValue(args: readonly string[], i: number): boolean {
   return ["--interval", "--out", "--format"].includes(args[i - 1] ?? "");
 }
 
-/** Runs the CLI and returns the exit code; never calls process.exit and never throws. */
+/**
+ * Runs the CLI and returns the exit code; never throws, and calls process.exit only when a signal
+ * must end gpuprof at once (a second Ctrl-C, or one with no long work to stop: see interrupt.ts).
+ */
 export async function main(
   argv: string[],
   io: CliIo = { stdout: process.stdout, stderr: process.stderr, env: process.env, cwd: process.cwd() },
@@ -468,19 +468,20 @@ export async function main(
     if (debug && !(err instanceof CommanderError) && err instanceof Error && err.stack) io.stderr.write(err.stack + "\n");
     return code;
   };
+  // A signal while no command is stopping long work on its own (report, compare, startup) ends gpuprof at once.
+  const defaultSignals = exitOnSignals((line) => void io.stderr.write(`gpuprof: ${line}\n`));
   try {
     await program.parseAsync(args);
     return exitCode;
   } catch (err) {
     if (err instanceof CommanderError) {
-      if (err.code === "commander.helpDisplayed" || err.code === "commander.version" || err.code === "commander.help") return 0;
+      if (err.code === "commander.helpDisplayed" || err.code === "commander.version" || err.code === "commander.help") return EXIT.ok;
       const sub = argv.slice(2).find((a) => program.commands.some((c) => c.name() === a)) ?? "";
-      return fail(commanderLine(err, sub), EXIT_USAGE, err);
+      return fail(commanderLine(err, sub), failureOf(err).code, err);
     }
-    if (err instanceof UsageError) return fail(err.message, EXIT_USAGE, err);
-    if (err instanceof Interrupted) return fail(err.message, EXIT_INTERRUPTED, err);
-    if (err instanceof EnvironmentError) return fail(err.message, EXIT_FAILURE, err);
-    const message = err instanceof Error ? err.message : String(err);
-    return fail(`internal error: ${message} (run again with --debug for details, and please report it)`, EXIT_FAILURE, err);
+    const { message, code } = failureOf(err);
+    return fail(message, code, err);
+  } finally {
+    defaultSignals.dispose();
   }
 }

@@ -1,4 +1,4 @@
-import { accessSync, constants, readFileSync, statSync, writeFileSync } from "node:fs";
+import { accessSync, constants, readFileSync, writeFileSync } from "node:fs";
 import { dirname, resolve } from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
 import { parseMeminfo } from "../telemetry/meminfo.js";
@@ -8,8 +8,9 @@ import { nvidiaSmiExecutable } from "../telemetry/nvidia-smi/failures.js";
 import { claimRunDir, runDirLabel } from "../store/run-dir.js";
 import { RunFiles } from "../store/run-files.js";
 import { H5_RESULTS_SCHEMA_VERSION, type H5ConfigResult, type H5FileInfo, type H5Results } from "../store/h5-results-schema.js";
-import { UsageError } from "../util/errors.js";
+import { Interrupted, UsageError } from "../util/errors.js";
 import { toolInfo } from "../util/tool-version.js";
+import { refuseSpecialFile } from "../util/special-files.js";
 import { detectH5 } from "../analysis/detectors/h5.js";
 import { renderH5Markdown } from "../report/h5-markdown.js";
 import { renderH5Html, writeH5Pngs } from "../report/h5-report.js";
@@ -93,6 +94,7 @@ const TRACE_FORM = "give sample indices as a JSON array ([0, 5, 2]) or one per l
 
 /** --trace: the exact sample order of one epoch. Every problem is one line naming it. */
 function readTrace(path: string): number[] {
+  refuseSpecialFile(path, "--trace", "give a regular file holding sample indices: a JSON array ([0, 5, 2]) or one per line");
   let text: string;
   try {
     text = readFileSync(path, "utf8");
@@ -143,12 +145,8 @@ function checkTrace(trace: number[] | null, count: number, where: string, traceP
 
 /** --per-read-out must be writable before hours of study, not after. */
 function checkWritableFile(path: string, flag: string, force: boolean): void {
-  let stats: ReturnType<typeof statSync> | null = null;
-  try {
-    stats = statSync(path);
-  } catch {
-    stats = null;
-  }
+  // Writing into a FIFO with no reader would block forever, at the end of the study.
+  const stats = refuseSpecialFile(path, flag, "give a new file name, e.g. reads.csv");
   if (stats?.isDirectory())
     throw new UsageError(`${flag} ${path} is a folder; give a file name, e.g. ${path.replace(/\/$/, "")}/reads.csv`);
   // Earlier results are never written over unless asked.
@@ -194,7 +192,7 @@ async function studyFiles(
         }
         usableCacheDir(options.cacheDir);
         say(`writing a copy of ${original.dataset} in chunks of ${chunk.join("x")} (${compression}) into ${options.cacheDir}`);
-        const path = await rechunkH5({ ...original }, chunk, compression, options.cacheDir);
+        const path = await rechunkH5({ ...original }, chunk, compression, options.cacheDir, signal);
         files.push({ layout: await inspectH5(path, "/images"), origin: "rechunked" });
       }
     }
@@ -216,6 +214,8 @@ async function studyFiles(
         { count: options.samples, shape: options.shape, chunk, compression, seed: options.seed },
         options.cacheDir,
         signal,
+        (path) =>
+          say(`generating ${path} (${options.samples} samples in chunks of ${chunk.join("x")}, ${compression}); later runs reuse it`),
       );
       if (made.generated) say(`generated ${made.path}`);
       files.push({ layout: await inspectH5(made.path, made.dataset), origin: "synthetic" });
@@ -250,6 +250,7 @@ export async function h5Study(options: H5StudyOptions, hooks: H5Hooks): Promise<
     throw new UsageError(
       `--dataset ${options.dataset} names a dataset in FILE, but no FILE was given; give it (gpuprof h5 FILE --dataset ${options.dataset}) or drop --dataset`,
     );
+  if (options.file !== null) refuseSpecialFile(options.file, "FILE", "give a regular HDF5 file (.h5, .hdf5)");
   const caches = cacheSettings(options.caches, options.slots, options.slotsGiven, options.w0);
   if (options.perReadOut) checkWritableFile(options.perReadOut, "--per-read-out", options.force);
   const trace = options.trace ? readTrace(options.trace) : null;
@@ -346,9 +347,24 @@ export async function h5Study(options: H5StudyOptions, hooks: H5Hooks): Promise<
   try {
     for (const config of configs) {
       if (hooks.signal.aborted) break;
-      results.configs.push(
-        await studyConfig(config, fileOf[config.id - 1]!, settings, options, sampler, perfOffset, options.perReadOut ? perRead : null),
-      );
+      let result: H5ConfigResult;
+      try {
+        result = await studyConfig(
+          config,
+          fileOf[config.id - 1]!,
+          settings,
+          options,
+          sampler,
+          perfOffset,
+          options.perReadOut ? perRead : null,
+          hooks.signal,
+        );
+      } catch (err) {
+        // An unfinished configuration is not a result: the finished ones are saved below.
+        if (err instanceof Interrupted) break;
+        throw err;
+      }
+      results.configs.push(result);
       runFiles.writeJson("results.json", results);
       hooks.configDone(results.configs[results.configs.length - 1]!, results, configs.length);
     }
@@ -390,6 +406,7 @@ async function studyConfig(
   sampler: Sampler,
   perfOffset: number,
   perRead: string[] | null,
+  signal: AbortSignal,
 ): Promise<H5ConfigResult> {
   const notes: string[] = [];
   const sim = simulateConfig(config, settings, perRead !== null);
@@ -414,7 +431,7 @@ async function studyConfig(
   if (options.live) {
     try {
       const startMs = performance.now() - perfOffset;
-      const { reports, wallMs: spanMs } = await runLive(config, settings);
+      const { reports, wallMs: spanMs } = await runLive(config, settings, signal);
       await sleep(options.intervalMs + 20);
       const endMs = startMs + spanMs;
       // Speeds count reading only: starting threads and loading h5wasm are not the loader's cost.
@@ -438,6 +455,7 @@ async function studyConfig(
       };
       if (!agrees) notes.push(`measured bytes differ from the model's by ${(difference * 100).toFixed(1)}%: ${disagreementReason(config)}`);
     } catch (err) {
+      if (err instanceof Interrupted) throw err;
       error = err instanceof Error ? err.message : String(err);
     }
   }

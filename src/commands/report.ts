@@ -1,4 +1,4 @@
-import { existsSync, readFileSync, statSync } from "node:fs";
+import { existsSync, readFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { analyseRun, type Analysis } from "../analysis/analyse.js";
 import { detectH5 } from "../analysis/detectors/h5.js";
@@ -16,6 +16,7 @@ import { claimRunDir } from "../store/run-dir.js";
 import { RunFiles } from "../store/run-files.js";
 import { TimelineFileSchema } from "../store/timeline-schema.js";
 import { UsageError } from "../util/errors.js";
+import { refuseSpecialFile } from "../util/special-files.js";
 import type { z } from "zod";
 
 export const REPORT_FORMATS = ["terminal", "md", "json", "html", "png"] as const;
@@ -44,13 +45,14 @@ function readJson(file: string): unknown {
 /** A run, h5 or watch folder, or its results file; every problem is one line naming the fix. */
 export function loadResults(path: string, reader = "gpuprof report renders run and h5 results"): LoadedResults {
   let file = path;
-  try {
-    if (statSync(path).isDirectory()) file = join(path, "results.json");
-  } catch {
+  // A FIFO or a device is refused before it is read: reading one could block forever.
+  const stats = refuseSpecialFile(path, "", "give a folder gpuprof run or gpuprof h5 wrote (reports/<timestamp>-run) or its results.json");
+  if (stats === null)
     throw new UsageError(
       `${path}: no such file or folder; give a folder gpuprof run or gpuprof h5 wrote (reports/<timestamp>-run) or its results.json`,
     );
-  }
+  if (stats.isDirectory()) file = join(path, "results.json");
+  if (file !== path) refuseSpecialFile(file, "", "give the folder gpuprof run or gpuprof h5 wrote, with its results.json a regular file");
   if (!existsSync(file)) {
     if (existsSync(join(path, "summary.json")))
       throw new UsageError(
@@ -103,6 +105,7 @@ type Timeline = { samples: z.infer<typeof TimelineFileSchema>["samples"]; spans:
 function loadTimeline(path: string, say: (line: string) => void): Timeline | null {
   if (!existsSync(path)) return null;
   try {
+    refuseSpecialFile(path, "", "");
     const timeline = TimelineFileSchema.parse(JSON.parse(readFileSync(path, "utf8")));
     return { samples: timeline.samples, spans: timeline.spans ?? [] };
   } catch {

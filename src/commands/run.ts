@@ -11,7 +11,6 @@ import type { Sample } from "../telemetry/types.js";
 import { bestTrial } from "../analysis/best.js";
 import { ConsumerFailure, type Consumer } from "../harness/consumer.js";
 import type { DatasetDescriptor } from "../harness/dataset/descriptor.js";
-import { GenerationInterrupted } from "../harness/dataset/synthetic.js";
 import { buildPlan, estimateTrialS, type SweepAxes, type TrialSettings, type TrialSpec } from "../harness/plan.js";
 import { stepMs, type StepModel } from "../harness/step-presets.js";
 import { outermostMissing, removeEmptyFoldersUpTo } from "../harness/created-folders.js";
@@ -192,7 +191,6 @@ export async function run(options: RunOptions, hooks: RunHooks): Promise<RunOutc
   } catch (err) {
     // Nothing was measured: leave no empty folder behind.
     removeEmptyFoldersUpTo(outDir, created);
-    if (err instanceof GenerationInterrupted) throw new Interrupted("interrupted while generating the dataset; nothing was measured");
     throw err;
   }
   const { dataset } = prepared;
@@ -354,9 +352,6 @@ function windowTelemetry(samples: TimelineFile["samples"], gpus: TimelineFile["g
 function consumerOptions(options: RunOptions) {
   return { requested: options.consumer, device: options.device, stepModel: options.stepModel, h2dGBPerS: options.h2dGBPerS };
 }
-
-/** Ctrl-C before anything was measured. */
-export class Interrupted extends Error {}
 
 const round1 = (v: number): number => Math.round(v * 10) / 10;
 

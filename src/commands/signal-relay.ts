@@ -2,6 +2,7 @@ import { signalChild } from "../util/signal-child.js";
 import type { ChildProcess } from "node:child_process";
 import { inForegroundOfTerminal } from "../util/foreground.js";
 import { processTree } from "../telemetry/process-tree.js";
+import { holdSignals } from "../util/signal-hold.js";
 
 /**
  * SIGKILL to the command and all its descendants: a training script's DataLoader workers must not
@@ -23,6 +24,9 @@ function killTree(child: ChildProcess): void {
 
 /** Ctrl-C this many times and the command is killed outright. */
 const SIGINTS_BEFORE_KILL = 3;
+
+/** SIGTERM means stop now: a command still running this long after it is killed, as is a second SIGTERM. */
+const SIGTERM_GRACE_MS = 1000;
 
 export interface SignalRelay {
   /** True once gpuprof got SIGINT, SIGTERM or SIGHUP while the command ran. */
@@ -57,14 +61,29 @@ export function relaySignals(child: ChildProcess, program: string, say: (line: s
     interrupted = true;
     signalChild(child, signal);
   };
-  const onSigterm = forward("SIGTERM");
+  let termTimer: NodeJS.Timeout | undefined;
+  const kill = (why: string): void => {
+    say(`${why}: killing ${program} and every process it started`);
+    killTree(child);
+  };
+  const onSigterm = (): void => {
+    interrupted = true;
+    if (termTimer !== undefined) return kill("SIGTERM again");
+    signalChild(child, "SIGTERM");
+    say(`SIGTERM: passed on to ${program}; samples so far are kept (killed if still running in ${SIGTERM_GRACE_MS / 1000} s)`);
+    termTimer = setTimeout(() => kill(`${program} still runs ${SIGTERM_GRACE_MS / 1000} s after SIGTERM`), SIGTERM_GRACE_MS);
+    termTimer.unref();
+  };
   const onSighup = forward("SIGHUP");
+  const release = holdSignals();
   process.on("SIGINT", onSigint);
   process.on("SIGTERM", onSigterm);
   process.on("SIGHUP", onSighup);
   return {
     interrupted: () => interrupted,
     dispose: () => {
+      clearTimeout(termTimer);
+      release();
       process.off("SIGINT", onSigint);
       process.off("SIGTERM", onSigterm);
       process.off("SIGHUP", onSighup);

@@ -7,6 +7,7 @@ import { ChunkGeometry } from "./chunk-geometry.js";
 import type { ChunkIndex } from "./chunk-index.js";
 import type { LiveJob, LiveReport } from "./live-worker.js";
 import { simulate } from "./simulate.js";
+import { Interrupted } from "../util/errors.js";
 
 export interface StudyConfig {
   id: number;
@@ -86,7 +87,13 @@ export function smallestCacheFor(target: number, config: StudyConfig, settings: 
 }
 
 /** Runs the configuration for real: each worker thread reads its share through its own emulated cache. */
-export async function runLive(config: StudyConfig, settings: StudySettings): Promise<{ reports: LiveReport[]; wallMs: number }> {
+/** Reads the configuration in its workers; an abort (Ctrl-C, SIGTERM) terminates them and throws Interrupted. */
+export async function runLive(
+  config: StudyConfig,
+  settings: StudySettings,
+  signal?: AbortSignal,
+): Promise<{ reports: LiveReport[]; wallMs: number }> {
+  if (signal?.aborted) throw new Interrupted("interrupted");
   const epochs = studyEpochs(config, settings);
   const perWorker: number[][][] = Array.from({ length: config.workers }, () => []);
   for (const order of epochs) workerTraces(order, settings.batch, config.workers).forEach((trace, w) => perWorker[w]!.push(trace));
@@ -97,7 +104,13 @@ export async function runLive(config: StudyConfig, settings: StudySettings): Pro
         new Promise<LiveReport>((resolve, reject) => {
           const job: LiveJob = { dataset: config.dataset, epochs: workerEpochs, index: config.index };
           const worker = new Worker(compiledWorkerUrl("h5/live-worker.js"), { workerData: job });
+          const stop = (): void => {
+            reject(new Interrupted("interrupted"));
+            void worker.terminate();
+          };
+          signal?.addEventListener("abort", stop, { once: true });
           worker.once("message", (message: { ok: true; report: LiveReport } | { ok: false; message: string }) => {
+            signal?.removeEventListener("abort", stop);
             if (message.ok) resolve(message.report);
             else reject(new Error(message.message));
             void worker.terminate();

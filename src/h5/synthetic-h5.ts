@@ -4,6 +4,8 @@ import { basename, join } from "node:path";
 import { fillSyntheticSample } from "../harness/dataset/synthetic-pixels.js";
 import type { Dataset } from "h5wasm/node";
 import { loadH5 } from "./h5-file.js";
+import { Interrupted } from "../util/errors.js";
+import { outermostMissing, removeEmptyFoldersUpTo } from "../harness/created-folders.js";
 
 export const COMPRESSIONS = ["none", "gzip1"] as const;
 export type Compression = (typeof COMPRESSIONS)[number];
@@ -31,6 +33,7 @@ export async function ensureSyntheticH5(
   spec: SyntheticH5Spec,
   cacheDir: string,
   signal?: AbortSignal,
+  onGenerate?: (path: string) => void,
 ): Promise<{ path: string; dataset: string; generated: boolean }> {
   const dir = join(cacheDir, "datasets");
   const path = join(dir, syntheticH5Name(spec));
@@ -38,8 +41,11 @@ export async function ensureSyntheticH5(
   if (existsSync(path) && existsSync(manifest) && readFileSync(manifest, "utf8").trim() === JSON.stringify(spec)) {
     return { path, dataset: DATASET, generated: false };
   }
+  // A first run creates the cache folders too: one that stops early takes back what it made.
+  const createdTop = outermostMissing(dir);
   mkdirSync(dir, { recursive: true });
   const building = `${path}.building-${process.pid}`;
+  onGenerate?.(path);
   const h5 = await loadH5();
   const file = new h5.File(building, "w");
   try {
@@ -65,7 +71,7 @@ export async function ensureSyntheticH5(
       dataset.resize([end, ...spec.shape]);
       dataset.write_slice([[start, end]], block);
       await new Promise((resolve) => setImmediate(resolve));
-      if (signal?.aborted) throw new Error("interrupted while generating the HDF5 file");
+      if (signal?.aborted) throw new Interrupted("interrupted while generating the HDF5 file; nothing was measured");
     }
     file.close();
     execFileSync("sync", [], { stdio: "ignore" });
@@ -79,6 +85,7 @@ export async function ensureSyntheticH5(
       // already closed
     }
     rmSync(building, { force: true });
+    removeEmptyFoldersUpTo(dir, createdTop);
     throw err;
   }
 }
@@ -96,6 +103,7 @@ export async function rechunkH5(
   chunk: number[],
   compression: Compression,
   cacheDir: string,
+  signal?: AbortSignal,
 ): Promise<string> {
   const dir = join(cacheDir, "datasets");
   const base = basename(source.path)
@@ -129,6 +137,9 @@ export async function rechunkH5(
       const block = from.slice([[start, end]]);
       to.resize([end, ...rest]);
       to.write_slice([[start, end]], block);
+      // Yield now and then so Ctrl-C or SIGTERM is heard during a long copy.
+      await new Promise((resolve) => setImmediate(resolve));
+      if (signal?.aborted) throw new Interrupted("interrupted while writing the rechunked copy; nothing was measured");
     }
     output.close();
     renameSync(building, path);

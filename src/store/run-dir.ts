@@ -1,6 +1,7 @@
 import { existsSync, mkdirSync, readdirSync, realpathSync, statSync } from "node:fs";
 import { basename, dirname, join, resolve } from "node:path";
 import { UsageError } from "../util/errors.js";
+import { refuseSpecialFile } from "../util/special-files.js";
 
 /** Kernel filesystems: they cannot hold results, and Node's recursive mkdir never returns on /proc. */
 const KERNEL_FILESYSTEMS = ["/proc", "/sys"];
@@ -64,6 +65,7 @@ export interface ClaimOptions {
 export function checkOutFolder(out: string, force: boolean): void {
   const kernel = kernelFilesystemOf(out);
   if (kernel) throw new UsageError(`--out ${out} is inside ${kernel}, a kernel filesystem that cannot hold files; choose another folder`);
+  refuseSpecialFile(out, "--out", "give a folder (a new or empty one) for the results");
   if (existsSync(out) && !statSync(out).isDirectory()) throw new UsageError(`--out ${out} is a file, not a folder; choose a folder`);
   if (isNonEmptyDir(out) && !force) {
     throw new UsageError(`--out ${out} already holds files; choose a new folder, or add --force to write over them`);

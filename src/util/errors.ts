@@ -10,3 +10,11 @@ export class UsageError extends Error {
 export class EnvironmentError extends Error {
   override readonly name = "EnvironmentError";
 }
+
+/**
+ * Ctrl-C or SIGTERM stopped the work before it had anything to show (exit 130): what finished is
+ * kept, what did not is taken back, and the message says so in one line.
+ */
+export class Interrupted extends Error {
+  override readonly name = "Interrupted";
+}

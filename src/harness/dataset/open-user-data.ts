@@ -1,7 +1,8 @@
-import { closeSync, openSync, readdirSync, readSync, statSync } from "node:fs";
+import { closeSync, openSync, readdirSync, readSync } from "node:fs";
 import { extname, join, resolve } from "node:path";
 import sharp from "sharp";
 import { UsageError } from "../../util/errors.js";
+import { refuseSpecialFile } from "../../util/special-files.js";
 import type { DatasetDescriptor } from "./descriptor.js";
 import { NpyFormatError, parseNpyHeader } from "./npy-format.js";
 
@@ -28,12 +29,9 @@ const DATA_KINDS =
 
 /** The user's --data: a .npy array, an HDF5 file or a folder of images. Every problem is a one-line UsageError. */
 export async function openUserData(path: string, h5?: H5Options): Promise<DatasetDescriptor> {
-  let stats;
-  try {
-    stats = statSync(path);
-  } catch {
-    throw new UsageError(`--data ${path}: no such file or folder; ${DATA_KINDS}`);
-  }
+  // A FIFO or a device is refused before it is opened: reading one could block forever.
+  const stats = refuseSpecialFile(path, "--data", DATA_KINDS);
+  if (stats === null) throw new UsageError(`--data ${path}: no such file or folder; ${DATA_KINDS}`);
   if (stats.isDirectory()) return openImageFolder(resolve(path));
   if (H5_EXTENSIONS.has(extname(path).toLowerCase())) return openH5(resolve(path), path, h5);
   return openNpy(resolve(path), stats.size, path);
@@ -100,6 +98,10 @@ async function openImageFolder(root: string): Promise<DatasetDescriptor> {
   if (files.length === 0) {
     throw new UsageError(`--data ${root} holds no .jpg, .jpeg, .png or .webp images; give a folder of images (class subfolders are fine)`);
   }
+  const diskBytes = files.reduce(
+    (sum, f) => sum + (refuseSpecialFile(f, "--data: the image", "remove it from the folder, or give a folder of image files")?.size ?? 0),
+    0,
+  );
   let width: number | undefined;
   let height: number | undefined;
   try {
@@ -108,7 +110,6 @@ async function openImageFolder(root: string): Promise<DatasetDescriptor> {
     throw new UsageError(`--data: cannot read the image ${files[0]} (${err instanceof Error ? err.message : String(err)}); is it corrupt?`);
   }
   if (!width || !height) throw new UsageError(`--data: ${files[0]} has no size; is it an image?`);
-  const diskBytes = files.reduce((sum, f) => sum + statSync(f).size, 0);
   // Every sample takes the first image's size, as a fixed-size training input would.
   const sampleShape = [3, height, width];
   return {

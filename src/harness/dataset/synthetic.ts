@@ -6,7 +6,7 @@ import sharp from "sharp";
 import type { DatasetDescriptor } from "./descriptor.js";
 import { npyHeaderUint8 } from "./npy-format.js";
 import { fillSyntheticSample, imageDims } from "./synthetic-pixels.js";
-import { UsageError } from "../../util/errors.js";
+import { Interrupted, UsageError } from "../../util/errors.js";
 import { outermostMissing, removeEmptyFoldersUpTo } from "../created-folders.js";
 
 export const SYNTHETIC_FORMATS = ["npy", "raw", "jpeg"] as const;
@@ -94,9 +94,6 @@ export function cachedSyntheticDataset(spec: SyntheticSpec, cacheDir: string): D
   return manifest ? describe(dir, spec, manifest.diskBytes) : null;
 }
 
-/** Generation stopped by Ctrl-C; nothing of it is kept. */
-export class GenerationInterrupted extends Error {}
-
 function readManifest(dir: string, spec: SyntheticSpec): Manifest | null {
   const path = join(dir, MANIFEST);
   if (!existsSync(path)) return null;
@@ -144,7 +141,7 @@ async function generate(
     if (i % every !== 0) return;
     onProgress?.(i, spec.count);
     await new Promise((resolve) => setImmediate(resolve));
-    if (signal?.aborted) throw new GenerationInterrupted("interrupted while generating the dataset");
+    if (signal?.aborted) throw new Interrupted("interrupted while generating the dataset; nothing was measured");
   };
   if (spec.format === "npy") {
     const header = npyHeaderUint8([spec.count, ...spec.shape]);
