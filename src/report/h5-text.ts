@@ -6,7 +6,7 @@ import { join, relative } from "node:path";
 import { h5FileLabel } from "./h5-charts.js";
 import type { H5ConfigResult, H5Results } from "../store/h5-results-schema.js";
 import { formatSize } from "../util/sizes.js";
-import { bytes, share as pct, count as n0 } from "./format.js";
+import { bytes, share as pct, count as n0 } from "../util/format.js";
 import { detectH5 } from "../analysis/detectors/h5.js";
 import { recommendations } from "../analysis/recommend.js";
 import type { Finding } from "../analysis/types.js";

@@ -7,7 +7,7 @@ import { bestTrial, configKey } from "../harness/best.js";
 import { trialLabel } from "../harness/plan.js";
 import type { RunResults, TrialResult } from "../store/results-schema.js";
 import type { DryRun } from "../commands/run.js";
-import { bytes, seconds, count as n0, share as pct0 } from "./format.js";
+import { bytes, seconds, count as n0, share as pct0 } from "../util/format.js";
 import { formatSize } from "../util/sizes.js";
 import { consumerText, modelledText } from "./consumer-text.js";
 import { deviceColumns } from "./device-columns.js";
