@@ -17,6 +17,7 @@ import { stepMs, type StepModel } from "../harness/step-presets.js";
 import { outermostMissing, removeEmptyFoldersUpTo } from "../harness/created-folders.js";
 import { findPageCacheEvictor } from "../harness/page-cache.js";
 import { LoaderFailure, runTrial, TrialInterrupted } from "../harness/trial.js";
+import type { DryRun, SweepProgress } from "../harness/run-types.js";
 import { checkOutFolder, claimRunDir, runDirLabel } from "../store/run-dir.js";
 import { RunFiles } from "../store/run-files.js";
 import { RESULTS_SCHEMA_VERSION, type RunResults, type TrialResult } from "../store/results-schema.js";
@@ -31,7 +32,7 @@ import { EnvironmentError, UsageError } from "../util/errors.js";
 import { toolInfo } from "../util/tool-version.js";
 import { usableCacheDir } from "../store/cache-dir.js";
 import { peekDataset, prepareDataset, type DatasetChoice } from "./run-dataset.js";
-import { chooseConsumer, openConsumer, type ConsumerChoice, type ConsumerRequest } from "./run-consumer.js";
+import { chooseConsumer, openConsumer, type ConsumerRequest } from "./run-consumer.js";
 import { identifyPhysicalGpu } from "../webgpu/physical-gpu.js";
 import { h5RunNotes } from "../h5/h5wasm-limits.js";
 
@@ -58,27 +59,10 @@ export interface RunOptions {
   env: NodeJS.ProcessEnv;
 }
 
-export interface SweepProgress {
-  start(trials: number, estimatedS: number): void;
-  trialStarted(spec: TrialSpec): void;
-  trialFinished(result: TrialResult): void;
-  stop(): void;
-}
-
 export interface RunHooks {
   say(line: string): void;
   progress: SweepProgress;
   signal: AbortSignal;
-}
-
-export interface DryRun {
-  kind: "dry-run";
-  plan: TrialSpec[];
-  estimatedS: number;
-  settings: TrialSettings;
-  datasetLabel: string;
-  datasetReady: boolean;
-  consumer: { kind: ConsumerChoice["kind"]; reason: string };
 }
 
 export type RunOutcome = DryRun | { kind: "results"; results: RunResults; outDir: string; analysis: Analysis };
