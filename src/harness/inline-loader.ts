@@ -1,5 +1,6 @@
 import type { DatasetDescriptor } from "./dataset/descriptor.js";
-import { openSampleReader, type SampleReader } from "./dataset/readers.js";
+import { openSampleReader } from "./dataset/readers.js";
+import type { SampleReader } from "./dataset/sample-reader.js";
 import type { Dtype } from "./dtype.js";
 import type { BatchPlan } from "./index-order.js";
 import { BatchPreparer, batchBytes } from "./prepare-batch.js";

@@ -1,4 +1,4 @@
-import type { SampleReader } from "./dataset/readers.js";
+import type { SampleReader } from "./dataset/sample-reader.js";
 import { imageDims } from "./dataset/synthetic-pixels.js";
 import { BYTES_PER_VALUE, normalisation, toHalfBits, type Dtype } from "./dtype.js";
 
