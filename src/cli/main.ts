@@ -40,13 +40,7 @@ import { toolVersion } from "../util/tool-version.js";
 import { interruptOnSignals } from "./interrupt.js";
 import { renderH5Verdict } from "../report/h5-text.js";
 import { auTargetOption, parseIntervalMs, reportFilesOption, type ReportFile } from "./option-values.js";
-
-export interface CliIo {
-  stdout: NodeJS.WritableStream & { isTTY?: boolean };
-  stderr: NodeJS.WritableStream & { isTTY?: boolean };
-  env: NodeJS.ProcessEnv;
-  cwd: string;
-}
+import type { CliIo } from "./shared.js";
 
 const EXIT_USAGE = 2;
 const EXIT_INTERRUPTED = 130;
