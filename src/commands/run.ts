@@ -14,7 +14,7 @@ import type { DatasetDescriptor } from "../harness/dataset/descriptor.js";
 import { GenerationInterrupted } from "../harness/dataset/synthetic.js";
 import { buildPlan, estimateTrialS, type SweepAxes, type TrialSettings, type TrialSpec } from "../harness/plan.js";
 import { stepMs, type StepModel } from "../harness/step-presets.js";
-import { outermostMissing, removeEmptyFoldersUpTo } from "../harness/created-folders.js";
+import { outermostMissing, removeEmptyFoldersUpTo } from "../util/created-folders.js";
 import { findPageCacheEvictor } from "../harness/page-cache.js";
 import { LoaderFailure, runTrial, TrialInterrupted } from "../harness/trial.js";
 import type { DryRun, SweepProgress } from "../harness/run-types.js";
