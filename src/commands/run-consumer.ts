@@ -1,5 +1,5 @@
 import { SimConsumer, type Consumer } from "../harness/consumer.js";
-import type { Dtype } from "../harness/dtype.js";
+import type { Dtype } from "../store/trial-axes.js";
 import type { ConsumerChoice } from "../harness/run-types.js";
 import type { StepModel } from "../harness/step-presets.js";
 import { EnvironmentError, UsageError } from "../util/errors.js";

@@ -1,7 +1,7 @@
 /** The types of a run's plan and progress, shared by commands/run.ts and the renderers in report/. */
 import type { ConsumerInfo } from "./consumer.js";
-import type { TrialSettings, TrialSpec } from "./plan.js";
-import type { TrialResult } from "../store/results-schema.js";
+import type { TrialSettings } from "./plan.js";
+import type { TrialResult, TrialSpec } from "../store/results-schema.js";
 import type { AdapterDescription } from "../webgpu/adapters.js";
 
 export type ConsumerChoice =
