@@ -10,7 +10,8 @@ import { detectPageCache } from "./detectors/page-cache.js";
 import { detectTransport } from "./detectors/transport.js";
 import { detectWorkers } from "./detectors/workers.js";
 import { recommendations, type Recommendation } from "./recommend.js";
-import { DEFAULT_THRESHOLDS, type Finding, type Thresholds } from "./types.js";
+import type { Finding } from "../store/summary-schema.js";
+import { DEFAULT_THRESHOLDS, type Thresholds } from "./types.js";
 
 export interface Analysis {
   diagnosis: Diagnosis;

@@ -1,4 +1,4 @@
-import type { Finding } from "./types.js";
+import type { Finding } from "../store/summary-schema.js";
 
 export type Diagnosis =
   | "device-bound"

@@ -1,5 +1,5 @@
 import { readFileSync } from "node:fs";
-import type { Finding } from "./types.js";
+import type { Finding } from "../store/summary-schema.js";
 
 export interface Recommendation {
   findingId: string;

@@ -1,5 +1,5 @@
 import { warmPhrase } from "../analysis/warm-phrase.js";
-import type { Finding } from "../analysis/types.js";
+import type { Finding } from "../store/summary-schema.js";
 import type { H5Results } from "../store/h5-results-schema.js";
 import { formatSize } from "../util/sizes.js";
 import { share as pct, markdownCell as cell } from "../util/format.js";

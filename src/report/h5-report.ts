@@ -1,6 +1,6 @@
 import { warmPhrase } from "../analysis/warm-phrase.js";
 import { recommendations } from "../analysis/recommend.js";
-import type { Finding } from "../analysis/types.js";
+import type { Finding } from "../store/summary-schema.js";
 import type { H5Results } from "../store/h5-results-schema.js";
 import type { RunFiles } from "../store/run-files.js";
 import { formatSize } from "../util/sizes.js";

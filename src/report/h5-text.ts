@@ -9,7 +9,7 @@ import { formatSize } from "../util/sizes.js";
 import { bytes, share as pct, count as n0 } from "../util/format.js";
 import { detectH5 } from "../analysis/detectors/h5.js";
 import { recommendations } from "../analysis/recommend.js";
-import type { Finding } from "../analysis/types.js";
+import type { Finding } from "../store/summary-schema.js";
 import { adviceLine } from "./advice-text.js";
 import { h5Headline } from "./h5-report.js";
 

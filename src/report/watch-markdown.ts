@@ -1,6 +1,5 @@
 import { recommendations } from "../analysis/recommend.js";
-import type { Finding } from "../analysis/types.js";
-import type { WatchResult } from "../store/summary-schema.js";
+import type { Finding, WatchResult } from "../store/summary-schema.js";
 import { markdownCell as cell } from "../util/format.js";
 import { adviceLine } from "./advice-text.js";
 import { watchHeadline, watchRows } from "./watch-report.js";

@@ -1,6 +1,5 @@
 import { recommendations } from "../analysis/recommend.js";
-import type { Finding } from "../analysis/types.js";
-import type { WatchResult } from "../store/summary-schema.js";
+import type { Finding, WatchResult } from "../store/summary-schema.js";
 import type { RunFiles } from "../store/run-files.js";
 import type { ChartSpec } from "./chart-specs.js";
 import { adviceList, escapeHtml, findingsList, htmlTable, renderHtmlPage } from "./html-page.js";

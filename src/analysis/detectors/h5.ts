@@ -1,6 +1,6 @@
 import { warmPhrase } from "../warm-phrase.js";
 import type { H5ConfigResult, H5FileInfo, H5Results } from "../../store/h5-results-schema.js";
-import type { Finding } from "../types.js";
+import type { Finding } from "../../store/summary-schema.js";
 
 /** The smallest prime at or above n: HDF5 wants nslots prime. */
 export function primeAtLeast(n: number): number {

@@ -1,7 +1,7 @@
 import { bytes } from "../../util/format.js";
 import type { RunResults } from "../../store/results-schema.js";
 import { pct, realTrials } from "../trials.js";
-import type { Finding } from "../types.js";
+import type { Finding } from "../../store/summary-schema.js";
 
 /** A dataset that fits in RAM was measured from memory, not from disk: say so, and how to measure the disk. */
 export function detectPageCache(results: RunResults): Finding {
