@@ -1,6 +1,5 @@
-import type { TrialResult } from "../store/results-schema.js";
+import type { TrialResult, TrialSpec } from "../store/results-schema.js";
 import { BYTES_PER_VALUE } from "../harness/dtype.js";
-import type { TrialSpec } from "../harness/plan.js";
 import { DEFAULT_THRESHOLDS } from "./types.js";
 
 type OkTrial = Extract<TrialResult, { status: "ok" }>;

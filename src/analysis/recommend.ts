@@ -1,6 +1,6 @@
 import { isMessageId, renderMessage } from "../messages/catalogue.js";
 import type { Recommendation } from "../store/analysis-schema.js";
-import type { Finding } from "./types.js";
+import type { Finding } from "../store/analysis-schema.js";
 
 export type { Recommendation } from "../store/analysis-schema.js";
 

@@ -15,7 +15,7 @@ export function byConfig(trials: OkTrial[], key: (t: OkTrial) => string): Map<st
 }
 
 export const mean = (values: number[]): number => (values.length === 0 ? 0 : values.reduce((a, b) => a + b, 0) / values.length);
-export { count as n0, share as pct } from "../report/format.js";
+export { count as n0, share as pct } from "../util/format.js";
 
 /** Device times are modelled by the sim consumer and measured on a real GPU; findings built on them say which. */
 export function deviceBasis(results: RunResults): "measured" | "measured and modelled" {

@@ -6,7 +6,7 @@ import { ACCESS_ORDERS, type AccessOrder } from "../h5/access-order.js";
 import { COMPRESSIONS, type Compression } from "../h5/synthetic-h5.js";
 import { chalkFor } from "../report/colors.js";
 import { h5ConfigLine, renderH5Results } from "../report/h5-text.js";
-import type { CliIo } from "./main.js";
+import type { CliIo } from "./shared.js";
 import { parseCacheChoice, type CacheChoice } from "../h5/cache-choice.js";
 import { interruptOnSignals } from "./interrupt.js";
 import { EXIT } from "./exit-codes.js";

@@ -3,12 +3,11 @@ import { run } from "../commands/run.js";
 import { loadRunResults, report, REPORT_FORMATS, type ReportFormat } from "../commands/report.js";
 import { compareRuns } from "../analysis/compare.js";
 import { renderComparison } from "../report/compare-text.js";
-import { DTYPES, type Dtype } from "../harness/dtype.js";
+import { DTYPES, TRANSPORTS, type Dtype, type Transport } from "../store/trial-axes.js";
 import { SYNTHETIC_FORMATS, defaultCacheDir, type SyntheticFormat } from "../harness/dataset/synthetic.js";
 import type { SampleOrder } from "../harness/index-order.js";
 import { MAX_WORKERS } from "../harness/plan.js";
 import { presetStepModel, STEP_PRESETS } from "../harness/step-presets.js";
-import { TRANSPORTS, type Transport } from "../harness/worker-protocol.js";
 import { renderDryRun, renderRunAnswer, renderRunTable } from "../report/run-text.js";
 import { renderAnalysis } from "../report/analysis-text.js";
 import { sweepProgress } from "../report/run-progress.js";
@@ -41,13 +40,7 @@ import { exitOnSignals, interruptOnSignals } from "./interrupt.js";
 import { EXIT, failureOf } from "./exit-codes.js";
 import { renderH5Verdict } from "../report/h5-text.js";
 import { auTargetOption, parseIntervalMs, reportFilesOption, type ReportFile } from "./option-values.js";
-
-export interface CliIo {
-  stdout: NodeJS.WritableStream & { isTTY?: boolean };
-  stderr: NodeJS.WritableStream & { isTTY?: boolean };
-  env: NodeJS.ProcessEnv;
-  cwd: string;
-}
+import type { CliIo } from "./shared.js";
 
 /** Commander's "error: unknown option '--x'\n(Did you mean --y?)" as one line with the way to help. */
 function commanderLine(err: CommanderError, command: string): string {

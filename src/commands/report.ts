@@ -3,7 +3,7 @@ import { dirname, join } from "node:path";
 import { analyseRun, type Analysis } from "../analysis/analyse.js";
 import { detectH5 } from "../analysis/detectors/h5.js";
 import { DEFAULT_THRESHOLDS } from "../analysis/types.js";
-import type { Finding } from "../analysis/types.js";
+import type { Finding } from "../store/analysis-schema.js";
 import { renderH5Markdown } from "../report/h5-markdown.js";
 import { renderH5Html, writeH5Pngs } from "../report/h5-report.js";
 import { renderRunHtml } from "../report/html.js";

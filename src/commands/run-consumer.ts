@@ -1,5 +1,6 @@
-import { SimConsumer, type Consumer, type ConsumerInfo } from "../harness/consumer.js";
-import type { Dtype } from "../harness/dtype.js";
+import { SimConsumer, type Consumer } from "../harness/consumer.js";
+import type { Dtype } from "../store/trial-axes.js";
+import type { ConsumerChoice } from "../harness/run-types.js";
 import type { StepModel } from "../harness/step-presets.js";
 import { EnvironmentError, UsageError } from "../util/errors.js";
 import type { AdapterDescription } from "../webgpu/adapters.js";
@@ -16,10 +17,6 @@ export interface ConsumerOptions {
   stepModel: StepModel;
   h2dGBPerS: number;
 }
-
-export type ConsumerChoice =
-  | { kind: "sim"; selection: NonNullable<ConsumerInfo["selection"]> }
-  | { kind: "webgpu"; selection: NonNullable<ConsumerInfo["selection"]>; adapter: AdapterDescription };
 
 const adapterLabel = (a: AdapterDescription): string => `'${a.name}' (WebGPU adapter ${a.index}, ${a.backend})`;
 

@@ -2,7 +2,7 @@ import { cachedSyntheticDataset, ensureSyntheticDataset, syntheticSpecProblem, t
 import { datasetFiles, type DatasetDescriptor } from "../harness/dataset/descriptor.js";
 import { openUserData, type H5Options } from "../harness/dataset/open-user-data.js";
 import { UsageError } from "../util/errors.js";
-import { bytes } from "../report/format.js";
+import { bytes } from "../util/format.js";
 
 export interface DatasetChoice {
   /** --data, or null for the built-in synthetic dataset. */

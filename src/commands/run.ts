@@ -11,14 +11,15 @@ import type { Sample } from "../telemetry/types.js";
 import { bestTrial } from "../analysis/best.js";
 import { ConsumerFailure, type Consumer } from "../harness/consumer.js";
 import type { DatasetDescriptor } from "../harness/dataset/descriptor.js";
-import { buildPlan, estimateTrialS, type SweepAxes, type TrialSettings, type TrialSpec } from "../harness/plan.js";
+import { buildPlan, estimateTrialS, type SweepAxes, type TrialSettings } from "../harness/plan.js";
 import { stepMs, type StepModel } from "../harness/step-presets.js";
-import { outermostMissing, removeEmptyFoldersUpTo } from "../harness/created-folders.js";
+import { outermostMissing, removeEmptyFoldersUpTo } from "../util/created-folders.js";
 import { findPageCacheEvictor } from "../harness/page-cache.js";
 import { LoaderFailure, runTrial, TrialInterrupted } from "../harness/trial.js";
+import type { DryRun, SweepProgress } from "../harness/run-types.js";
 import { checkOutFolder, claimRunDir, runDirLabel } from "../store/run-dir.js";
 import { RunFiles } from "../store/run-files.js";
-import { RESULTS_SCHEMA_VERSION, type RunResults, type TrialResult } from "../store/results-schema.js";
+import { RESULTS_SCHEMA_VERSION, type RunResults, type TrialResult, type TrialSpec } from "../store/results-schema.js";
 import { timelineCsv } from "../store/timeline-csv.js";
 import { TIMELINE_SCHEMA_VERSION, type TimelineFile, type TimelineSpan } from "../store/timeline-schema.js";
 import { parseMeminfo } from "../telemetry/meminfo.js";
@@ -30,7 +31,7 @@ import { EnvironmentError, UsageError } from "../util/errors.js";
 import { toolInfo } from "../util/tool-version.js";
 import { usableCacheDir } from "../store/cache-dir.js";
 import { peekDataset, prepareDataset, type DatasetChoice } from "./run-dataset.js";
-import { chooseConsumer, openConsumer, type ConsumerChoice, type ConsumerRequest } from "./run-consumer.js";
+import { chooseConsumer, openConsumer, type ConsumerRequest } from "./run-consumer.js";
 import { identifyPhysicalGpu } from "../webgpu/physical-gpu.js";
 import { h5RunNotes } from "../h5/h5wasm-limits.js";
 
@@ -57,27 +58,10 @@ export interface RunOptions {
   env: NodeJS.ProcessEnv;
 }
 
-export interface SweepProgress {
-  start(trials: number, estimatedS: number): void;
-  trialStarted(spec: TrialSpec): void;
-  trialFinished(result: TrialResult): void;
-  stop(): void;
-}
-
 export interface RunHooks {
   say(line: string): void;
   progress: SweepProgress;
   signal: AbortSignal;
-}
-
-export interface DryRun {
-  kind: "dry-run";
-  plan: TrialSpec[];
-  estimatedS: number;
-  settings: TrialSettings;
-  datasetLabel: string;
-  datasetReady: boolean;
-  consumer: { kind: ConsumerChoice["kind"]; reason: string };
 }
 
 export type RunOutcome = DryRun | { kind: "results"; results: RunResults; outDir: string; analysis: Analysis };

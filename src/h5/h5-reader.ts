@@ -1,6 +1,6 @@
 import type { Dataset, File } from "h5wasm/node";
 import type { H5Dataset } from "../harness/dataset/descriptor.js";
-import { SampleReadError, type SampleReader } from "../harness/dataset/readers.js";
+import { SampleReadError, type SampleReader } from "../harness/dataset/sample-reader.js";
 import { ChunkCacheModel } from "./chunk-cache.js";
 import { ChunkGeometry } from "./chunk-geometry.js";
 import { readChunkIndex, type ChunkIndex } from "./chunk-index.js";

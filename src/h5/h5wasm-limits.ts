@@ -1,5 +1,5 @@
 import type { DatasetDescriptor, H5Dataset } from "../harness/dataset/descriptor.js";
-import { bytes } from "../report/format.js";
+import { bytes } from "../util/format.js";
 import { formatSize } from "../util/sizes.js";
 
 /**

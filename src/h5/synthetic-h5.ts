@@ -5,7 +5,7 @@ import { fillSyntheticSample } from "../harness/dataset/synthetic-pixels.js";
 import type { Dataset } from "h5wasm/node";
 import { loadH5 } from "./h5-file.js";
 import { Interrupted } from "../util/errors.js";
-import { outermostMissing, removeEmptyFoldersUpTo } from "../harness/created-folders.js";
+import { outermostMissing, removeEmptyFoldersUpTo } from "../util/created-folders.js";
 
 export const COMPRESSIONS = ["none", "gzip1"] as const;
 export type Compression = (typeof COMPRESSIONS)[number];

@@ -1,7 +1,7 @@
 import { setTimeout as sleep } from "node:timers/promises";
 import type { ConsumerInfo } from "../store/results-schema.js";
 import type { LoadedBatch } from "./batch-loader.js";
-import type { Dtype } from "./dtype.js";
+import type { Dtype } from "../store/trial-axes.js";
 import { stepMs, type StepModel } from "./step-presets.js";
 
 export type { ConsumerInfo };

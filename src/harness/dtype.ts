@@ -1,5 +1,4 @@
-export const DTYPES = ["uint8", "float16", "float32"] as const;
-export type Dtype = (typeof DTYPES)[number];
+import type { Dtype } from "../store/trial-axes.js";
 
 export const BYTES_PER_VALUE: Record<Dtype, number> = { uint8: 1, float16: 2, float32: 4 };
 

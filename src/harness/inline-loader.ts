@@ -1,6 +1,7 @@
 import type { DatasetDescriptor } from "./dataset/descriptor.js";
-import { openSampleReader, type SampleReader } from "./dataset/readers.js";
-import type { Dtype } from "./dtype.js";
+import { openSampleReader } from "./dataset/readers.js";
+import type { SampleReader } from "./dataset/sample-reader.js";
+import type { Dtype } from "../store/trial-axes.js";
 import type { BatchPlan } from "./index-order.js";
 import { BatchPreparer, batchBytes } from "./prepare-batch.js";
 import { LoaderFailure, type BatchLoader, type LoadedBatch } from "./batch-loader.js";

@@ -1,22 +1,6 @@
-import type { Dtype } from "./dtype.js";
+import type { TrialSpec } from "../store/results-schema.js";
+import type { Dtype, Transport } from "../store/trial-axes.js";
 import type { SampleOrder } from "./index-order.js";
-import type { Transport } from "./worker-protocol.js";
-
-/** One point of the sweep. */
-export interface TrialSpec {
-  /** 1-based position in the plan. */
-  id: number;
-  workers: number;
-  dtype: Dtype;
-  /** "none" when workers is 0: the batch never leaves the main thread. */
-  transport: Transport | "none";
-  echo: number;
-  echoSplit: number;
-  /** Workers skip reading and transforms: the harness's own ceiling. */
-  baseline: boolean;
-  /** 1-based repetition of the same configuration. */
-  repeat: number;
-}
 
 /** Settings every trial of a sweep shares. */
 export interface TrialSettings {

@@ -1,6 +1,7 @@
-import type { SampleReader } from "./dataset/readers.js";
+import type { SampleReader } from "./dataset/sample-reader.js";
 import { imageDims } from "./dataset/synthetic-pixels.js";
-import { BYTES_PER_VALUE, normalisation, toHalfBits, type Dtype } from "./dtype.js";
+import { BYTES_PER_VALUE, normalisation, toHalfBits } from "./dtype.js";
+import type { Dtype } from "../store/trial-axes.js";
 
 export interface BatchLayout {
   sampleShape: number[];

@@ -1,10 +1,10 @@
 import { Worker } from "node:worker_threads";
 import type { DatasetDescriptor } from "./dataset/descriptor.js";
-import type { Dtype } from "./dtype.js";
+import type { Dtype, Transport } from "../store/trial-axes.js";
 import type { BatchPlan } from "./index-order.js";
 import { batchBytes } from "./prepare-batch.js";
 import { LoaderFailure, type BatchLoader, type LoadedBatch } from "./batch-loader.js";
-import { sharedClockMs, type FromWorker, type ToWorker, type Transport, type WorkerInit } from "./worker-protocol.js";
+import { sharedClockMs, type FromWorker, type ToWorker, type WorkerInit } from "./worker-protocol.js";
 import { defaultWorkerUrl } from "./worker-path.js";
 
 export interface ThreadLoaderOptions {

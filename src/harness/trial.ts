@@ -1,4 +1,4 @@
-import type { TrialMetrics } from "../store/results-schema.js";
+import type { TrialMetrics, TrialSpec } from "../store/results-schema.js";
 import { LoaderFailure, type BatchLoader, type LoadedBatch } from "./batch-loader.js";
 import type { Consumer } from "./consumer.js";
 import { datasetFiles, type DatasetDescriptor } from "./dataset/descriptor.js";
@@ -6,7 +6,7 @@ import { echoSteps } from "./echo.js";
 import { BatchPlan } from "./index-order.js";
 import { InlineLoader } from "./inline-loader.js";
 import { findPageCacheEvictor, selfIo, type PageCacheEvictor } from "./page-cache.js";
-import type { TrialSettings, TrialSpec } from "./plan.js";
+import type { TrialSettings } from "./plan.js";
 import { settleMemory } from "./settle-memory.js";
 import { summarize } from "./stats.js";
 import { ThreadLoader } from "./thread-loader.js";

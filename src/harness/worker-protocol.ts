@@ -1,9 +1,6 @@
 /** Every message between the loader (main thread) and its worker threads, in one place. */
 import type { DatasetDescriptor } from "./dataset/descriptor.js";
-import type { Dtype } from "./dtype.js";
-
-export const TRANSPORTS = ["transfer", "clone", "shared"] as const;
-export type Transport = (typeof TRANSPORTS)[number];
+import type { Dtype, Transport } from "../store/trial-axes.js";
 
 export interface WorkerInit {
   workerIndex: number;

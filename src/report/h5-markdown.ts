@@ -1,8 +1,8 @@
 import { warmPhrase } from "../analysis/warm-phrase.js";
-import type { Finding } from "../analysis/types.js";
+import type { Finding } from "../store/analysis-schema.js";
 import type { H5Results } from "../store/h5-results-schema.js";
 import { formatSize } from "../util/sizes.js";
-import { share as pct, markdownCell as cell } from "./format.js";
+import { share as pct, markdownCell as cell } from "../util/format.js";
 import { recommendations } from "../analysis/recommend.js";
 import { adviceLine } from "./advice-text.js";
 import { h5FileLabel } from "./h5-charts.js";

@@ -1,10 +1,10 @@
 import { warmPhrase } from "../analysis/warm-phrase.js";
 import { recommendations } from "../analysis/recommend.js";
-import type { Finding } from "../analysis/types.js";
+import type { Finding } from "../store/analysis-schema.js";
 import type { H5Results } from "../store/h5-results-schema.js";
 import type { RunFiles } from "../store/run-files.js";
 import { formatSize } from "../util/sizes.js";
-import { bytes, count as n0, share as pct } from "./format.js";
+import { bytes, count as n0, share as pct } from "../util/format.js";
 import { h5Charts, h5FileLabel, hitRateChart } from "./h5-charts.js";
 import { adviceList, escapeHtml, findingsList, htmlTable, renderHtmlPage } from "./html-page.js";
 import { chartPng, summaryCardPng, type CardText } from "./png.js";

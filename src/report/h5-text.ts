@@ -6,10 +6,10 @@ import { join, relative } from "node:path";
 import { h5FileLabel } from "./h5-charts.js";
 import type { H5ConfigResult, H5Results } from "../store/h5-results-schema.js";
 import { formatSize } from "../util/sizes.js";
-import { bytes, share as pct, count as n0 } from "./format.js";
+import { bytes, share as pct, count as n0 } from "../util/format.js";
 import { detectH5 } from "../analysis/detectors/h5.js";
 import { recommendations } from "../analysis/recommend.js";
-import type { Finding } from "../analysis/types.js";
+import type { Finding } from "../store/analysis-schema.js";
 import { adviceLine } from "./advice-text.js";
 import { h5Headline } from "./h5-report.js";
 

@@ -4,7 +4,7 @@ import type { RunResults } from "../store/results-schema.js";
 import type { ChartSpec } from "./chart-specs.js";
 import { consumerText } from "./consumer-text.js";
 import { deviceColumns } from "./device-columns.js";
-import { share as pct, count as n0 } from "./format.js";
+import { share as pct, count as n0 } from "../util/format.js";
 import { adviceList, escapeHtml, findingsList, htmlTable, renderHtmlPage } from "./html-page.js";
 import { trialNotes } from "./run-text.js";
 

@@ -1,6 +1,6 @@
 import type { ChalkInstance } from "chalk";
 import type { InfoResult } from "../store/info-schema.js";
-import { bytes, mib } from "./format.js";
+import { bytes, mib } from "../util/format.js";
 
 /** `gpuprof info` for a terminal. */
 export function renderInfo(result: InfoResult, c: ChalkInstance): string {

@@ -1,7 +1,7 @@
 import type { RunAnalysis as Analysis } from "../store/analysis-schema.js";
 import { repeatSuffix, trialLabel } from "../harness/plan.js";
 import type { RunResults } from "../store/results-schema.js";
-import { share as pct, count as n0, markdownCell as cell } from "./format.js";
+import { share as pct, count as n0, markdownCell as cell } from "../util/format.js";
 import { consumerText } from "./consumer-text.js";
 import { adviceLine } from "./advice-text.js";
 import { trialNotes } from "./run-text.js";

@@ -1,8 +1,8 @@
 import type { ChalkInstance } from "chalk";
 // Format is not among the names Node can import from this CommonJS package: take it off the default export.
 import cliProgress, { SingleBar, type Options, type Params } from "cli-progress";
-import type { SweepProgress } from "../commands/run.js";
 import { repeatSuffix, trialLabel } from "../harness/plan.js";
+import type { SweepProgress } from "../harness/run-types.js";
 import type { TrialResult } from "../store/results-schema.js";
 
 function outcome(result: TrialResult): string {

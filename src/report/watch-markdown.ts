@@ -1,7 +1,7 @@
 import { recommendations } from "../analysis/recommend.js";
-import type { Finding } from "../analysis/types.js";
+import type { Finding } from "../store/analysis-schema.js";
 import type { WatchResult } from "../store/summary-schema.js";
-import { markdownCell as cell } from "./format.js";
+import { markdownCell as cell } from "../util/format.js";
 import { adviceLine } from "./advice-text.js";
 import { watchHeadline, watchRows } from "./watch-report.js";
 import { displayCommand } from "../util/display-command.js";

@@ -1,5 +1,5 @@
 import { recommendations } from "../analysis/recommend.js";
-import type { Finding } from "../analysis/types.js";
+import type { Finding } from "../store/analysis-schema.js";
 import type { WatchResult } from "../store/summary-schema.js";
 import type { RunFiles } from "../store/run-files.js";
 import type { ChartSpec } from "./chart-specs.js";

@@ -4,7 +4,7 @@ import { isAbsolute, join, relative } from "node:path";
 import type { WatchResult } from "../store/summary-schema.js";
 import type { SeriesStats } from "../telemetry/series-stats.js";
 import { displayCommand } from "../util/display-command.js";
-import { mbPerS, mib, pct, seconds } from "./format.js";
+import { mbPerS, mib, pct, seconds } from "../util/format.js";
 
 function utilColour(c: ChalkInstance, stats: SeriesStats | null): (text: string) => string {
   if (!stats) return c.dim;

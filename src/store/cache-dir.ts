@@ -1,6 +1,6 @@
 import { accessSync, constants, statSync } from "node:fs";
 import { dirname, resolve } from "node:path";
-import { outermostMissing } from "../harness/created-folders.js";
+import { outermostMissing } from "../util/created-folders.js";
 import { UsageError } from "../util/errors.js";
 import { kernelFilesystemOf } from "./run-dir.js";
 

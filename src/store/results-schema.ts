@@ -1,22 +1,29 @@
 import { z } from "zod";
-import { DTYPES } from "../harness/dtype.js";
-import { TRANSPORTS } from "../harness/worker-protocol.js";
 import { TelemetrySummarySchema } from "./summary-schema.js";
 import { GpuIdentitySchema, TelemetryNoteSchema, ToolSchema } from "./timeline-schema.js";
+import { DTYPES, TRANSPORTS } from "./trial-axes.js";
 
 /** 2: the consumer may be a real GPU (webgpu), and trial metrics say whether device times were modelled or measured. */
 export const RESULTS_SCHEMA_VERSION = 2;
 
+/** One point of the sweep. */
 export const TrialSpecSchema = z.object({
+  /** 1-based position in the plan. */
   id: z.number().int().positive(),
   workers: z.number().int().nonnegative(),
   dtype: z.enum(DTYPES),
+  /** "none" when workers is 0: the batch never leaves the main thread. */
   transport: z.enum([...TRANSPORTS, "none"]),
   echo: z.number().int().positive(),
   echoSplit: z.number().int().positive(),
+  /** Workers skip reading and transforms: the harness's own ceiling. */
   baseline: z.boolean(),
+  /** 1-based repetition of the same configuration. */
   repeat: z.number().int().positive(),
 });
+
+/** One point of the sweep. */
+export type TrialSpec = z.infer<typeof TrialSpecSchema>;
 
 const StepModelSchema = z.union([
   z.object({ kind: z.literal("preset"), name: z.string(), msPerSample: z.number(), source: z.string() }),

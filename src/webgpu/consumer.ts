@@ -1,6 +1,7 @@
 import { ConsumerFailure, type Consumer, type ConsumerInfo, type DeviceWork, type StepRequest } from "../harness/consumer.js";
 import { imageDims } from "../harness/dataset/synthetic-pixels.js";
-import { BYTES_PER_VALUE, type Dtype } from "../harness/dtype.js";
+import { BYTES_PER_VALUE } from "../harness/dtype.js";
+import type { Dtype } from "../store/trial-axes.js";
 import { stepMs, type StepModel } from "../harness/step-presets.js";
 import { UsageError } from "../util/errors.js";
 import { formatSize } from "../util/sizes.js";

@@ -1,5 +1,6 @@
 /// <reference types="@webgpu/types" />
-import { normalisation, type Dtype } from "../harness/dtype.js";
+import { normalisation } from "../harness/dtype.js";
+import type { Dtype } from "../store/trial-axes.js";
 import type { GpuContext } from "./gpu-context.js";
 import { dispatchGrid, MATMUL, NORMALISE_UINT8, WIDEN_FLOAT16 } from "./shaders.js";
 

@@ -9,7 +9,8 @@ import { detectInputBound } from "../../src/analysis/detectors/input-bound.js";
 import { detectPageCache } from "../../src/analysis/detectors/page-cache.js";
 import { detectTransport } from "../../src/analysis/detectors/transport.js";
 import { detectWorkers } from "../../src/analysis/detectors/workers.js";
-import { DEFAULT_THRESHOLDS as T, type Finding } from "../../src/analysis/types.js";
+import { DEFAULT_THRESHOLDS as T } from "../../src/analysis/types.js";
+import type { Finding } from "../../src/analysis/types.js";
 import { RunResultsSchema } from "../../src/store/results-schema.js";
 import { syntheticRun } from "./synthetic-results.js";
 

@@ -2,8 +2,7 @@
 // numbers a scenario asks for, plus multiplicative noise.
 import { uniformInt } from "pure-rand/distribution/uniformInt";
 import { xoroshiro128plus } from "pure-rand/generator/xoroshiro128plus";
-import type { RunResults, TrialResult } from "../../src/store/results-schema.js";
-import type { TrialSpec } from "../../src/harness/plan.js";
+import type { RunResults, TrialResult, TrialSpec } from "../../src/store/results-schema.js";
 
 export interface TrialShape {
   workers: number;

@@ -6,7 +6,8 @@
 import { closeSync, openSync, readSync } from "node:fs";
 import { SimConsumer } from "../../src/harness/consumer.js";
 import { defaultCacheDir, ensureSyntheticDataset } from "../../src/harness/dataset/synthetic.js";
-import type { TrialSettings, TrialSpec } from "../../src/harness/plan.js";
+import type { TrialSettings } from "../../src/harness/plan.js";
+import type { TrialSpec } from "../../src/store/results-schema.js";
 import { runTrial } from "../../src/harness/trial.js";
 
 const SECONDS = Number(process.env["BENCH_SECONDS"] ?? 3);

@@ -8,11 +8,11 @@ import { openSampleReader } from "../../src/harness/dataset/readers.js";
 import { ensureSyntheticDataset } from "../../src/harness/dataset/synthetic.js";
 import { ensureSyntheticH5 } from "../../src/h5/synthetic-h5.js";
 import { fillSyntheticSample } from "../../src/harness/dataset/synthetic-pixels.js";
-import type { Dtype } from "../../src/harness/dtype.js";
+import type { Dtype } from "../../src/store/trial-axes.js";
 import { BatchPlan } from "../../src/harness/index-order.js";
 import { InlineLoader } from "../../src/harness/inline-loader.js";
 import { liveWorkerCount, ThreadLoader } from "../../src/harness/thread-loader.js";
-import type { Transport } from "../../src/harness/worker-protocol.js";
+import type { Transport } from "../../src/store/trial-axes.js";
 import { UsageError } from "../../src/util/errors.js";
 import { tempDir } from "../helpers.js";
 

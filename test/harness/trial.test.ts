@@ -5,7 +5,8 @@ import { liveWorkerCount } from "../../src/harness/thread-loader.js";
 import { SimConsumer } from "../../src/harness/consumer.js";
 import type { DatasetDescriptor } from "../../src/harness/dataset/descriptor.js";
 import { ensureSyntheticDataset } from "../../src/harness/dataset/synthetic.js";
-import type { TrialSettings, TrialSpec } from "../../src/harness/plan.js";
+import type { TrialSettings } from "../../src/harness/plan.js";
+import type { TrialSpec } from "../../src/store/results-schema.js";
 import { LoaderFailure, runTrial, TrialInterrupted } from "../../src/harness/trial.js";
 import { root, tempDir } from "../helpers.js";
 

@@ -5,7 +5,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { LoadedBatch } from "../../src/harness/batch-loader.js";
-import type { Dtype } from "../../src/harness/dtype.js";
+import type { Dtype } from "../../src/store/trial-axes.js";
 import { BatchPreparer } from "../../src/harness/prepare-batch.js";
 import { chooseAdapter, type AdapterDescription } from "../../src/webgpu/adapters.js";
 import { DeviceStep } from "../../src/webgpu/device-step.js";

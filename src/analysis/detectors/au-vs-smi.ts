@@ -1,6 +1,7 @@
 import type { RunResults } from "../../store/results-schema.js";
 import { realTrials } from "../trials.js";
-import type { Finding, Thresholds } from "../types.js";
+import type { Finding } from "../types.js";
+import type { Thresholds } from "../types.js";
 
 const points = (v: number): string => `${v.toFixed(0)} points`;
 

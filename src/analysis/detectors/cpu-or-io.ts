@@ -1,7 +1,8 @@
 import { bestTrial } from "../best.js";
 import type { RunResults } from "../../store/results-schema.js";
 import { mean, pct, realTrials, type OkTrial } from "../trials.js";
-import type { Finding, Thresholds } from "../types.js";
+import type { Finding } from "../types.js";
+import type { Thresholds } from "../types.js";
 
 /** In the stalled trials: is the host busy computing (user CPU) or waiting on storage (system + iowait with storage reads)? */
 export function detectCpuOrIo(results: RunResults, t: Thresholds): Finding {

@@ -1,7 +1,8 @@
 import type { RunResults } from "../../store/results-schema.js";
 import { bestTrial, configKey } from "../best.js";
 import { mean, realTrials, type OkTrial } from "../trials.js";
-import type { Finding, Thresholds } from "../types.js";
+import type { Finding } from "../types.js";
+import type { Thresholds } from "../types.js";
 import { pairsDifferingIn } from "./pairs.js";
 
 /**

@@ -1,6 +1,7 @@
 import { bestTrial } from "../best.js";
 import type { RunResults } from "../../store/results-schema.js";
-import type { Finding, Thresholds } from "../types.js";
+import type { Finding } from "../types.js";
+import type { Thresholds } from "../types.js";
 import { deviceBasis, type OkTrial } from "../trials.js";
 
 /**

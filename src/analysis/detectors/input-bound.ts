@@ -1,7 +1,8 @@
 import { bestTrial } from "../best.js";
 import type { RunResults } from "../../store/results-schema.js";
 import { deviceBasis, realTrials, pct } from "../trials.js";
-import type { Finding, Thresholds } from "../types.js";
+import type { Finding } from "../types.js";
+import type { Thresholds } from "../types.js";
 
 export function stallLevel(stall: number, t: Thresholds): "high" | "moderate" | "low" {
   return stall >= t.highStall ? "high" : stall >= t.moderateStall ? "moderate" : "low";

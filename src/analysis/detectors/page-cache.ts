@@ -1,4 +1,4 @@
-import { bytes } from "../../report/format.js";
+import { bytes } from "../../util/format.js";
 import type { RunResults } from "../../store/results-schema.js";
 import { pct, realTrials } from "../trials.js";
 import type { Finding } from "../types.js";

@@ -1,5 +1,5 @@
 import type { OkTrial } from "../trials.js";
-import type { TrialSpec } from "../../harness/plan.js";
+import type { TrialSpec } from "../../store/results-schema.js";
 
 /** Trials that differ from each other only in `field`, matched by repeat: the fair comparisons. */
 export function pairsDifferingIn<K extends keyof TrialSpec>(

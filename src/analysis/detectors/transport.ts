@@ -1,6 +1,7 @@
 import type { RunResults } from "../../store/results-schema.js";
 import { mean, pct, realTrials } from "../trials.js";
-import type { Finding, Thresholds } from "../types.js";
+import type { Finding } from "../types.js";
+import type { Thresholds } from "../types.js";
 import { pairsDifferingIn } from "./pairs.js";
 
 /** The time lost to copying batches between threads (clone, as pickling does) against zero-copy transports. */

@@ -1,6 +1,6 @@
 import type { WatchResult } from "../../store/summary-schema.js";
-import type { Sample } from "../../telemetry/types.js";
 import type { Finding } from "../types.js";
+import type { Sample } from "../../telemetry/types.js";
 
 /** Below this mean GPU utilisation a training job waits on something; above the high mark it is compute-bound. */
 const GPU_LOW = 70;

@@ -1,7 +1,8 @@
 import { bestTrial } from "../best.js";
 import type { RunResults } from "../../store/results-schema.js";
 import { byConfig, mean, n0, realTrials, type OkTrial } from "../trials.js";
-import type { Finding, Thresholds } from "../types.js";
+import type { Finding } from "../types.js";
+import type { Thresholds } from "../types.js";
 
 /** The smallest worker count within `tie` of the best throughput, at the best configuration's other settings. */
 export function detectWorkers(results: RunResults, t: Thresholds): Finding {

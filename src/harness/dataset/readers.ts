@@ -1,16 +1,8 @@
 import { closeSync, openSync, readFileSync, readSync, fstatSync } from "node:fs";
 import sharp, { type OutputInfo } from "sharp";
 import type { DatasetDescriptor, ImageFilesDataset, NpyDataset, RawFilesDataset } from "./descriptor.js";
+import { SampleReadError, type SampleReader } from "./sample-reader.js";
 import { imageDims } from "./synthetic-pixels.js";
-
-/** Reads one sample at a time into a caller's buffer, as a map-style Dataset's __getitem__ does. */
-export interface SampleReader {
-  read(index: number, out: Uint8Array): void | Promise<void>;
-  close(): void;
-}
-
-/** A sample that cannot be read or decoded: fails the trial with this message. */
-export class SampleReadError extends Error {}
 
 // A PyTorch worker decodes one image at a time on one core; libvips would otherwise spread one
 // decode over several threads and make a worker look faster than a Python one can be.

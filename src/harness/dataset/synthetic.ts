@@ -7,7 +7,7 @@ import type { DatasetDescriptor } from "./descriptor.js";
 import { npyHeaderUint8 } from "./npy-format.js";
 import { fillSyntheticSample, imageDims } from "./synthetic-pixels.js";
 import { Interrupted, UsageError } from "../../util/errors.js";
-import { outermostMissing, removeEmptyFoldersUpTo } from "../created-folders.js";
+import { outermostMissing, removeEmptyFoldersUpTo } from "../../util/created-folders.js";
 
 export const SYNTHETIC_FORMATS = ["npy", "raw", "jpeg"] as const;
 export type SyntheticFormat = (typeof SYNTHETIC_FORMATS)[number];
