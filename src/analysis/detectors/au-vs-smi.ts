@@ -1,9 +1,8 @@
+import { message } from "../../messages/catalogue.js";
 import type { RunResults } from "../../store/results-schema.js";
 import { realTrials } from "../trials.js";
 import type { Finding } from "../types.js";
 import type { Thresholds } from "../types.js";
-
-const points = (v: number): string => `${v.toFixed(0)} points`;
 
 /**
  * On a real GPU, two clocks see the device: gpuprof's measured device time (AU, and its kernel
@@ -12,14 +11,13 @@ const points = (v: number): string => `${v.toFixed(0)} points`;
  * Copies do not count as kernels for nvidia-smi, so it is compared with the kernel share.
  */
 export function detectAuVsSmi(results: RunResults, t: Thresholds): Finding {
-  const base = { id: "au-vs-smi", title: "AU against nvidia-smi", basis: "measured" as const, recommend: [] };
+  const base = { id: "au-vs-smi", title: message("au-vs-smi.title"), basis: "measured" as const, recommend: [] };
   const c = results.consumer;
   if (c.kind === "sim") {
     return {
       ...base,
       verdict: "insufficient-data",
-      summary:
-        "The device step was modelled (sim consumer), so the GPU did none of gpuprof's work and nvidia-smi's utilisation says nothing about this loader; --consumer webgpu drives the GPU for real.",
+      summary: message("au-vs-smi.summary.sim"),
       evidence: {},
       trials: [],
     };
@@ -37,10 +35,8 @@ export function detectAuVsSmi(results: RunResults, t: Thresholds): Finding {
       ...base,
       verdict: "insufficient-data",
       summary: gpu
-        ? `nvidia-smi gave too few utilisation readings for GPU ${gpu.index} inside the trial windows to compare with the measured device time; lengthen --duration.`
-        : c.adapter.software
-          ? `The adapter '${c.adapter.name}' runs on the CPU, so nvidia-smi has no GPU of it to report.`
-          : `The WebGPU adapter '${c.adapter.name}' could not be matched to an nvidia-smi GPU (no nvidia-smi, several GPUs of that name, or none whose utilisation rose during calibration).`,
+        ? message("au-vs-smi.summary.few-readings", { gpu: String(gpu.index) })
+        : message(c.adapter.software ? "au-vs-smi.summary.software" : "au-vs-smi.summary.unmatched", { adapter: c.adapter.name }),
       evidence: {},
       trials: [],
     };
@@ -64,19 +60,31 @@ export function detectAuVsSmi(results: RunResults, t: Thresholds): Finding {
     return {
       ...base,
       verdict: "none",
-      summary: `nvidia-smi's utilisation of GPU ${gpu.index} agrees with the measured kernel time within ${points(tolerancePct)} in all ${compared.length} trials (mean difference ${meanAbs.toFixed(1)} points): AU here is what the GPU saw.`,
+      summary: message("au-vs-smi.summary.agree", {
+        gpu: String(gpu.index),
+        tolerance: tolerancePct.toFixed(0),
+        compared: String(compared.length),
+        meanDiff: meanAbs.toFixed(1),
+      }),
       evidence,
       trials: compared.map((x) => x.id),
     };
   }
-  const why =
-    worst.diff > 0
-      ? "nvidia-smi shows the GPU busier than gpuprof's kernels kept it: utilization.gpu counts a period as busy if any kernel ran in it, so gaps shorter than its 1/6-1 s period vanish, and another process on the GPU counts too. Trust AU for input stalls."
-      : "nvidia-smi shows the GPU idler than the measured kernel time: its periods are coarse against short trials, or the driver reports utilisation late; lengthen --duration before trusting either.";
+  const why = message(worst.diff > 0 ? "au-vs-smi.why.busier" : "au-vs-smi.why.idler");
   return {
     ...base,
     verdict: "issue",
-    summary: `In ${disagree.length} of ${compared.length} trials nvidia-smi's utilisation of GPU ${gpu.index} differs from the measured kernel time by more than ${points(tolerancePct)} (worst: trial ${worst.id}, smi ${worst.smiPct.toFixed(0)}% against kernels ${worst.kernelPct.toFixed(0)}%, AU ${worst.auPct.toFixed(0)}%). ${why}`,
+    summary: message("au-vs-smi.summary.disagree", {
+      disagree: String(disagree.length),
+      compared: String(compared.length),
+      gpu: String(gpu.index),
+      tolerance: tolerancePct.toFixed(0),
+      trial: String(worst.id),
+      smi: worst.smiPct.toFixed(0),
+      kernels: worst.kernelPct.toFixed(0),
+      au: worst.auPct.toFixed(0),
+      why,
+    }),
     evidence,
     trials: disagree.map((x) => x.id),
   };

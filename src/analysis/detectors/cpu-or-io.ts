@@ -1,4 +1,5 @@
 import { bestTrial } from "../best.js";
+import { message } from "../../messages/catalogue.js";
 import type { RunResults } from "../../store/results-schema.js";
 import { mean, pct, realTrials, type OkTrial } from "../trials.js";
 import type { Finding } from "../types.js";
@@ -6,13 +7,13 @@ import type { Thresholds } from "../types.js";
 
 /** In the stalled trials: is the host busy computing (user CPU) or waiting on storage (system + iowait with storage reads)? */
 export function detectCpuOrIo(results: RunResults, t: Thresholds): Finding {
-  const base = { id: "cpu-or-io", title: "CPU-bound or I/O-bound", basis: "measured" as const };
+  const base = { id: "cpu-or-io", title: message("cpu-or-io.title"), basis: "measured" as const };
   const finished = realTrials(results);
   if (finished.length === 0) {
     return {
       ...base,
       verdict: "insufficient-data",
-      summary: "No trial finished, so there is no stall to classify.",
+      summary: message("cpu-or-io.summary.no-trials"),
       evidence: {},
       trials: [],
       recommend: [],
@@ -23,7 +24,7 @@ export function detectCpuOrIo(results: RunResults, t: Thresholds): Finding {
     return {
       ...base,
       verdict: "none",
-      summary: "No configuration stalled the device, so there is no input bottleneck to classify.",
+      summary: message("cpu-or-io.summary.no-stall"),
       evidence: { stalledTrials: 0 },
       trials: [],
       recommend: [],
@@ -34,7 +35,7 @@ export function detectCpuOrIo(results: RunResults, t: Thresholds): Finding {
     return {
       ...base,
       verdict: "insufficient-data",
-      summary: "The stalled trials have no CPU telemetry (windows too short for the sampler?).",
+      summary: message("cpu-or-io.summary.no-telemetry"),
       evidence: { stalledTrials: stalled.length },
       trials: stalled.map((x) => x.spec.id),
       recommend: [],
@@ -57,11 +58,17 @@ export function detectCpuOrIo(results: RunResults, t: Thresholds): Finding {
   };
   const best = bestTrial(results.trials, t.tie);
   if (best && best.metrics.stallFraction < t.moderateStall) {
-    const what = { io: "waiting on storage", cpu: "CPU-bound", latency: "neither CPU- nor I/O-bound" }[kind];
     return {
       ...base,
       verdict: "none",
-      summary: `The best configuration does not stall; the ${withCpu.length} configuration${withCpu.length === 1 ? "" : "s"} that did ${withCpu.length === 1 ? "was" : "were"} ${what}: ${kind === "cpu" ? cpuWhy(busy) : busyText(busy)}; user ${user.toFixed(0)}% of the host, system + iowait ${kernel.toFixed(0)}%, ${pct(storageShare)} of reads from storage.`,
+      summary: message(withCpu.length === 1 ? "cpu-or-io.summary.best-fine.one" : "cpu-or-io.summary.best-fine.many", {
+        count: String(withCpu.length),
+        what: message(`cpu-or-io.what.${kind}`),
+        why: kind === "cpu" ? cpuWhy(busy) : busyText(busy),
+        user: user.toFixed(0),
+        kernel: kernel.toFixed(0),
+        storage: pct(storageShare),
+      }),
       evidence: {
         stalledTrials: withCpu.length,
         userPct: Math.round(user * 10) / 10,
@@ -86,7 +93,12 @@ export function detectCpuOrIo(results: RunResults, t: Thresholds): Finding {
     return {
       ...base,
       verdict: "none",
-      summary: `The stalled trials' loading threads are mostly idle: ${busyText(busy)}, ${busy.cpuPerLoadS.toFixed(2)} s of user CPU per second spent loading, system + iowait ${kernel.toFixed(0)}% with ${pct(storageShare)} of reads from storage. Neither CPU nor disk throughput is the limit: loading waits (latency per read, or too few loads in flight); more workers or a deeper --prefetch overlap the waits.`,
+      summary: message("cpu-or-io.summary.latency", {
+        busy: busyText(busy),
+        cpuPerLoad: busy.cpuPerLoadS.toFixed(2),
+        kernel: kernel.toFixed(0),
+        storage: pct(storageShare),
+      }),
       evidence,
       trials: withCpu.map((x) => x.spec.id),
       recommend: [],
@@ -96,8 +108,13 @@ export function detectCpuOrIo(results: RunResults, t: Thresholds): Finding {
     ...base,
     verdict: "issue",
     summary: io
-      ? `The stalled trials wait on storage: system + iowait ${kernel.toFixed(0)}% against user ${user.toFixed(0)}%, and ${pct(storageShare)} of the bytes read came from storage.`
-      : `The stalled trials are CPU-bound: ${cpuWhy(busy)}; user ${user.toFixed(0)}% of the host against system + iowait ${kernel.toFixed(0)}%, and ${pct(storageShare)} of the bytes read came from storage (the rest from the page cache).`,
+      ? message("cpu-or-io.summary.io", { kernel: kernel.toFixed(0), user: user.toFixed(0), storage: pct(storageShare) })
+      : message("cpu-or-io.summary.cpu", {
+          why: cpuWhy(busy),
+          user: user.toFixed(0),
+          kernel: kernel.toFixed(0),
+          storage: pct(storageShare),
+        }),
     evidence,
     trials: withCpu.map((x) => x.spec.id),
     recommend: [
@@ -110,15 +127,15 @@ export function detectCpuOrIo(results: RunResults, t: Thresholds): Finding {
               storage: pct(storageShare),
               levers: storageLevers(results),
             },
-            knob: "storage layout",
-            value: "larger contiguous reads or faster storage",
+            knob: message("cpu-or-io.advice.io.knob"),
+            value: message("cpu-or-io.advice.io.value"),
             gain: null,
           }
         : {
             template: "advice.cpu-bound",
             values: { user: `${user.toFixed(0)}%`, kernel: `${kernel.toFixed(0)}%`, storage: pct(storageShare) },
-            knob: "host work per sample",
-            value: "less decoding and transforming on the host",
+            knob: message("cpu-or-io.advice.cpu.knob"),
+            value: message("cpu-or-io.advice.cpu.value"),
             gain: null,
           },
     ],
@@ -128,19 +145,16 @@ export function detectCpuOrIo(results: RunResults, t: Thresholds): Finding {
 /** What to change about storage, for the data this run read: packing only helps a folder of files. */
 function storageLevers(results: RunResults): string {
   const d = results.dataset;
-  const h5 = "HDF5 with chunks of many samples and a chunk cache (`gpuprof h5` sizes them)";
-  if (d.kind === "raw-files" || d.kind === "image-files") {
-    return `Read larger contiguous pieces: pack the samples into one file (\`.npy\`, ${h5}), use faster storage, or make the dataset fit in the page cache.`;
-  }
-  if (d.fitsInPageCache && results.settings.cold) {
-    return `The data is already one file and fits in RAM: these trials read it from storage only because --cold dropped it from the page cache before each. In training it stays cached after the first epoch, so this limit holds for the first epoch, or for a dataset larger than RAM: there, faster storage or ${h5}.`;
-  }
-  return `The data is already one file: use faster storage, larger reads (${h5}), or more RAM for the page cache.`;
+  const h5 = message("cpu-or-io.levers.h5");
+  if (d.kind === "raw-files" || d.kind === "image-files") return message("cpu-or-io.levers.files", { h5 });
+  if (d.fitsInPageCache && results.settings.cold) return message("cpu-or-io.levers.cold", { h5 });
+  return message("cpu-or-io.levers.one-file", { h5 });
 }
 
 /** Stalled trials with different worker counts average their loading threads. */
 function loadingThreads(n: number): string {
-  return Number.isInteger(n) ? `${n} loading thread${n === 1 ? "" : "s"}` : `${n.toFixed(1)} loading threads on average`;
+  if (!Number.isInteger(n)) return message("cpu-or-io.threads.average", { n: n.toFixed(1) });
+  return message(n === 1 ? "cpu-or-io.threads.one" : "cpu-or-io.threads.many", { n: String(n) });
 }
 
 /**
@@ -170,10 +184,13 @@ function cpuBusy(
 /** Which of the two CPU rules fired, in words, with its number. */
 function cpuWhy(busy: ReturnType<typeof cpuBusy>): string {
   if (busy.busyCores >= 0.6 * busy.loaderCores) return busyText(busy);
-  return `user CPU for ${(Math.min(busy.cpuPerLoadS, 1) * 100).toFixed(0)}% of the time spent loading (${busy.source === "process" ? "gpuprof's own threads" : "host CPU"}; ${busy.busyCores.toFixed(2)} cores busy on average, loading taking only part of the window)`;
+  return message(`cpu-or-io.why.${busy.source}`, {
+    share: (Math.min(busy.cpuPerLoadS, 1) * 100).toFixed(0),
+    cores: busy.busyCores.toFixed(2),
+  });
 }
 
 /** "1.06 cores busy in user mode", saying whose CPU time it was. */
 function busyText(busy: ReturnType<typeof cpuBusy>): string {
-  return `${busy.busyCores.toFixed(2)} cores busy in user mode ${busy.source === "process" ? "in gpuprof's own threads" : "on the host"} for ${loadingThreads(busy.loaderCores)}`;
+  return message(`cpu-or-io.busy.${busy.source}`, { cores: busy.busyCores.toFixed(2), threads: loadingThreads(busy.loaderCores) });
 }

@@ -1,3 +1,4 @@
+import { message } from "../../messages/catalogue.js";
 import type { RunResults } from "../../store/results-schema.js";
 import { bestTrial, configKey } from "../best.js";
 import { mean, realTrials, type OkTrial } from "../trials.js";
@@ -10,7 +11,7 @@ import { pairsDifferingIn } from "./pairs.js";
  * moved and the measured throughput difference.
  */
 export function detectDtype(results: RunResults, t: Thresholds): Finding {
-  const base = { id: "dtype", title: "Transfer dtype", basis: "measured" as const };
+  const base = { id: "dtype", title: message("dtype.title"), basis: "measured" as const };
   const trials = realTrials(results);
   const against32 = pairsDifferingIn(trials, "dtype", "uint8", "float32");
   const wide = against32.length > 0 ? "float32" : "float16";
@@ -20,7 +21,7 @@ export function detectDtype(results: RunResults, t: Thresholds): Finding {
     return {
       ...base,
       verdict: "insufficient-data",
-      summary: "uint8 and a wider dtype (float32 or float16) were not both measured at the same settings; sweep --dtype uint8,float32.",
+      summary: message("dtype.summary.insufficient"),
       evidence: {},
       trials: [],
       recommend: [],
@@ -37,8 +38,18 @@ export function detectDtype(results: RunResults, t: Thresholds): Finding {
   const ratio = atBest.length > 0 ? ratioOf(atBest) : allRatio;
   const where =
     atBest.length > 0
-      ? ` at the best configuration's settings (${best!.spec.workers} worker${best!.spec.workers === 1 ? "" : "s"}${best!.spec.workers > 0 ? `, ${best!.spec.transport}` : ""}${best!.spec.echo > 1 ? `, echo ${best!.spec.echo}` : ""})${pairs.length > atBest.length ? `; ${allRatio.toFixed(2)}x over all ${pairs.length} matched pairs` : ""}`
-      : ` over ${pairs.length} matched pair${pairs.length === 1 ? "" : "s"}`;
+      ? message("dtype.where.best", {
+          workers: message(best!.spec.workers === 1 ? "dtype.where.best.workers.one" : "dtype.where.best.workers.many", {
+            workers: String(best!.spec.workers),
+          }),
+          transport: best!.spec.workers > 0 ? message("dtype.where.best.transport", { transport: best!.spec.transport }) : "",
+          echo: best!.spec.echo > 1 ? message("dtype.where.best.echo", { echo: String(best!.spec.echo) }) : "",
+          all:
+            pairs.length > atBest.length
+              ? message("dtype.where.best.all", { ratio: allRatio.toFixed(2), pairs: String(pairs.length) })
+              : "",
+        })
+      : message(pairs.length === 1 ? "dtype.where.pairs.one" : "dtype.where.pairs.many", { pairs: String(pairs.length) });
   const bytes = mean(
     pairs.map(
       ([u, f]) => u.metrics.transport.bytesDelivered / u.metrics.batches / (f.metrics.transport.bytesDelivered / f.metrics.batches),
@@ -60,12 +71,15 @@ export function detectDtype(results: RunResults, t: Thresholds): Finding {
   const verdictText = gain
     ? ""
     : loss
-      ? `: uint8 is slower here, normalising ${results.consumer.kind === "webgpu" ? "on the device" : "in the device model"} costing more than the bytes it saves${softwareDevice ? " (the device is a CPU Vulkan driver, so its normalisation runs on this machine's CPU)" : ""}`
-      : ` (no measurable throughput gain here, but ${(1 / bytes).toFixed(0)}x fewer bytes over IPC and PCIe)`;
+      ? message("dtype.clause.slower", {
+          where: message(results.consumer.kind === "webgpu" ? "dtype.normalise.device" : "dtype.normalise.model"),
+          software: softwareDevice ? message("dtype.clause.software") : "",
+        })
+      : message("dtype.clause.tie", { fewer: (1 / bytes).toFixed(0) });
   return {
     ...base,
     verdict: gain ? "issue" : "none",
-    summary: `uint8 batches carry ${bytes.toFixed(2)}x the bytes of ${wide} and give ${ratio.toFixed(2)}x the samples/s${where}${verdictText}.`,
+    summary: message("dtype.summary", { bytes: bytes.toFixed(2), wide, ratio: ratio.toFixed(2), where, verdict: verdictText }),
     evidence,
     trials: pairs.flat().map((x) => x.spec.id),
     recommend:
@@ -74,12 +88,14 @@ export function detectDtype(results: RunResults, t: Thresholds): Finding {
             {
               template: "advice.uint8",
               values: { ratio: `${ratio.toFixed(2)}x`, bytes: `${bytes.toFixed(2)}x`, wide },
-              knob: "transfer dtype",
-              value: "uint8, normalised on the GPU",
+              knob: message("dtype.advice.knob"),
+              value: message("dtype.advice.value"),
               // Inside the tie the advice stands on the bytes alone: no throughput gain is claimed.
-              gain: gain
-                ? `${ratio.toFixed(2)}x samples/s and ${bytes.toFixed(2)}x the bytes per batch against ${wide} (measured)`
-                : `no measurable change in samples/s here (${ratio.toFixed(2)}x); ${bytes.toFixed(2)}x the bytes per batch against ${wide} (measured)`,
+              gain: message(gain ? "dtype.advice.gain" : "dtype.advice.gain.tie", {
+                ratio: ratio.toFixed(2),
+                bytes: bytes.toFixed(2),
+                wide,
+              }),
             },
           ]
         : [],

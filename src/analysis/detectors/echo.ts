@@ -1,4 +1,5 @@
 import { bestTrial } from "../best.js";
+import { message } from "../../messages/catalogue.js";
 import type { RunResults } from "../../store/results-schema.js";
 import type { Finding } from "../types.js";
 import type { Thresholds } from "../types.js";
@@ -9,13 +10,13 @@ import { deviceBasis, type OkTrial } from "../trials.js";
  * (workers load in parallel) / device time per batch. Echo factors beyond R buy nothing.
  */
 export function detectEcho(results: RunResults, t: Thresholds): Finding {
-  const base = { id: "echo", title: "Batch echoing", basis: deviceBasis(results) };
+  const base = { id: "echo", title: message("echo.title"), basis: deviceBasis(results) };
   const best = bestTrial(results.trials, t.tie);
   if (!best || best.metrics.batches === 0) {
     return {
       ...base,
       verdict: "insufficient-data",
-      summary: "No finished trial to estimate loading against step time.",
+      summary: message("echo.summary.insufficient"),
       evidence: {},
       trials: [],
       recommend: [],
@@ -30,40 +31,36 @@ export function detectEcho(results: RunResults, t: Thresholds): Finding {
     deviceMsPerBatch: Math.round(deviceMs * 100) / 100,
     r: Number.isFinite(r) ? Math.round(r * 100) / 100 : null,
   };
-  const timing = `Loading a batch takes ${ms(loadMs)} ms against ${ms(deviceMs)} ms of device time (R = ${r.toFixed(2)})`;
+  const timing = message("echo.timing", { load: ms(loadMs), device: ms(deviceMs), r: r.toFixed(2) });
   const none = (summary: string): Finding => ({ ...base, verdict: "none", summary, evidence, trials: [best.spec.id], recommend: [] });
   if (best.spec.workers === 0 && best.spec.echo === 1 && m.stallFraction >= t.moderateStall)
     return serialLoading(best, loadMs, deviceMs, evidence);
-  if (r <= 1) return none(`${timing}: loading keeps up, so echoing would only repeat samples.`);
+  if (r <= 1) return none(message("echo.summary.keeps-up", { timing }));
   const echo = best.spec.echo;
   if (echo > 1) {
     // The sweep already echoes: judge the factor it chose against R.
     if (echo <= Math.ceil(r)) {
-      return none(
-        `${timing}: the best configuration already echoes each batch ${echo} times, within R, so the echoes fill time the device would spend waiting; more than R would only repeat samples.`,
-      );
+      return none(message("echo.summary.within", { timing, echo: String(echo) }));
     }
     const e = Math.max(1, Math.floor(r));
     return {
       ...base,
       verdict: "issue",
-      summary: `${timing}: the best configuration echoes ${echo} times, beyond R; echoes past ${e} repeat samples without keeping the device any busier.`,
+      summary: message("echo.summary.beyond", { timing, echo: String(echo), e: String(e) }),
       evidence,
       trials: [best.spec.id],
       recommend: [echoAdvice(e, r, "lower")],
     };
   }
   if (best.metrics.stallFraction < t.moderateStall) {
-    return none(
-      `${timing} on one worker's share, yet the device hardly waits (stall ${(best.metrics.stallFraction * 100).toFixed(1)}%): prefetching keeps up, so echoing would only repeat samples.`,
-    );
+    return none(message("echo.summary.no-wait", { timing, stall: (best.metrics.stallFraction * 100).toFixed(1) }));
   }
   // Floor of R as printed (two decimals), so the advice never contradicts the number beside it.
   const e = Math.max(2, Math.floor(Math.round(r * 100) / 100));
   return {
     ...base,
     verdict: "issue",
-    summary: `${timing}: an echo factor up to ${e} keeps the device busy; beyond R it buys nothing.`,
+    summary: message("echo.summary.raise", { timing, e: String(e) }),
     evidence,
     trials: [best.spec.id],
     recommend: [echoAdvice(e, r, "raise")],
@@ -80,19 +77,30 @@ function serialLoading(best: OkTrial, loadMs: number, deviceMs: number, evidence
   const gain = (e * (loadMs + deviceMs)) / (loadMs + e * deviceMs);
   return {
     id: "echo",
-    title: "Batch echoing",
+    title: message("echo.title"),
     basis: "measured and modelled",
     verdict: "issue",
-    summary: `With no workers, loading (${loadMs.toFixed(1)} ms a batch) runs in series with ${deviceMs.toFixed(1)} ms of device time, so the device waits through every load (stall ${(best.metrics.stallFraction * 100).toFixed(1)}%): workers overlap the two; an echo factor of ${e} would spread each load over ${e} steps, ${gain.toFixed(2)}x the steps/s (modelled from the two times).`,
+    summary: message("echo.summary.serial", {
+      load: loadMs.toFixed(1),
+      device: deviceMs.toFixed(1),
+      stall: (best.metrics.stallFraction * 100).toFixed(1),
+      e: String(e),
+      gain: gain.toFixed(2),
+    }),
     evidence: { ...evidence, serialLoading: "yes", modelledEchoGain: Math.round(gain * 100) / 100 },
     trials: [best.spec.id],
     recommend: [
       {
         template: "advice.echo-serial",
-        values: { load: loadMs.toFixed(1), step: deviceMs.toFixed(1), e: String(e), gain: `${gain.toFixed(2)}x the steps/s (modelled)` },
-        knob: "batch echo factor",
+        values: {
+          load: loadMs.toFixed(1),
+          step: deviceMs.toFixed(1),
+          e: String(e),
+          gain: message("echo.advice.serial.gain", { gain: gain.toFixed(2) }),
+        },
+        knob: message("echo.advice.knob"),
         value: String(e),
-        gain: `${gain.toFixed(2)}x steps/s with workers 0 (modelled: ${e}(L + S)/(L + ${e}S) from the measured load and device times)`,
+        gain: message("echo.advice.serial.expected", { gain: gain.toFixed(2), e: String(e) }),
       },
     ],
   };
@@ -107,11 +115,9 @@ function echoAdvice(e: number, r: number, direction: "raise" | "lower"): Finding
   return {
     template: "advice.echo",
     values: { e: String(e), r: r.toFixed(2) },
-    knob: "batch echo factor",
+    knob: message("echo.advice.knob"),
     value: String(e),
     gain:
-      direction === "raise"
-        ? `up to ${Math.min(e, r).toFixed(2)}x steps per loaded batch while loading is the limit (from R)`
-        : "the same device utilisation with fewer repeats of each sample (from R)",
+      direction === "raise" ? message("echo.advice.gain.raise", { gain: Math.min(e, r).toFixed(2) }) : message("echo.advice.gain.lower"),
   };
 }

@@ -1,4 +1,5 @@
 import { bestTrial } from "../best.js";
+import { message } from "../../messages/catalogue.js";
 import type { RunResults } from "../../store/results-schema.js";
 import { deviceBasis, realTrials, pct } from "../trials.js";
 import type { Finding } from "../types.js";
@@ -12,16 +13,20 @@ export function stallLevel(stall: number, t: Thresholds): "high" | "moderate" | 
 export function detectInputBound(results: RunResults, t: Thresholds): Finding {
   const trials = realTrials(results);
   const best = bestTrial(results.trials, t.tie);
-  const base = { id: "input-bound", title: "Input-bound", basis: deviceBasis(results), recommend: [] };
+  const base = { id: "input-bound", title: message("input-bound.title"), basis: deviceBasis(results), recommend: [] };
   if (!best || trials.length === 0) {
-    return { ...base, verdict: "insufficient-data", summary: "No trial finished, so there is nothing to judge.", evidence: {}, trials: [] };
+    return { ...base, verdict: "insufficient-data", summary: message("input-bound.summary.insufficient"), evidence: {}, trials: [] };
   }
   const worst = trials.reduce((a, b) => (b.metrics.au < a.metrics.au ? b : a));
   const below = trials.filter((x) => x.metrics.au < t.auTarget);
   const levels = trials.map((x) => stallLevel(x.metrics.stallFraction, t));
   const count = (level: string): number => levels.filter((l) => l === level).length;
   // TensorFlow's input-pipeline analyzer levels, trial by trial.
-  const perTrial = `per configuration: ${count("high")} highly, ${count("moderate")} moderately and ${count("low")} not input-bound`;
+  const perTrial = message("input-bound.per-trial", {
+    high: String(count("high")),
+    moderate: String(count("moderate")),
+    low: String(count("low")),
+  });
   const evidence = {
     trialsHighlyInputBound: count("high"),
     trialsModeratelyInputBound: count("moderate"),
@@ -41,7 +46,13 @@ export function detectInputBound(results: RunResults, t: Thresholds): Finding {
     return {
       ...base,
       verdict: "none",
-      summary: `The best configuration keeps the device busy ${pct(best.metrics.au)} of the time (target ${pct(t.auTarget)}), but it waited for batches only ${pct(best.metrics.stallFraction)} of the time: the rest, ${pct(overhead)}, is the consumer's own host overhead (submitting work and waiting for results), not the input pipeline; ${perTrial}.`,
+      summary: message("input-bound.summary.overhead", {
+        au: pct(best.metrics.au),
+        target: pct(t.auTarget),
+        stall: pct(best.metrics.stallFraction),
+        overhead: pct(overhead),
+        perTrial,
+      }),
       evidence: { ...evidence, bestHostOverhead: overhead },
       trials: [best.spec.id],
     };
@@ -50,16 +61,24 @@ export function detectInputBound(results: RunResults, t: Thresholds): Finding {
     return {
       ...base,
       verdict: "issue",
-      summary: `Even the best configuration keeps the device busy only ${pct(best.metrics.au)} of the time (target ${pct(t.auTarget)}): the input pipeline is the bottleneck, ${{ high: "highly so", moderate: "moderately so", low: "if only slightly (stall under 5%)" }[stallLevel(best.metrics.stallFraction, t)]}; ${perTrial}.`,
+      summary: message("input-bound.summary.issue", {
+        au: pct(best.metrics.au),
+        target: pct(t.auTarget),
+        level: message(`input-bound.level.${stallLevel(best.metrics.stallFraction, t)}`),
+        perTrial,
+      }),
       evidence,
       trials: [best.spec.id],
       recommend: [
         {
           template: "advice.input-bound",
           values: { au: pct(best.metrics.au), target: pct(t.auTarget) },
-          knob: "input pipeline throughput",
-          value: `AU of ${pct(t.auTarget)} or more`,
-          gain: `up to ${(t.auTarget / Math.max(best.metrics.au, 1e-6)).toFixed(2)}x steps/s at the target AU (from the measured AU of ${pct(best.metrics.au)})`,
+          knob: message("input-bound.advice.knob"),
+          value: message("input-bound.advice.value", { target: pct(t.auTarget) }),
+          gain: message("input-bound.advice.gain", {
+            gain: (t.auTarget / Math.max(best.metrics.au, 1e-6)).toFixed(2),
+            au: pct(best.metrics.au),
+          }),
         },
       ],
     };
@@ -67,7 +86,12 @@ export function detectInputBound(results: RunResults, t: Thresholds): Finding {
   return {
     ...base,
     verdict: "none",
-    summary: `The best configuration reaches AU ${pct(best.metrics.au)} (target ${pct(t.auTarget)})${othersText(below.length, trials.length, pct(worst.metrics.au))}; ${perTrial}.`,
+    summary: message("input-bound.summary.met", {
+      au: pct(best.metrics.au),
+      target: pct(t.auTarget),
+      others: othersText(below.length, trials.length, pct(worst.metrics.au)),
+      perTrial,
+    }),
     evidence,
     trials: [best.spec.id, worst.spec.id],
   };
@@ -76,6 +100,10 @@ export function detectInputBound(results: RunResults, t: Thresholds): Finding {
 /** How the other configurations fare against the target, in words that agree in number. */
 function othersText(below: number, judged: number, worstAu: string): string {
   if (judged === 1) return "";
-  if (below === 0) return `; none of the ${judged} configurations falls below it, the lowest at ${worstAu}`;
-  return `; ${below} of ${judged} configurations ${below === 1 ? "falls" : "fall"} below it, the worst at ${worstAu}`;
+  if (below === 0) return message("input-bound.others.none", { judged: String(judged), worst: worstAu });
+  return message(below === 1 ? "input-bound.others.one" : "input-bound.others.many", {
+    below: String(below),
+    judged: String(judged),
+    worst: worstAu,
+  });
 }

@@ -1,3 +1,4 @@
+import { message } from "../../messages/catalogue.js";
 import { bytes } from "../../util/format.js";
 import type { RunResults } from "../../store/results-schema.js";
 import { pct, realTrials } from "../trials.js";
@@ -5,7 +6,7 @@ import type { Finding } from "../types.js";
 
 /** A dataset that fits in RAM was measured from memory, not from disk: say so, and how to measure the disk. */
 export function detectPageCache(results: RunResults): Finding {
-  const base = { id: "page-cache", title: "Page cache", basis: "measured" as const };
+  const base = { id: "page-cache", title: message("page-cache.title"), basis: "measured" as const };
   const d = results.dataset;
   const trials = realTrials(results);
   const all = trials.reduce((s, x) => s + (x.metrics.reads?.allBytes ?? 0), 0);
@@ -21,10 +22,7 @@ export function detectPageCache(results: RunResults): Finding {
     return {
       ...base,
       verdict: "insufficient-data",
-      summary:
-        trials.length === 0
-          ? "No trial finished, so no reads were measured."
-          : "Free memory was unknown, so whether the dataset fits in RAM cannot be said.",
+      summary: message(trials.length === 0 ? "page-cache.summary.no-trials" : "page-cache.summary.no-memory"),
       evidence,
       trials: [],
       recommend: [],
@@ -34,7 +32,7 @@ export function detectPageCache(results: RunResults): Finding {
     return {
       ...base,
       verdict: "issue",
-      summary: `--cold dropped the dataset from the page cache before each trial, yet none of the ${bytes(all)} read came from storage: the eviction had no effect here (a filesystem that ignores posix_fadvise, such as tmpfs), so these numbers still describe memory.`,
+      summary: message("page-cache.summary.cold-no-effect", { read: bytes(all) }),
       evidence,
       trials: trials.map((x) => x.spec.id),
       recommend: [],
@@ -44,7 +42,9 @@ export function detectPageCache(results: RunResults): Finding {
     return {
       ...base,
       verdict: "none",
-      summary: `${pct(all > 0 ? storage / all : 0)} of the bytes read came from storage${results.settings.cold ? " (--cold)" : " (the dataset is larger than free RAM)"}.`,
+      summary: message(results.settings.cold ? "page-cache.summary.cold" : "page-cache.summary.larger", {
+        share: pct(all > 0 ? storage / all : 0),
+      }),
       evidence,
       trials: trials.map((x) => x.spec.id),
       recommend: [],
@@ -53,15 +53,15 @@ export function detectPageCache(results: RunResults): Finding {
   return {
     ...base,
     verdict: "issue",
-    summary: `The dataset (${bytes(d.diskBytes)}) fits in RAM, so only ${pct(all > 0 ? storage / all : 0)} of the ${bytes(all)} read came from storage: the sweep measured memory, not the disk a bigger dataset would be read from.`,
+    summary: message("page-cache.summary.in-ram", { size: bytes(d.diskBytes), share: pct(all > 0 ? storage / all : 0), read: bytes(all) }),
     evidence,
     trials: trials.map((x) => x.spec.id),
     recommend: [
       {
         template: "advice.cold",
         values: { size: bytes(d.diskBytes) },
-        knob: "gpuprof run --cold",
-        value: "run the sweep again",
+        knob: message("page-cache.advice.knob"),
+        value: message("page-cache.advice.value"),
         gain: null,
       },
     ],

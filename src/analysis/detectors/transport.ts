@@ -1,3 +1,4 @@
+import { message } from "../../messages/catalogue.js";
 import type { RunResults } from "../../store/results-schema.js";
 import { mean, pct, realTrials } from "../trials.js";
 import type { Finding } from "../types.js";
@@ -6,7 +7,7 @@ import { pairsDifferingIn } from "./pairs.js";
 
 /** The time lost to copying batches between threads (clone, as pickling does) against zero-copy transports. */
 export function detectTransport(results: RunResults, t: Thresholds): Finding {
-  const base = { id: "transport", title: "Transport", basis: "measured" as const };
+  const base = { id: "transport", title: message("transport.title"), basis: "measured" as const };
   const trials = realTrials(results);
   const pairs = [
     ...pairsDifferingIn(trials, "transport", "clone", "transfer"),
@@ -16,10 +17,11 @@ export function detectTransport(results: RunResults, t: Thresholds): Finding {
     return {
       ...base,
       verdict: "insufficient-data",
-      summary:
+      summary: message(
         new Set(trials.filter((x) => x.spec.transport !== "none").map((x) => x.spec.transport)).size <= 1
-          ? "Only one transport was swept, so copies were not compared with zero-copy; sweep --transport transfer,shared,clone."
-          : "clone was not measured beside a zero-copy transport at the same settings; sweep --transport transfer,shared,clone.",
+          ? "transport.summary.one-transport"
+          : "transport.summary.unpaired",
+      ),
       evidence: {},
       trials: [],
       recommend: [],
@@ -38,7 +40,7 @@ export function detectTransport(results: RunResults, t: Thresholds): Finding {
   return {
     ...base,
     verdict: issue ? "issue" : "none",
-    summary: `Copying batches (clone) loses ${pct(Math.max(0, lost))} of the samples/s of a zero-copy transport; a batch takes ${copyMs.toFixed(2)} ms to arrive copied against ${zeroMs.toFixed(2)} ms without copies.`,
+    summary: message("transport.summary", { lost: pct(Math.max(0, lost)), copyMs: copyMs.toFixed(2), zeroMs: zeroMs.toFixed(2) }),
     evidence,
     trials: pairs.flat().map((x) => x.spec.id),
     recommend: issue
@@ -46,9 +48,9 @@ export function detectTransport(results: RunResults, t: Thresholds): Finding {
           {
             template: "advice.zero-copy",
             values: { lost: pct(lost) },
-            knob: "batch transport",
-            value: "zero-copy (tensors in shared memory)",
-            gain: `the ${pct(lost)} of samples/s that copies cost (measured)`,
+            knob: message("transport.advice.knob"),
+            value: message("transport.advice.value"),
+            gain: message("transport.advice.gain", { lost: pct(lost) }),
           },
         ]
       : [],

@@ -1,4 +1,5 @@
 import { bestTrial } from "../best.js";
+import { message } from "../../messages/catalogue.js";
 import type { RunResults } from "../../store/results-schema.js";
 import { byConfig, mean, n0, realTrials, type OkTrial } from "../trials.js";
 import type { Finding } from "../types.js";
@@ -6,7 +7,7 @@ import type { Thresholds } from "../types.js";
 
 /** The smallest worker count within `tie` of the best throughput, at the best configuration's other settings. */
 export function detectWorkers(results: RunResults, t: Thresholds): Finding {
-  const base = { id: "workers", title: "Prefetch workers", basis: "measured" as const };
+  const base = { id: "workers", title: message("workers.title"), basis: "measured" as const };
   const best = bestTrial(results.trials, t.tie);
   const sameOtherwise = (x: OkTrial): boolean =>
     best !== null &&
@@ -27,7 +28,7 @@ export function detectWorkers(results: RunResults, t: Thresholds): Finding {
     return {
       ...base,
       verdict: "insufficient-data",
-      summary: "Fewer than two worker counts were measured at the same settings; sweep --workers (e.g. 0,2,4) to size num_workers.",
+      summary: message("workers.summary.insufficient"),
       evidence: {},
       trials: [],
       recommend: [],
@@ -56,16 +57,22 @@ export function detectWorkers(results: RunResults, t: Thresholds): Finding {
     last.workers < usable &&
     enough.rate < top * (1 + t.tie) &&
     best.metrics.stallFraction >= t.moderateStall;
-  const summary =
-    `${enough.workers} worker${enough.workers === 1 ? " reaches" : "s reach"} ${n0(enough.rate)} samples/s, within ${(t.tie * 100).toFixed(0)}% of the best (${n0(top)})` +
-    (gain !== null && enough.workers > 0 ? `: ${gain.toFixed(2)}x loading on the training thread` : "") +
-    (falls
-      ? `; throughput falls from ${falls.workers} workers on (${falls.workers > usable ? `more workers than the ${usable} usable cores compete for them` : "the workers compete for CPU, memory bandwidth or the disk"})`
-      : "") +
-    (atCeiling
-      ? `; the largest count tried is still the best and the device still waits, so try more, up to the ${usable} usable cores`
-      : "") +
-    ".";
+  const summary = message("workers.summary", {
+    reach: message(enough.workers === 1 ? "workers.clause.reach.one" : "workers.clause.reach.many", {
+      workers: String(enough.workers),
+      rate: n0(enough.rate),
+      tie: (t.tie * 100).toFixed(0),
+      top: n0(top),
+    }),
+    gain: gain !== null && enough.workers > 0 ? message("workers.clause.gain", { gain: gain.toFixed(2) }) : "",
+    falls: falls
+      ? message("workers.clause.falls", {
+          workers: String(falls.workers),
+          why: falls.workers > usable ? message("workers.falls.cores", { usable: String(usable) }) : message("workers.falls.contention"),
+        })
+      : "",
+    ceiling: atCeiling ? message("workers.clause.ceiling", { usable: String(usable) }) : "",
+  });
   const verdict = gain !== null && gain >= 1 + t.tie ? "issue" : "none";
   return {
     ...base,
@@ -80,12 +87,15 @@ export function detectWorkers(results: RunResults, t: Thresholds): Finding {
         : [
             {
               template: "advice.workers",
-              knob: "num_workers",
+              knob: message("workers.advice.knob"),
               value: String(enough.workers),
-              gain: gain === null ? null : `${gain.toFixed(2)}x samples/s against num_workers=0 (measured)`,
+              gain: gain === null ? null : message("workers.advice.gain", { gain: gain.toFixed(2) }),
               values: {
                 workers: String(enough.workers),
-                gain: gain === null ? "not measured against 0 workers" : `${gain.toFixed(2)}x the samples/s of num_workers=0`,
+                gain:
+                  gain === null
+                    ? message("workers.advice.not-against-zero")
+                    : message("workers.advice.against-zero", { gain: gain.toFixed(2) }),
                 usable: String(usable),
                 beyond: beyondText(enough.workers, last.workers, rssPerWorker),
               },
@@ -96,7 +106,6 @@ export function detectWorkers(results: RunResults, t: Thresholds): Finding {
 
 /** What the sweep says about going past the recommended count: only what it measured. */
 function beyondText(recommended: number, largest: number, rssPerWorker: number | null): string {
-  const rss = rssPerWorker === null ? "" : ` (about ${Math.max(0, Math.round(rssPerWorker))} MiB of resident memory each)`;
-  if (recommended < largest) return `More workers than that, up to the ${largest} tried, added memory${rss} without throughput`;
-  return `No count above ${largest} was tried, so whether more would help is not measured here; each worker costs memory${rss}`;
+  const rss = rssPerWorker === null ? "" : message("workers.beyond.rss", { mib: String(Math.max(0, Math.round(rssPerWorker))) });
+  return message(recommended < largest ? "workers.beyond.tried" : "workers.beyond.untried", { largest: String(largest), rss });
 }
