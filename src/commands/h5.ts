@@ -10,7 +10,7 @@ import { RunFiles } from "../store/run-files.js";
 import { H5_RESULTS_SCHEMA_VERSION, type H5ConfigResult, type H5FileInfo, type H5Results } from "../store/h5-results-schema.js";
 import { UsageError } from "../util/errors.js";
 import { toolInfo } from "../util/tool-version.js";
-import { detectH5 } from "../analysis/detectors/h5.js";
+import { analyseH5 } from "../analysis/analyse-h5.js";
 import { renderH5Markdown } from "../report/h5-markdown.js";
 import { renderH5Html, writeH5Pngs } from "../report/h5-report.js";
 import { usableCores } from "../telemetry/usable-cores.js";
@@ -372,11 +372,11 @@ export async function h5Study(options: H5StudyOptions, hooks: H5Hooks): Promise<
     results.interrupted = hooks.signal.aborted;
     results.finishedAt = new Date().toISOString();
     runFiles.writeJson("results.json", results);
-    const verdict = detectH5(results);
-    const pngs = options.reports.includes("png") ? await writeH5Pngs(runFiles, results, verdict) : [];
-    if (options.reports.includes("html")) runFiles.writeText("report.html", renderH5Html(results, verdict));
-    if (options.reports.includes("md")) runFiles.writeText("summary.md", renderH5Markdown(results, verdict, pngs));
-    if (options.reports.includes("json")) runFiles.writeJson("analysis.json", { findings: [verdict] });
+    const analysis = analyseH5(results);
+    const pngs = options.reports.includes("png") ? await writeH5Pngs(runFiles, results, analysis) : [];
+    if (options.reports.includes("html")) runFiles.writeText("report.html", renderH5Html(results, analysis));
+    if (options.reports.includes("md")) runFiles.writeText("summary.md", renderH5Markdown(results, analysis, pngs));
+    if (options.reports.includes("json")) runFiles.writeJson("analysis.json", analysis);
     if (options.perReadOut) writeFileSync(options.perReadOut, perRead.join("\n") + "\n");
   }
   return { results, outDir };

@@ -1,9 +1,9 @@
 import { existsSync, readFileSync, statSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { analyseRun, type Analysis } from "../analysis/analyse.js";
-import { detectH5 } from "../analysis/detectors/h5.js";
+import { analyseH5 } from "../analysis/analyse-h5.js";
 import { DEFAULT_THRESHOLDS } from "../analysis/types.js";
-import type { Finding } from "../analysis/types.js";
+import type { AnalysisFile } from "../store/analysis-schema.js";
 import { renderH5Markdown } from "../report/h5-markdown.js";
 import { renderH5Html, writeH5Pngs } from "../report/h5-report.js";
 import { renderRunHtml } from "../report/html.js";
@@ -123,7 +123,7 @@ export interface ReportOptions {
 
 export type ReportOutcome =
   | { kind: "run"; results: RunResults; analysis: Analysis; markdown: string; written: string[] }
-  | { kind: "h5"; results: H5Results; verdict: Finding; markdown: string; written: string[] };
+  | { kind: "h5"; results: H5Results; analysis: AnalysisFile; markdown: string; written: string[] };
 
 /** `gpuprof report`: re-analyse saved results offline; writes files only into --out. */
 export async function report(options: ReportOptions): Promise<ReportOutcome> {
@@ -135,14 +135,14 @@ export async function report(options: ReportOptions): Promise<ReportOutcome> {
   const wants = (f: ReportFormat): boolean => files !== null && options.formats.includes(f);
   const written: string[] = [];
   if (loaded.kind === "h5") {
-    const verdict = detectH5(loaded.results);
-    const pngs = wants("png") ? await writeH5Pngs(files!, loaded.results, verdict) : [];
+    const analysis = analyseH5(loaded.results);
+    const pngs = wants("png") ? await writeH5Pngs(files!, loaded.results, analysis) : [];
     written.push(...pngs.map((p) => files!.path(p)));
-    const markdown = renderH5Markdown(loaded.results, verdict, pngs);
+    const markdown = renderH5Markdown(loaded.results, analysis, pngs);
     if (wants("md")) written.push(files!.writeText("summary.md", markdown));
-    if (wants("json")) written.push(files!.writeJson("analysis.json", { findings: [verdict] }));
-    if (wants("html")) written.push(files!.writeText("report.html", renderH5Html(loaded.results, verdict)));
-    return { kind: "h5", results: loaded.results, verdict, markdown, written };
+    if (wants("json")) written.push(files!.writeJson("analysis.json", analysis));
+    if (wants("html")) written.push(files!.writeText("report.html", renderH5Html(loaded.results, analysis)));
+    return { kind: "h5", results: loaded.results, analysis, markdown, written };
   }
   const { results, file } = loaded;
   const analysis = analyseRun(results, { ...DEFAULT_THRESHOLDS, auTarget: options.auTarget });

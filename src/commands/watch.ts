@@ -12,12 +12,12 @@ import { summarizeTelemetry } from "../telemetry/summary.js";
 import { EnvironmentError, UsageError } from "../util/errors.js";
 import { toolInfo } from "../util/tool-version.js";
 import { relaySignals } from "./signal-relay.js";
-import { detectWatch } from "../analysis/detectors/watch.js";
-import type { Finding } from "../analysis/types.js";
+import { analyseWatch } from "../analysis/analyse-watch.js";
+import { onlyFinding } from "../analysis/only-finding.js";
+import type { Finding } from "../store/analysis-schema.js";
 import { renderWatchMarkdown } from "../report/watch-markdown.js";
 import { timelineChart } from "../report/chart-specs.js";
 import { renderWatchHtml, writeWatchPngs } from "../report/watch-report.js";
-import { recommendations } from "../analysis/recommend.js";
 
 export interface WatchOptions {
   command: string[];
@@ -135,15 +135,15 @@ export async function watch(options: WatchOptions, hooks: WatchHooks): Promise<W
     notes,
   };
   // The verdict goes into summary.json too, so that it holds exactly what --json prints.
-  const result = { ...measured, diagnosis: detectWatch(measured, samples) };
+  const analysis = analyseWatch(measured, samples);
+  const result = { ...measured, diagnosis: onlyFinding(analysis) };
   writeWatchFiles(files, timeline, result);
   // Built once: the PNGs and the HTML page draw the same timeline.
   const chart = timelineChart(samples, []);
-  const pngs = options.reports.includes("png") ? await writeWatchPngs(files, result, result.diagnosis, chart) : [];
-  if (options.reports.includes("html")) files.writeText("report.html", renderWatchHtml(result, result.diagnosis, chart));
-  if (options.reports.includes("md")) files.writeText("summary.md", renderWatchMarkdown(result, result.diagnosis, pngs));
-  if (options.reports.includes("json"))
-    files.writeJson("analysis.json", { findings: [result.diagnosis], recommendations: recommendations([result.diagnosis]) });
+  const pngs = options.reports.includes("png") ? await writeWatchPngs(files, result, analysis, chart) : [];
+  if (options.reports.includes("html")) files.writeText("report.html", renderWatchHtml(result, analysis, chart));
+  if (options.reports.includes("md")) files.writeText("summary.md", renderWatchMarkdown(result, analysis, pngs));
+  if (options.reports.includes("json")) files.writeJson("analysis.json", analysis);
   return result;
 }
 
