@@ -1,7 +1,9 @@
+import { message } from "../messages/catalogue.js";
+
 /**
  * What the hit rates shown are: the last epoch's, "once warm" when there was an epoch before it;
  * with --epochs 1 the only epoch is the cold first pass, and the words say so.
  */
 export function warmPhrase(epochs: number): string {
-  return epochs > 1 ? "once warm" : "in the one (cold) epoch";
+  return epochs > 1 ? message("h5.warm.once") : message("h5.warm.cold-epoch");
 }

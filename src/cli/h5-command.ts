@@ -110,7 +110,7 @@ export function addH5Command(program: Command, io: CliIo, setExit: (code: number
       }
       const interrupt = interruptOnSignals(say, "saving the finished configurations");
       try {
-        const { results, outDir } = await h5Study(
+        const { results, outDir, analysis } = await h5Study(
           {
             file: file ?? null,
             dataset: opts.dataset,
@@ -157,7 +157,7 @@ export function addH5Command(program: Command, io: CliIo, setExit: (code: number
         if (opts.json) {
           io.stdout.write(JSON.stringify(results, null, 2) + "\n");
           say(`saved ${outDir}/`);
-        } else io.stdout.write(renderH5Results(results, outDir, io.cwd, chalkFor(io.stdout, io.env)));
+        } else io.stdout.write(renderH5Results(results, outDir, io.cwd, chalkFor(io.stdout, io.env), analysis));
         setExit(results.interrupted ? EXIT.interrupted : EXIT.ok);
       } finally {
         interrupt.dispose();

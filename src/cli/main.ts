@@ -151,9 +151,9 @@ function buildProgram(io: CliIo, setExit: (code: number) => void): Command {
         say,
       });
       const chalk = chalkFor(io.stdout, io.env);
-      const json = outcome.kind === "run" ? outcome.analysis : { findings: [outcome.verdict] };
+      const json = outcome.analysis;
       if (formats.includes("terminal"))
-        io.stdout.write(outcome.kind === "run" ? renderAnalysis(outcome.analysis, chalk) : renderH5Verdict(outcome.verdict, chalk));
+        io.stdout.write(outcome.kind === "run" ? renderAnalysis(outcome.analysis, chalk) : renderH5Verdict(outcome.analysis, chalk));
       if (opts.out === undefined && formats.includes("md")) io.stdout.write(outcome.markdown + "\n");
       if (opts.out === undefined && formats.includes("json")) io.stdout.write(JSON.stringify(json, null, 2) + "\n");
       for (const file of outcome.written) say(`wrote ${file}`);

@@ -1,3 +1,6 @@
+import type { AnalysisFile } from "../store/analysis-schema.js";
+import { h5Renderers } from "../report/report-sets.js";
+import { writeReports } from "../report/write-reports.js";
 import { accessSync, constants, readFileSync, writeFileSync } from "node:fs";
 import { dirname, resolve } from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
@@ -11,9 +14,7 @@ import { H5_RESULTS_SCHEMA_VERSION, type H5ConfigResult, type H5FileInfo, type H
 import { Interrupted, UsageError } from "../util/errors.js";
 import { toolInfo } from "../util/tool-version.js";
 import { refuseSpecialFile } from "../util/special-files.js";
-import { detectH5 } from "../analysis/detectors/h5.js";
-import { renderH5Markdown } from "../report/h5-markdown.js";
-import { renderH5Html, writeH5Pngs } from "../report/h5-report.js";
+import { analyseH5 } from "../analysis/analyse-h5.js";
 import { usableCores } from "../telemetry/usable-cores.js";
 import type { AccessOrder } from "../h5/access-order.js";
 import { cacheSettings, describeCacheChoice, type CacheChoice } from "../h5/cache-choice.js";
@@ -244,7 +245,10 @@ function fileInfo(layout: H5Layout, origin: H5FileInfo["origin"], available: num
 /** The synthetic study's larger default chunk, in samples (the smaller is one sample). */
 export const DEFAULT_CHUNK_SAMPLES = 100;
 
-export async function h5Study(options: H5StudyOptions, hooks: H5Hooks): Promise<{ results: H5Results; outDir: string }> {
+export async function h5Study(
+  options: H5StudyOptions,
+  hooks: H5Hooks,
+): Promise<{ results: H5Results; outDir: string; analysis: AnalysisFile }> {
   // Everything that can be checked is checked before any file is written or read.
   if (options.file === null && options.dataset !== undefined)
     throw new UsageError(
@@ -344,6 +348,7 @@ export async function h5Study(options: H5StudyOptions, hooks: H5Hooks): Promise<
   sampler.start();
   const perfOffset = performance.now() - sampler.nowMs();
   const perRead: string[] = ["config,worker,read,sample,bytes_fetched"];
+  let analysis: AnalysisFile | undefined;
   try {
     for (const config of configs) {
       if (hooks.signal.aborted) break;
@@ -388,14 +393,11 @@ export async function h5Study(options: H5StudyOptions, hooks: H5Hooks): Promise<
     results.interrupted = hooks.signal.aborted;
     results.finishedAt = new Date().toISOString();
     runFiles.writeJson("results.json", results);
-    const verdict = detectH5(results);
-    const pngs = options.reports.includes("png") ? await writeH5Pngs(runFiles, results, verdict) : [];
-    if (options.reports.includes("html")) runFiles.writeText("report.html", renderH5Html(results, verdict));
-    if (options.reports.includes("md")) runFiles.writeText("summary.md", renderH5Markdown(results, verdict, pngs));
-    if (options.reports.includes("json")) runFiles.writeJson("analysis.json", { findings: [verdict] });
+    analysis = analyseH5(results);
+    await writeReports(runFiles, options.reports, h5Renderers(results, analysis));
     if (options.perReadOut) writeFileSync(options.perReadOut, perRead.join("\n") + "\n");
   }
-  return { results, outDir };
+  return { results, outDir, analysis: analysis! };
 }
 
 async function studyConfig(

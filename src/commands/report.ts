@@ -1,17 +1,14 @@
 import { existsSync, readFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { analyseRun, type Analysis } from "../analysis/analyse.js";
-import { detectH5 } from "../analysis/detectors/h5.js";
+import { analyseH5 } from "../analysis/analyse-h5.js";
 import { DEFAULT_THRESHOLDS } from "../analysis/types.js";
-import type { Finding } from "../store/analysis-schema.js";
-import { renderH5Markdown } from "../report/h5-markdown.js";
-import { renderH5Html, writeH5Pngs } from "../report/h5-report.js";
-import { renderRunHtml } from "../report/html.js";
-import { renderRunMarkdown } from "../report/markdown.js";
-import { runCharts, writeRunPngs } from "../report/run-pngs.js";
+import type { AnalysisFile } from "../store/analysis-schema.js";
 import { H5_RESULTS_SCHEMA_VERSION, H5ResultsSchema, type H5Results } from "../store/h5-results-schema.js";
 import { migrateResults } from "../store/results-migrate.js";
 import { RESULTS_SCHEMA_VERSION, RunResultsSchema, type RunResults } from "../store/results-schema.js";
+import { h5Renderers, runRenderers } from "../report/report-sets.js";
+import { writeReports } from "../report/write-reports.js";
 import { claimRunDir } from "../store/run-dir.js";
 import { RunFiles } from "../store/run-files.js";
 import { TimelineFileSchema } from "../store/timeline-schema.js";
@@ -126,7 +123,7 @@ export interface ReportOptions {
 
 export type ReportOutcome =
   | { kind: "run"; results: RunResults; analysis: Analysis; markdown: string; written: string[] }
-  | { kind: "h5"; results: H5Results; verdict: Finding; markdown: string; written: string[] };
+  | { kind: "h5"; results: H5Results; analysis: AnalysisFile; markdown: string; written: string[] };
 
 /** `gpuprof report`: re-analyse saved results offline; writes files only into --out. */
 export async function report(options: ReportOptions): Promise<ReportOutcome> {
@@ -135,28 +132,16 @@ export async function report(options: ReportOptions): Promise<ReportOutcome> {
     options.out === undefined
       ? null
       : new RunFiles(claimRunDir({ out: options.out, reportsDir: "reports", label: "report", force: options.force }));
-  const wants = (f: ReportFormat): boolean => files !== null && options.formats.includes(f);
-  const written: string[] = [];
   if (loaded.kind === "h5") {
-    const verdict = detectH5(loaded.results);
-    const pngs = wants("png") ? await writeH5Pngs(files!, loaded.results, verdict) : [];
-    written.push(...pngs.map((p) => files!.path(p)));
-    const markdown = renderH5Markdown(loaded.results, verdict, pngs);
-    if (wants("md")) written.push(files!.writeText("summary.md", markdown));
-    if (wants("json")) written.push(files!.writeJson("analysis.json", { findings: [verdict] }));
-    if (wants("html")) written.push(files!.writeText("report.html", renderH5Html(loaded.results, verdict)));
-    return { kind: "h5", results: loaded.results, verdict, markdown, written };
+    const results = loaded.results;
+    const analysis = analyseH5(results);
+    const { written, markdown } = await writeReports(files, options.formats, h5Renderers(results, analysis));
+    return { kind: "h5", results, analysis, markdown, written };
   }
   const { results, file } = loaded;
   const analysis = analyseRun(results, { ...DEFAULT_THRESHOLDS, auTarget: options.auTarget });
-  const needsTimeline = wants("png") || wants("html");
+  const needsTimeline = files !== null && (options.formats.includes("png") || options.formats.includes("html"));
   const timeline = needsTimeline ? loadTimeline(join(dirname(file), "timeline.json"), options.say) : null;
-  const charts = runCharts(results, analysis, timeline);
-  const pngs = wants("png") ? await writeRunPngs(files!, results, analysis, charts) : [];
-  written.push(...pngs.map((p) => files!.path(p)));
-  const markdown = renderRunMarkdown(results, analysis, pngs);
-  if (wants("md")) written.push(files!.writeText("summary.md", markdown));
-  if (wants("json")) written.push(files!.writeJson("analysis.json", analysis));
-  if (wants("html")) written.push(files!.writeText("report.html", renderRunHtml(results, analysis, charts)));
+  const { written, markdown } = await writeReports(files, options.formats, runRenderers(results, analysis, timeline));
   return { kind: "run", results, analysis, markdown, written };
 }

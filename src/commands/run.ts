@@ -1,12 +1,11 @@
+import { runRenderers } from "../report/report-sets.js";
+import { writeReports } from "../report/write-reports.js";
 import { readFileSync } from "node:fs";
 import { arch, availableParallelism, cpus, hostname, release, type } from "node:os";
 import { resolve } from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
 import { analyseRun, type Analysis } from "../analysis/analyse.js";
 import { DEFAULT_THRESHOLDS } from "../analysis/types.js";
-import { renderRunMarkdown } from "../report/markdown.js";
-import { runCharts, writeRunPngs } from "../report/run-pngs.js";
-import { renderRunHtml } from "../report/html.js";
 import type { Sample } from "../telemetry/types.js";
 import { bestTrial } from "../analysis/best.js";
 import { ConsumerFailure, type Consumer } from "../harness/consumer.js";
@@ -320,11 +319,7 @@ export async function run(options: RunOptions, hooks: RunHooks): Promise<RunOutc
     timeline = { samples, spans };
   }
   const analysis = analyseRun(results, { ...DEFAULT_THRESHOLDS, auTarget: options.auTarget });
-  const charts = runCharts(results, analysis, timeline);
-  const pngs = options.reports.includes("png") ? await writeRunPngs(files, results, analysis, charts) : [];
-  if (options.reports.includes("html")) files.writeText("report.html", renderRunHtml(results, analysis, charts));
-  if (options.reports.includes("md")) files.writeText("summary.md", renderRunMarkdown(results, analysis, pngs));
-  if (options.reports.includes("json")) files.writeJson("analysis.json", analysis);
+  await writeReports(files, options.reports, runRenderers(results, analysis, timeline));
   return { kind: "results", results, outDir, analysis };
 }
 

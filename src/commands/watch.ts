@@ -1,3 +1,5 @@
+import { watchRenderers } from "../report/report-sets.js";
+import { writeReports } from "../report/write-reports.js";
 import { spawn, type ChildProcess } from "node:child_process";
 import { existsSync, rmdirSync } from "node:fs";
 import { availableParallelism, constants, hostname } from "node:os";
@@ -13,11 +15,8 @@ import { summarizeTelemetry } from "../telemetry/summary.js";
 import { EnvironmentError, UsageError } from "../util/errors.js";
 import { toolInfo } from "../util/tool-version.js";
 import { relaySignals } from "./signal-relay.js";
-import { detectWatch } from "../analysis/detectors/watch.js";
-import { renderWatchMarkdown } from "../report/watch-markdown.js";
-import { timelineChart } from "../report/chart-specs.js";
-import { renderWatchHtml, writeWatchPngs } from "../report/watch-report.js";
-import { recommendations } from "../analysis/recommend.js";
+import { analyseWatch } from "../analysis/analyse-watch.js";
+import { onlyFinding } from "../store/only-finding.js";
 
 export interface WatchOptions {
   command: string[];
@@ -135,15 +134,10 @@ export async function watch(options: WatchOptions, hooks: WatchHooks): Promise<W
     notes,
   };
   // The verdict goes into summary.json too, so that it holds exactly what --json prints.
-  const result = { ...measured, diagnosis: detectWatch(measured, samples) };
+  const analysis = analyseWatch(measured, samples);
+  const result = { ...measured, diagnosis: onlyFinding(analysis) };
   writeWatchFiles(files, timeline, result);
-  // Built once: the PNGs and the HTML page draw the same timeline.
-  const chart = timelineChart(samples, []);
-  const pngs = options.reports.includes("png") ? await writeWatchPngs(files, result, result.diagnosis, chart) : [];
-  if (options.reports.includes("html")) files.writeText("report.html", renderWatchHtml(result, result.diagnosis, chart));
-  if (options.reports.includes("md")) files.writeText("summary.md", renderWatchMarkdown(result, result.diagnosis, pngs));
-  if (options.reports.includes("json"))
-    files.writeJson("analysis.json", { findings: [result.diagnosis], recommendations: recommendations([result.diagnosis]) });
+  await writeReports(files, options.reports, watchRenderers(result, analysis, samples));
   return result;
 }
 

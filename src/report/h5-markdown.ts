@@ -1,20 +1,19 @@
+import { onlyFinding } from "../store/only-finding.js";
 import { warmPhrase } from "../analysis/warm-phrase.js";
-import type { Finding } from "../store/analysis-schema.js";
+import type { AnalysisFile } from "../store/analysis-schema.js";
 import type { H5Results } from "../store/h5-results-schema.js";
 import { formatSize } from "../util/sizes.js";
 import { share as pct, markdownCell as cell } from "../util/format.js";
-import { recommendations } from "../analysis/recommend.js";
 import { adviceLine } from "./advice-text.js";
 import { h5FileLabel } from "./h5-charts.js";
-import { h5Headline } from "./h5-report.js";
 
 /** summary.md of an HDF5 study: the verdict with h5py settings, every configuration, the smallest caches, the method. */
-export function renderH5Markdown(results: H5Results, verdict: Finding, pngs: readonly string[] = []): string {
+export function renderH5Markdown(results: H5Results, analysis: AnalysisFile, pngs: readonly string[] = []): string {
   const label = (i: number): string => cell(h5FileLabel(results.files[i]!));
-  const out = [`# gpuprof h5: ${h5Headline(verdict)}`, ""];
+  const out = [`# gpuprof h5: ${analysis.verdict}`, ""];
   if (pngs.includes("summary.png")) out.push("![gpuprof h5 summary](summary.png)", "");
-  out.push(verdict.summary, "");
-  const advice = recommendations([verdict]);
+  out.push(onlyFinding(analysis).summary, "");
+  const advice = analysis.recommendations;
   if (advice.length > 0) {
     out.push("## What to set", "");
     advice.forEach((r, i) => out.push(`${i + 1}. ${r.text}`, `   <br>_${cell(adviceLine(r))}_`));

@@ -1,6 +1,7 @@
+import { onlyFinding } from "../store/only-finding.js";
 import { warmPhrase } from "../analysis/warm-phrase.js";
-import { recommendations } from "../analysis/recommend.js";
-import type { Finding } from "../store/analysis-schema.js";
+import { message } from "../messages/catalogue.js";
+import type { AnalysisFile } from "../store/analysis-schema.js";
 import type { H5Results } from "../store/h5-results-schema.js";
 import type { RunFiles } from "../store/run-files.js";
 import { formatSize } from "../util/sizes.js";
@@ -9,29 +10,20 @@ import { h5Charts, h5FileLabel, hitRateChart } from "./h5-charts.js";
 import { adviceList, escapeHtml, findingsList, htmlTable, renderHtmlPage } from "./html-page.js";
 import { chartPng, summaryCardPng, type CardText } from "./png.js";
 
-/** The verdict of an HDF5 study in a few words. */
-export function h5Headline(verdict: Finding): string {
-  return verdict.verdict === "none"
-    ? "chunk cache settings found"
-    : verdict.verdict === "issue"
-      ? "caching needs a choice"
-      : "not enough to judge";
-}
-
-function card(verdict: Finding): CardText {
-  const advice = recommendations([verdict]).map((r) => r.text);
+function card(analysis: AnalysisFile): CardText {
+  const finding = onlyFinding(analysis);
   return {
-    headline: `h5: ${h5Headline(verdict)}`,
-    tone: verdict.verdict === "none" ? "good" : verdict.verdict === "issue" ? "bad" : "unknown",
-    advice: [verdict.summary, ...advice],
+    headline: `h5: ${analysis.verdict}`,
+    tone: finding.verdict === "none" ? "good" : finding.verdict === "issue" ? "bad" : "unknown",
+    advice: [finding.summary, ...analysis.recommendations.map((r) => r.text)],
   };
 }
 
 /** summary.png (the card for a pull request) and a PNG per chart; returns the file names written. */
-export async function writeH5Pngs(files: RunFiles, results: H5Results, verdict: Finding): Promise<string[]> {
+export async function writeH5Pngs(files: RunFiles, results: H5Results, analysis: AnalysisFile): Promise<string[]> {
   const written: string[] = [];
   const subtitle = `${results.configs.length} configurations over ${results.files.length} file${results.files.length === 1 ? "" : "s"}, ${results.settings.epochs} epoch${results.settings.epochs === 1 ? "" : "s"}; hit rates simulated, speeds measured`;
-  files.writeBytes("summary.png", await summaryCardPng(card(verdict), hitRateChart(results), subtitle));
+  files.writeBytes("summary.png", await summaryCardPng(card(analysis), hitRateChart(results), subtitle));
   written.push("summary.png");
   for (const chart of h5Charts(results)) {
     files.writeBytes(`${chart.id}.png`, await chartPng(chart));
@@ -41,7 +33,7 @@ export async function writeH5Pngs(files: RunFiles, results: H5Results, verdict: 
 }
 
 /** report.html of an HDF5 study: verdict and h5py settings first, then the configurations, the charts, the files, the method. */
-export function renderH5Html(results: H5Results, verdict: Finding): string {
+export function renderH5Html(results: H5Results, analysis: AnalysisFile): string {
   const head = [
     "#",
     "file",
@@ -80,11 +72,11 @@ export function renderH5Html(results: H5Results, verdict: Finding): string {
   );
   const notes = [...results.notes, ...results.configs.flatMap((c) => c.notes.map((n) => `[${c.id}] ${n}`))];
   return renderHtmlPage({
-    title: `gpuprof h5: ${h5Headline(verdict)}`,
+    title: `gpuprof h5: ${analysis.verdict}`,
     subtitle: `${results.configs.length} configurations, ${results.settings.epochs} epoch${results.settings.epochs === 1 ? "" : "s"}, batch ${results.settings.batch}, ${results.startedAt}`,
     sections: [
-      { heading: "Verdict", html: findingsList([verdict]) },
-      { heading: "What to set", html: adviceList(recommendations([verdict]), "Nothing: no chunked configuration was studied.") },
+      { heading: "Verdict", html: findingsList(analysis.findings) },
+      { heading: "What to set", html: adviceList(analysis.recommendations, message("h5.no-advice")) },
       { heading: "Configurations", html: htmlTable(head, rows) },
       {
         heading: `Smallest cache per worker reaching ${pct(results.settings.targetHitRate)} hits ${warmPhrase(results.settings.epochs)} (simulated)`,

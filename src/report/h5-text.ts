@@ -7,11 +7,10 @@ import { h5FileLabel } from "./h5-charts.js";
 import type { H5ConfigResult, H5Results } from "../store/h5-results-schema.js";
 import { formatSize } from "../util/sizes.js";
 import { bytes, share as pct, count as n0 } from "../util/format.js";
-import { detectH5 } from "../analysis/detectors/h5.js";
-import { recommendations } from "../analysis/recommend.js";
-import type { Finding } from "../store/analysis-schema.js";
+import { onlyFinding } from "../store/only-finding.js";
+import { message } from "../messages/catalogue.js";
+import type { AnalysisFile } from "../store/analysis-schema.js";
 import { adviceLine } from "./advice-text.js";
-import { h5Headline } from "./h5-report.js";
 
 function fileLabel(results: H5Results, index: number): string {
   return h5FileLabel(results.files[index]!);
@@ -24,7 +23,8 @@ export function h5ConfigLine(results: H5Results, c: H5ConfigResult): string {
   return `[${c.id}] ${fileLabel(results, c.file)}, cache ${formatSize(c.cache.nbytes)}/${c.cache.nslots} slots, ${c.access}, ${c.workers} worker${c.workers === 1 ? "" : "s"}: ${hits}${live}`;
 }
 
-export function renderH5Results(results: H5Results, outDir: string, cwd: string, chalk: ChalkInstance): string {
+/** The terminal report of an HDF5 study, formatted from the study's analysis.json. */
+export function renderH5Results(results: H5Results, outDir: string, cwd: string, chalk: ChalkInstance, analysis: AnalysisFile): string {
   const head = [
     "#",
     "file",
@@ -67,12 +67,10 @@ export function renderH5Results(results: H5Results, outDir: string, cwd: string,
     ]);
   }
   const lines = [table.toString()];
-  const finding = detectH5(results);
-  const pick = pickLine(results, finding);
+  const finding = onlyFinding(analysis);
+  const pick = pickLine(results, analysis);
   if (pick) lines.push(chalk.bold(pick));
-  lines.push(
-    `Verdict (${finding.verdict === "issue" ? "needs a choice" : finding.verdict === "none" ? "settled" : "not enough to judge"}): ${finding.summary}`,
-  );
+  lines.push(message("h5.verdict-line", { state: message(`h5.state.${finding.verdict}`), summary: finding.summary }));
   lines.push("Files:");
   results.files.forEach((f, i) => {
     lines.push(
@@ -120,18 +118,25 @@ export function renderH5Results(results: H5Results, outDir: string, cwd: string,
  * The Pick line: the detector's choice and h5py settings, in one line. The choice itself is made
  * only in detectH5, so the Pick and the Verdict cannot disagree.
  */
-function pickLine(results: H5Results, finding: Finding): string | null {
-  const id = finding.evidence["bestConfig"];
+function pickLine(results: H5Results, analysis: AnalysisFile): string | null {
+  const id = onlyFinding(analysis).evidence["bestConfig"];
   const pick = results.configs.find((c) => c.id === id);
-  const advice = finding.recommend[0];
+  const advice = analysis.recommendations[0];
   if (!pick || !advice) return null;
-  return `Pick: [${pick.id}] ${fileLabel(results, pick.file)}, cache ${formatSize(pick.cache.nbytes)}, ${pick.access} order; h5py ${advice.value}: ${advice.gain}`;
+  return message("h5.pick", {
+    config: String(pick.id),
+    file: fileLabel(results, pick.file),
+    cache: formatSize(pick.cache.nbytes),
+    access: pick.access,
+    settings: advice.value,
+    gain: String(advice.expectedGain),
+  });
 }
 
 /** The verdict of an HDF5 study and what to set, for a terminal (gpuprof report on an h5 folder). */
-export function renderH5Verdict(verdict: Finding, chalk: ChalkInstance): string {
-  const lines = [chalk.bold(`Verdict: ${h5Headline(verdict)}`), `  ${verdict.summary}`];
-  const advice = recommendations([verdict]);
+export function renderH5Verdict(analysis: AnalysisFile, chalk: ChalkInstance): string {
+  const lines = [chalk.bold(`Verdict: ${analysis.verdict}`), `  ${onlyFinding(analysis).summary}`];
+  const advice = analysis.recommendations;
   if (advice.length > 0) {
     lines.push(chalk.bold("What to set:"));
     advice.forEach((r, i) =>

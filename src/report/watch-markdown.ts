@@ -1,18 +1,19 @@
-import { recommendations } from "../analysis/recommend.js";
-import type { Finding } from "../store/analysis-schema.js";
+import { onlyFinding } from "../store/only-finding.js";
+import type { AnalysisFile } from "../store/analysis-schema.js";
 import type { WatchResult } from "../store/summary-schema.js";
 import { markdownCell as cell } from "../util/format.js";
 import { adviceLine } from "./advice-text.js";
-import { watchHeadline, watchRows } from "./watch-report.js";
+import { watchRows } from "./watch-report.js";
 import { displayCommand } from "../util/display-command.js";
 
 /** summary.md of a watched run: what held the GPU back, the advice, and the numbers behind it. */
-export function renderWatchMarkdown(result: WatchResult, finding: Finding, pngs: readonly string[] = []): string {
+export function renderWatchMarkdown(result: WatchResult, analysis: AnalysisFile, pngs: readonly string[] = []): string {
   const s = result.summary;
-  const out = [`# gpuprof watch: ${watchHeadline(finding)}`, ""];
+  const out = [`# gpuprof watch: ${analysis.verdict}`, ""];
   if (pngs.includes("summary.png")) out.push("![gpuprof watch summary](summary.png)", "");
+  const finding = onlyFinding(analysis);
   out.push(`${codeSpan(displayCommand(result.command))}, ${s.durationS.toFixed(1)} s, exit ${result.exitCode}.`, "", finding.summary, "");
-  const advice = recommendations([finding]);
+  const advice = analysis.recommendations;
   if (advice.length > 0) {
     out.push("## What to change", "");
     advice.forEach((r, i) => out.push(`${i + 1}. ${r.text}`, `   <br>_${cell(adviceLine(r))}_`));

@@ -1,5 +1,6 @@
-import { recommendations } from "../analysis/recommend.js";
-import type { Finding } from "../store/analysis-schema.js";
+import { onlyFinding } from "../store/only-finding.js";
+import { message } from "../messages/catalogue.js";
+import type { AnalysisFile } from "../store/analysis-schema.js";
 import type { WatchResult } from "../store/summary-schema.js";
 import type { RunFiles } from "../store/run-files.js";
 import type { ChartSpec } from "./chart-specs.js";
@@ -7,30 +8,9 @@ import { adviceList, escapeHtml, findingsList, htmlTable, renderHtmlPage } from 
 import { chartPng, summaryCardPng, type CardText } from "./png.js";
 import { displayCommand } from "../util/display-command.js";
 
-const HEADLINES: Record<string, string> = {
-  "compute-bound": "compute-bound, the input pipeline keeps up",
-  "cpu-bound input": "the input pipeline is CPU-bound",
-  "io-bound input": "the input pipeline waits on storage",
-  "periodic stalls": "periodic stalls",
-  "gpu underused": "the GPU is underused",
-  "gpu not used": "the command did not use the GPU",
-  "no gpu utilisation": "no GPU utilisation to judge by",
-  "no gpu": "no GPU readings",
-};
-
-/** What held the GPU back in a watched run, in a few words. */
-export function watchHeadline(finding: Finding): string {
-  const kind = String(finding.evidence["kind"] ?? "");
-  return HEADLINES[kind] ?? finding.verdict;
-}
-
 /** What the advice list says when it is empty: nothing to change only when nothing is wrong. */
-export function noAdvice(finding: Finding): string {
-  return finding.verdict === "none"
-    ? "Nothing: the input pipeline keeps up."
-    : finding.verdict === "issue"
-      ? "No single setting to change: the verdict above says where to look."
-      : "Nothing to advise: there was not enough to judge.";
+export function noAdvice(analysis: AnalysisFile): string {
+  return message(`watch.no-advice.${onlyFinding(analysis).verdict}`);
 }
 
 /** The measured series of a watched run as rows: name and time-weighted mean, p5, p95. */
@@ -53,33 +33,39 @@ export function watchRows(result: WatchResult): { series: string; mean: string; 
   ];
 }
 
-function card(finding: Finding): CardText {
+function card(analysis: AnalysisFile): CardText {
+  const finding = onlyFinding(analysis);
   return {
-    headline: `watch: ${watchHeadline(finding)}`,
+    headline: `watch: ${analysis.verdict}`,
     tone: finding.verdict === "none" ? "good" : finding.verdict === "issue" ? "bad" : "unknown",
-    advice: [finding.summary, ...recommendations([finding]).map((r) => r.text)],
+    advice: [finding.summary, ...analysis.recommendations.map((r) => r.text)],
   };
 }
 
 /** summary.png and timeline.png of a watched run; returns the file names written. */
-export async function writeWatchPngs(files: RunFiles, result: WatchResult, finding: Finding, chart: ChartSpec | null): Promise<string[]> {
+export async function writeWatchPngs(
+  files: RunFiles,
+  result: WatchResult,
+  analysis: AnalysisFile,
+  chart: ChartSpec | null,
+): Promise<string[]> {
   const subtitle = `${displayCommand(result.command).slice(0, 90)}: ${result.summary.durationS.toFixed(1)} s, exit ${result.exitCode}`;
-  files.writeBytes("summary.png", await summaryCardPng(card(finding), chart, subtitle));
+  files.writeBytes("summary.png", await summaryCardPng(card(analysis), chart, subtitle));
   if (!chart) return ["summary.png"];
   files.writeBytes("timeline.png", await chartPng(chart, 1200, 500));
   return ["summary.png", "timeline.png"];
 }
 
 /** report.html of a watched run: the verdict and advice, the measured series, the timeline, the notes. */
-export function renderWatchHtml(result: WatchResult, finding: Finding, chart: ChartSpec | null): string {
+export function renderWatchHtml(result: WatchResult, analysis: AnalysisFile, chart: ChartSpec | null): string {
   const rows = watchRows(result).map((r) => [escapeHtml(r.series), r.mean, r.p5, r.p95]);
   const notes = result.notes.map((n) => `<li>${escapeHtml(`${n.source}: ${n.message}`)}</li>`);
   return renderHtmlPage({
-    title: `gpuprof watch: ${watchHeadline(finding)}`,
+    title: `gpuprof watch: ${analysis.verdict}`,
     subtitle: `${displayCommand(result.command)}: ${result.summary.durationS.toFixed(1)} s, exit ${result.exitCode}, ${result.startedAt}`,
     sections: [
-      { heading: "Verdict", html: findingsList([finding]) },
-      { heading: "What to change", html: adviceList(recommendations([finding]), noAdvice(finding)) },
+      { heading: "Verdict", html: findingsList(analysis.findings) },
+      { heading: "What to change", html: adviceList(analysis.recommendations, noAdvice(analysis)) },
       {
         heading: "Measured",
         html: htmlTable(

@@ -1,3 +1,4 @@
+import { analyseH5 } from "../../src/analysis/analyse-h5.js";
 import { Chalk } from "chalk";
 import { describe, expect, it } from "vitest";
 import { detectH5, primeAtLeast } from "../../src/analysis/detectors/h5.js";
@@ -173,7 +174,7 @@ describe("HDF5 detector", () => {
 
   it("the terminal's Pick line is the verdict's choice, with the verdict's slots", () => {
     const results = study([config(1, 1024 ** 2, 0, 900), config(2, 64 * 1024 ** 2, 0.95, 1000)]);
-    const text = renderH5Results(results, tempDir(), "/", new Chalk({ level: 0 }));
+    const text = renderH5Results(results, tempDir(), "/", new Chalk({ level: 0 }), analyseH5(results));
     const pick = text.split("\n").find((l) => l.startsWith("Pick:"))!;
     expect(pick).toMatch(
       /^Pick: \[2\] chunk 100x3x218x178, cache 64 MiB, random order; h5py chunks=\(100, 3, 218, 178\), rdcc_nbytes=67108864, rdcc_nslots=503/,

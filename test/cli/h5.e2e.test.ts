@@ -3,6 +3,7 @@ import { join } from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
 import { loadH5 } from "../../src/h5/h5-file.js";
 import { ensureSyntheticH5 } from "../../src/h5/synthetic-h5.js";
+import { AnalysisFileSchema } from "../../src/store/analysis-schema.js";
 import { H5ResultsSchema } from "../../src/store/h5-results-schema.js";
 import { RunResultsSchema } from "../../src/store/results-schema.js";
 import { root, runCli, tempDir, type CliOptions } from "../helpers.js";
@@ -96,6 +97,11 @@ describe("gpuprof h5", () => {
     expect(summary).toMatch(/^# gpuprof h5: /);
     expect(summary).toContain("rdcc_nbytes=");
     expect(summary.split("\n").filter((l) => /^\| \d+ \|/.test(l))).toHaveLength(16);
+    // analysis.json is the one analysis artifact, and summary.md's title is its verdict.
+    const analysis = AnalysisFileSchema.parse(JSON.parse(readFileSync(join(cwd, "reports", dir!, "analysis.json"), "utf8")));
+    expect(analysis).toMatchObject({ kind: "gpuprof.analysis", source: "h5", thresholds: null, answer: null });
+    expect(analysis.findings.map((f) => f.id)).toEqual(["h5"]);
+    expect(summary.startsWith(`# gpuprof h5: ${analysis.verdict}\n`)).toBe(true);
   });
 
   it("inspects a user's file, writes a rechunked copy, replays a trace and writes per-read bytes", async () => {

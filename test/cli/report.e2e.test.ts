@@ -1,6 +1,7 @@
 import { readFileSync, writeFileSync, existsSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
+import { AnalysisFileSchema } from "../../src/store/analysis-schema.js";
 import { root, runCli, tempDir } from "../helpers.js";
 
 const fixture = join(root, "fixtures", "results", "run-jpeg-2cores.json");
@@ -154,5 +155,9 @@ describe("gpuprof report", () => {
     for (const f of ["summary.md", "report.html", "summary.png", "hitrate.png", "analysis.json"])
       expect(existsSync(join(out, f))).toBe(true);
     expect(readFileSync(join(out, "summary.md"), "utf8")).toMatch(/^# gpuprof h5: .*\n\n!\[gpuprof h5 summary\]\(summary\.png\)/);
+    expect(AnalysisFileSchema.parse(JSON.parse(readFileSync(join(out, "analysis.json"), "utf8")))).toMatchObject({
+      kind: "gpuprof.analysis",
+      source: "h5",
+    });
   });
 });

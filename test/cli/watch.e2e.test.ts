@@ -2,6 +2,7 @@ import { existsSync, readFileSync, readdirSync, writeFileSync } from "node:fs";
 import { availableParallelism } from "node:os";
 import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
+import { AnalysisFileSchema } from "../../src/store/analysis-schema.js";
 import { WatchResultSchema } from "../../src/store/summary-schema.js";
 import { SampleSchema, TimelineFileSchema } from "../../src/store/timeline-schema.js";
 import { fakeNvidiaSmi, runCli, tempDir } from "../helpers.js";
@@ -58,6 +59,16 @@ describe("gpuprof watch", () => {
     // No GPU here: the verdict says there is not enough to judge, rather than guessing.
     const md = readFileSync(join(dir, result.outDir, "summary.md"), "utf8");
     expect(md).toMatch(/^# gpuprof watch: no GPU readings/);
+    // analysis.json is the one analysis artifact: its one finding is summary.json's diagnosis.
+    const analysis = AnalysisFileSchema.parse(JSON.parse(readFileSync(join(dir, result.outDir, "analysis.json"), "utf8")));
+    expect(analysis).toMatchObject({
+      kind: "gpuprof.analysis",
+      source: "watch",
+      verdict: "no GPU readings",
+      thresholds: null,
+      answer: null,
+    });
+    expect(analysis.findings).toEqual([result.diagnosis]);
     // The command as a user would type it, quotes included.
     expect(md).toContain(`${node} -e 'require("fs").readFileSync(`);
   });

@@ -1,3 +1,4 @@
+import { message } from "../../messages/catalogue.js";
 import { warmPhrase } from "../warm-phrase.js";
 import type { H5ConfigResult, H5FileInfo, H5Results } from "../../store/h5-results-schema.js";
 import type { Finding } from "../types.js";
@@ -58,13 +59,13 @@ function cachingPays(best: Simulated, fastest: Measured | null): Pays {
  * the HTML report all show this finding: there is no second choice made elsewhere.
  */
 export function detectH5(results: H5Results): Finding {
-  const base = { id: "h5", title: "HDF5 chunk cache", basis: "measured and modelled" as const, trials: [] as number[] };
+  const base = { id: "h5", title: message("h5.title"), basis: "measured and modelled" as const, trials: [] as number[] };
   const simulated = results.configs.filter((c): c is Simulated => c.simulated !== null && c.error === null);
   if (simulated.length === 0) {
     return {
       ...base,
       verdict: "insufficient-data",
-      summary: "No chunked configuration was studied (contiguous data has no chunk cache).",
+      summary: message("h5.summary.no-chunked"),
       evidence: {},
       recommend: [],
     };
@@ -111,19 +112,31 @@ export function detectH5(results: H5Results): Finding {
     fileFitsInRam: file.fitsInPageCache === null ? null : String(file.fitsInPageCache),
     trainableConfig: trainable?.id ?? null,
   };
-  const settings = `chunks=${file.chunks ? `(${file.chunks.join(", ")})` : "None"}, rdcc_nbytes=${nbytes}, rdcc_nslots=${slots}, rdcc_w0=${best.cache.w0}`;
+  const chunks = file.chunks ? `(${file.chunks.join(", ")})` : "None";
+  const settings = message("h5.settings", { chunks, nbytes: String(nbytes), slots: String(slots), w0: String(best.cache.w0) });
   const targetText = targetSentence(warm(best), target, nbytes, fromSearch, smallest?.nbytes ?? null);
   const paysText = paysSentence(pays, best, file);
   const sequentialText = best.access === "sequential" ? sequentialCaveat(trainable) : "";
   const held = chunksThatFit(file, best.cache.nbytes);
-  const summary =
-    `Configuration ${best.id} (${best.access} order) reaches ${(warm(best) * 100).toFixed(1)}% chunk hits ${warmPhrase(results.settings.epochs)} with ${held} chunk${held === 1 ? "" : "s"} cached per worker.` +
-    (targetText ? ` ${targetText}` : "") +
-    ` h5py settings: ${settings}.` +
-    (paysText ? ` ${paysText}` : "") +
-    (sequentialText ? ` ${sequentialText}` : "");
-  const hits = fromSearch ? `${(target * 100).toFixed(0)}% or more` : `${(warm(best) * 100).toFixed(1)}%`;
-  const speed = best.live ? `, ${Math.round(best.live.samplesPerS).toLocaleString("en-US")} samples/s measured` : "";
+  const reaches = {
+    config: String(best.id),
+    access: best.access,
+    hits: `${(warm(best) * 100).toFixed(1)}%`,
+    warm: warmPhrase(results.settings.epochs),
+  };
+  const summary = [
+    held === 1 ? message("h5.summary.reaches.one", reaches) : message("h5.summary.reaches.many", { ...reaches, held: String(held) }),
+    targetText,
+    message("h5.summary.settings", { settings }),
+    paysText,
+    sequentialText,
+  ]
+    .filter((t) => t !== "")
+    .join(" ");
+  const hits = fromSearch
+    ? message("h5.advice.hits-at-least", { target: `${(target * 100).toFixed(0)}%` })
+    : `${(warm(best) * 100).toFixed(1)}%`;
+  const gained = { hits, warm: warmPhrase(results.settings.epochs) };
   return {
     ...base,
     verdict: warm(best) < target || pays.kind === "no" ? "issue" : "none",
@@ -137,7 +150,7 @@ export function detectH5(results: H5Results): Finding {
           nbytes: String(nbytes),
           slots: String(slots),
           w0: String(best.cache.w0),
-          chunks: file.chunks ? `(${file.chunks.join(", ")})` : "None",
+          chunks,
           access: best.access,
           hits,
           fit: String(fit),
@@ -145,9 +158,11 @@ export function detectH5(results: H5Results): Finding {
           // Both caveats, where the advice is read: whether caching pays here, and what sequential order costs.
           pays: [targetText, paysText, sequentialText].filter((t) => t !== "").join(" "),
         },
-        knob: "h5py chunk cache (rdcc_nbytes, rdcc_nslots, rdcc_w0) and chunks",
+        knob: message("h5.advice.knob"),
         value: settings,
-        gain: `${hits} chunk hits ${warmPhrase(results.settings.epochs)} (simulated)${speed}`,
+        gain: best.live
+          ? message("h5.advice.gain-measured", { ...gained, samplesPerS: Math.round(best.live.samplesPerS).toLocaleString("en-US") })
+          : message("h5.advice.gain", gained),
       },
     ],
   };
@@ -158,32 +173,34 @@ function targetSentence(hits: number, target: number, nbytes: number, fromSearch
   const t = `${(target * 100).toFixed(0)}%`;
   if (hits < target) {
     return smallest === null
-      ? `No cache studied reaches the ${t} target, and none would in this order (chunks too large for any cache, or read once each): change the chunk shape or the access order rather than the cache.`
-      : `No cache studied reaches the ${t} target; the smallest that does in this order, by the smallest-cache search, is ${nbytes} bytes, and the h5py settings in this advice use it.`;
+      ? message("h5.target.unreachable", { target: t })
+      : message("h5.target.searched", { target: t, nbytes: String(nbytes) });
   }
-  return fromSearch
-    ? `A smaller cache, ${nbytes} bytes, already reaches the ${t} target in this order (the smallest-cache search): the h5py settings in this advice use it.`
-    : "";
+  return fromSearch ? message("h5.target.smaller", { target: t, nbytes: String(nbytes) }) : "";
 }
 
 /** The sentence on whether caching pays here, with how sure one run per configuration can be. */
 function paysSentence(pays: Pays, best: Simulated, file: H5FileInfo): string {
   if (pays.kind === "yes") return "";
   const f = pays.fastest;
-  const numbers = `${Math.round(f.live.samplesPerS)} against ${Math.round(best.live?.samplesPerS ?? 0)} samples/s, ${pays.gap.toFixed(2)}x`;
+  const numbers = message("h5.pays.numbers", {
+    faster: String(Math.round(f.live.samplesPerS)),
+    pick: String(Math.round(best.live?.samplesPerS ?? 0)),
+    gap: `${pays.gap.toFixed(2)}x`,
+  });
+  const clear = `${CLEAR_GAP}x`;
   const theirs = f.simulated ? f.simulated.epochs[f.simulated.epochs.length - 1]!.hitRate : null;
   if (theirs !== null && Math.abs(theirs - warm(best)) < 0.001) {
     // Same hits, different speed: that is run-to-run noise or the order's own cost, not caching.
-    return `Configuration ${f.id}, with the same hits, was faster here (${numbers}; one run each): the difference is not the cache's; the pick stands for its order and cache size.`;
+    return message("h5.pays.same-hits", { config: String(f.id), numbers });
   }
-  if (pays.kind === "unclear")
-    return `Configuration ${f.id}, with fewer hits, was faster here (${numbers}), but by less than the ${CLEAR_GAP}x that one run each can tell from noise: not evidence against caching; re-run both to settle it.`;
-  return (
-    `But configuration ${f.id} was faster here (${numbers}; one run each, a gap beyond the ${CLEAR_GAP}x taken as noise)` +
-    (file.fitsInPageCache
-      ? ": the file is page-cached, so whole-chunk misses cost more than hits save; keep the cache for cold or network storage, where the hits decide."
-      : ".")
-  );
+  if (pays.kind === "unclear") return message("h5.pays.unclear", { config: String(f.id), numbers, clear });
+  return message("h5.pays.no", {
+    config: String(f.id),
+    numbers,
+    clear,
+    pageCached: file.fitsInPageCache ? message("h5.clause.page-cached") : "",
+  });
 }
 
 /** The best chunk-shuffle configuration: the order that keeps hits and still shuffles for training. */
@@ -196,8 +213,8 @@ function trainableAlternative(simulated: Simulated[]): Simulated | null {
 }
 
 function sequentialCaveat(trainable: Simulated | null): string {
-  const head = "Sequential order does not shuffle: every epoch sees the samples in the same order, which changes how the model trains.";
-  return trainable
-    ? `${head} Train with chunk-shuffle: configuration ${trainable.id} reaches ${(warm(trainable) * 100).toFixed(1)}% hits with it.`
-    : `${head} To train, study --access chunk-shuffle, which shuffles and keeps most hits.`;
+  const then = trainable
+    ? message("h5.sequential.train-with", { config: String(trainable.id), hits: `${(warm(trainable) * 100).toFixed(1)}%` })
+    : message("h5.sequential.study-shuffle");
+  return `${message("h5.sequential.no-shuffle")} ${then}`;
 }

@@ -1,3 +1,4 @@
+import { message } from "../../messages/catalogue.js";
 import type { WatchResult } from "../../store/summary-schema.js";
 import type { Finding } from "../types.js";
 import type { Sample } from "../../telemetry/types.js";
@@ -17,10 +18,6 @@ export type WatchKind =
   | "gpu not used"
   | "no gpu utilisation"
   | "no gpu";
-
-/** What to change about storage when all that is known is that the job waits on it (watch sees no dataset). */
-const WATCH_STORAGE_LEVERS =
-  "Read larger contiguous pieces: pack many small files into one (`.npy`, or HDF5 with chunks of many samples and a chunk cache: `gpuprof h5` sizes them), use faster storage, or give the page cache room for the dataset; more DataLoader workers overlap the waits meanwhile.";
 
 /** Below this share of the run with GPU readings, the GPU is not judged. */
 const MIN_GPU_COVERAGE = 0.5;
@@ -66,7 +63,7 @@ export function dipPeriodS(times: readonly number[]): number | null {
  * GPU low with system + iowait high: it waits on storage; GPU high: compute-bound, the pipeline is fine.
  */
 export function detectWatch(result: WatchResult, samples: readonly Sample[]): Finding {
-  const base = { id: "watch", title: "Training run", basis: "measured" as const, trials: [] };
+  const base = { id: "watch", title: message("watch.title"), basis: "measured" as const, trials: [] };
   const gpu = result.summary.gpus[0]?.utilPct ?? null;
   const cpu = result.summary.cpu;
   const user = cpu.userPct?.mean ?? null;
@@ -97,45 +94,39 @@ export function detectWatch(result: WatchResult, samples: readonly Sample[]): Fi
     evidence: { ...evidence, kind },
     recommend: [],
   });
-  if (!first) return insufficient("No GPU readings (no NVIDIA GPU, or nvidia-smi failed): only host telemetry to judge from.", "no gpu");
-  if (gpu === null) {
-    return insufficient(
-      `nvidia-smi lists GPU ${first.index} but reports no utilisation for it (N/A: MIG mode, or a GPU that does not support the field), so whether it waited cannot be judged from here.`,
-      "no gpu utilisation",
-    );
-  }
+  if (!first) return insufficient(message("watch.summary.no-gpu"), "no gpu");
+  if (gpu === null) return insufficient(message("watch.summary.no-utilisation", { gpu: String(first.index) }), "no gpu utilisation");
   if (gpu.coverage < MIN_GPU_COVERAGE) {
     return insufficient(
-      `GPU readings cover only ${(gpu.coverage * 100).toFixed(0)}% of the run (nvidia-smi stopped answering or started late: see the notes), too little to judge the GPU by.`,
+      message("watch.summary.sparse-readings", { coverage: `${(gpu.coverage * 100).toFixed(0)}%` }),
       "no gpu utilisation",
     );
   }
   const memMax = first.memUsedMiB?.max ?? null;
   if (memMax !== null && memMax < GPU_MEMORY_IN_USE_MIB && gpu.mean < 5) {
-    return insufficient(
-      `The GPU stayed idle with ${memMax.toFixed(0)} MiB of its memory in use: the command did not use it, so there is no training step for the input pipeline to keep busy.`,
-      "gpu not used",
-    );
+    return insufficient(message("watch.summary.gpu-not-used", { memory: memMax.toFixed(0) }), "gpu not used");
   }
-  if (user === null || kernel === null) return insufficient("Too few CPU samples to judge (a very short run?).", "no gpu");
-  const dipNote =
-    periodS !== null
-      ? `; utilisation fell from busy to idle ${dips} times, every ${periodS.toFixed(1)} s: periodic stalls, e.g. a loader that cannot refill its prefetch queue between bursts`
+  if (user === null || kernel === null) return insufficient(message("watch.summary.few-cpu-samples"), "no gpu");
+  const period = periodS === null ? null : `${periodS.toFixed(1)} s`;
+  const dipClause =
+    period !== null
+      ? message("watch.clause.dips-periodic", { dips: String(dips), period })
       : dips >= PERIODIC_MIN_DIPS
-        ? `; utilisation fell from busy to idle ${dips} times at irregular intervals`
+        ? message("watch.clause.dips-irregular", { dips: String(dips) })
         : "";
+  const shares = { gpu: `${gpu.mean.toFixed(0)}%`, user: `${user.toFixed(0)}%`, kernel: `${kernel.toFixed(0)}%` };
   const periodic = (): Finding["recommend"][number] => ({
     template: "advice.periodic-stalls",
-    values: { period: `${periodS!.toFixed(1)} s`, dips: String(dips) },
-    knob: "prefetch_factor, num_workers, persistent_workers",
-    value: "more batches in flight; persistent_workers=True",
-    gain: `up to the ${(100 - gpu!.mean).toFixed(0)}% of the time the GPU is idle (measured)`,
+    values: { period: period!, dips: String(dips) },
+    knob: message("watch.advice.periodic-stalls.knob"),
+    value: message("watch.advice.periodic-stalls.value"),
+    gain: message("watch.advice.periodic-stalls.gain", { idle: `${(100 - gpu!.mean).toFixed(0)}%` }),
   });
   if (gpu.mean >= GPU_HIGH) {
     return {
       ...base,
       verdict: "none",
-      summary: `The GPU is busy ${gpu.mean.toFixed(0)}% of the time (p5 ${gpu.p5.toFixed(0)}%): compute-bound, the input pipeline keeps up${dipNote}.`,
+      summary: message("watch.summary.compute-bound", { gpu: shares.gpu, p5: `${gpu.p5.toFixed(0)}%`, dipClause }),
       evidence: { ...evidence, kind: "compute-bound" },
       recommend: [],
     };
@@ -144,19 +135,14 @@ export function detectWatch(result: WatchResult, samples: readonly Sample[]): Fi
     return {
       ...base,
       verdict: "issue",
-      summary: `The GPU is busy only ${gpu.mean.toFixed(0)}% of the time while the host spends ${kernel.toFixed(0)}% in system + iowait against ${user.toFixed(0)}% user: the input pipeline waits on storage${dipNote}.`,
+      summary: message("watch.summary.io-bound", { ...shares, dipClause }),
       evidence: { ...evidence, kind: "io-bound input" },
       recommend: [
         {
           template: "advice.io-bound",
-          values: {
-            user: `${user.toFixed(0)}%`,
-            kernel: `${kernel.toFixed(0)}%`,
-            storage: storageShare,
-            levers: WATCH_STORAGE_LEVERS,
-          },
-          knob: "storage layout",
-          value: "larger contiguous reads (packed files, HDF5 chunks with a cache)",
+          values: { user: shares.user, kernel: shares.kernel, storage: storageShare, levers: message("watch.levers.storage") },
+          knob: message("watch.advice.io-bound.knob"),
+          value: message("watch.advice.io-bound.value"),
           gain: null,
         },
       ],
@@ -166,28 +152,24 @@ export function detectWatch(result: WatchResult, samples: readonly Sample[]): Fi
     return {
       ...base,
       verdict: "issue",
-      summary: `The GPU is busy only ${gpu.mean.toFixed(0)}% of the time while the host's CPU user time (every process on it, the command's among them) is ${user.toFixed(0)}%: the input pipeline is CPU-bound, unless other work on this host takes that CPU${dipNote}.`,
+      summary: message("watch.summary.cpu-bound", { gpu: shares.gpu, user: shares.user, dipClause }),
       evidence: { ...evidence, kind: "cpu-bound input" },
       recommend: [
         {
           template: "advice.cpu-bound",
-          values: {
-            user: `${user.toFixed(0)}%`,
-            kernel: `${kernel.toFixed(0)}%`,
-            storage: storageShare,
-          },
-          knob: "host work per sample",
-          value: "less decoding and transforming on the host; more DataLoader workers",
+          values: { user: shares.user, kernel: shares.kernel, storage: storageShare },
+          knob: message("watch.advice.cpu-bound.knob"),
+          value: message("watch.advice.cpu-bound.value"),
           gain: null,
         },
       ],
     };
   }
-  if (periodS !== null) {
+  if (period !== null) {
     return {
       ...base,
       verdict: "issue",
-      summary: `The GPU is busy ${gpu.mean.toFixed(0)}% of the time and falls from busy to idle every ${periodS.toFixed(1)} s (${dips} times): periodic stalls, the loader refilling in bursts, while the host is neither CPU-bound (user ${user.toFixed(0)}%) nor waiting on storage (system + iowait ${kernel.toFixed(0)}%).`,
+      summary: message("watch.summary.periodic-stalls", { ...shares, period, dips: String(dips) }),
       evidence: { ...evidence, kind: "periodic stalls" },
       recommend: [periodic()],
     };
@@ -195,7 +177,7 @@ export function detectWatch(result: WatchResult, samples: readonly Sample[]): Fi
   return {
     ...base,
     verdict: gpu.mean < GPU_LOW ? "issue" : "none",
-    summary: `The GPU is busy ${gpu.mean.toFixed(0)}% of the time with the host neither CPU-bound (user ${user.toFixed(0)}%) nor waiting on storage (system + iowait ${kernel.toFixed(0)}%): look at the step itself (small batches, synchronisation, a single-threaded loader)${dipNote}.`,
+    summary: message("watch.summary.gpu-underused", { ...shares, dipClause }),
     evidence: { ...evidence, kind: "gpu underused" },
     recommend: [],
   };
