@@ -13,11 +13,12 @@ module.exports = {
       to: { circular: true },
     },
     {
-      name: "report-not-to-commands-or-cli",
+      name: "report-formats-artifacts-only",
       severity: "error",
-      comment: "report/ renders artifacts; it must not reach up into the commands or the CLI that drive it.",
+      comment:
+        "report/ only formats artifacts (store/) with the catalogue's words (messages/): it judges nothing, so it imports neither analysis/ nor the commands or the CLI that drive it.",
       from: { path: "^src/report/" },
-      to: { path: "^src/(commands|cli)/" },
+      to: { path: "^src/(analysis|commands|cli)/" },
     },
     {
       name: "store-is-a-leaf-of-the-domain",
@@ -32,6 +33,13 @@ module.exports = {
       comment: "analysis/ computes findings; formatting lives in util/, rendering in report/.",
       from: { path: "^src/analysis/" },
       to: { path: "^src/(report|commands|cli)/" },
+    },
+    {
+      name: "messages-are-words-only",
+      severity: "error",
+      comment: "messages/ is the catalogue of sentences; every layer may use it, so it uses none of them.",
+      from: { path: "^src/messages/" },
+      to: { path: "^src/", pathNot: "^src/messages/" },
     },
     {
       name: "util-is-a-leaf",

@@ -9,9 +9,10 @@ const root = fileURLToPath(new URL("..", import.meta.url));
 /** The rules of .dependency-cruiser.cjs, each of which must be in force. */
 const RULES = [
   "no-circular",
-  "report-not-to-commands-or-cli",
+  "report-formats-artifacts-only",
   "store-is-a-leaf-of-the-domain",
   "analysis-not-to-report-commands-or-cli",
+  "messages-are-words-only",
   "util-is-a-leaf",
 ];
 

@@ -1,4 +1,4 @@
-import type { Comparison } from "../analysis/compare.js";
+import type { Comparison } from "../store/comparison.js";
 import { share as pct, count as n0, markdownCell as cell } from "../util/format.js";
 
 const signed = (v: number): string => `${v >= 0 ? "+" : ""}${(v * 100).toFixed(1)}%`;

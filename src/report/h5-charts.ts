@@ -1,4 +1,4 @@
-import { warmPhrase } from "../analysis/warm-phrase.js";
+import { warmPhrase } from "../messages/warm-phrase.js";
 import type { H5ConfigResult, H5FileInfo, H5Results } from "../store/h5-results-schema.js";
 import type { ChartSpec } from "./chart-specs.js";
 

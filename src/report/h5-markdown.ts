@@ -1,5 +1,5 @@
 import { onlyFinding } from "../store/only-finding.js";
-import { warmPhrase } from "../analysis/warm-phrase.js";
+import { warmPhrase } from "../messages/warm-phrase.js";
 import type { AnalysisFile } from "../store/analysis-schema.js";
 import type { H5Results } from "../store/h5-results-schema.js";
 import { formatSize } from "../util/sizes.js";

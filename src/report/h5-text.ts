@@ -1,4 +1,4 @@
-import { warmPhrase } from "../analysis/warm-phrase.js";
+import { warmPhrase } from "../messages/warm-phrase.js";
 import type { ChalkInstance } from "chalk";
 import Table from "cli-table3";
 import { existsSync } from "node:fs";

@@ -1,7 +1,7 @@
 import { readFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { dirname, join } from "node:path";
-import type { Recommendation } from "../analysis/recommend.js";
+import type { Recommendation } from "../store/analysis-schema.js";
 import type { Finding } from "../store/analysis-schema.js";
 import { adviceLine } from "./advice-text.js";
 import type { ChartSpec } from "./chart-specs.js";

@@ -1,5 +1,5 @@
 import { message } from "../../messages/catalogue.js";
-import { warmPhrase } from "../warm-phrase.js";
+import { warmPhrase } from "../../messages/warm-phrase.js";
 import type { H5ConfigResult, H5FileInfo, H5Results } from "../../store/h5-results-schema.js";
 import type { Finding } from "../types.js";
 

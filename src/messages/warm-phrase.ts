@@ -1,4 +1,4 @@
-import { message } from "../messages/catalogue.js";
+import { message } from "./catalogue.js";
 
 /**
  * What the hit rates shown are: the last epoch's, "once warm" when there was an epoch before it;
