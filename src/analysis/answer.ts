@@ -1,13 +1,9 @@
-import type { RunAnswer, StallLevel, Thresholds } from "../store/analysis-schema.js";
+import type { RunAnswer, Thresholds } from "../store/analysis-schema.js";
 import type { RunResults } from "../store/results-schema.js";
 import { bestTrial, configKey } from "./best.js";
 import { repeatSpread } from "./repeats.js";
 import type { OkTrial } from "./trials.js";
-
-/** TensorFlow's input-pipeline analyzer levels, at the thresholds in force. */
-export function stallLevel(stall: number, t: Thresholds): StallLevel {
-  return stall >= t.highStall ? "high" : stall >= t.moderateStall ? "moderate" : "low";
-}
+import { stallLevel } from "./types.js";
 
 const ratio = (a: number, b: number): number | null => (b > 0 ? a / b : null);
 

@@ -3,11 +3,7 @@ import { message } from "../../messages/catalogue.js";
 import type { RunResults } from "../../store/results-schema.js";
 import { deviceBasis, realTrials, pct } from "../trials.js";
 import type { Finding } from "../types.js";
-import type { Thresholds } from "../types.js";
-
-export function stallLevel(stall: number, t: Thresholds): "high" | "moderate" | "low" {
-  return stall >= t.highStall ? "high" : stall >= t.moderateStall ? "moderate" : "low";
-}
+import { stallLevel, type Thresholds } from "../types.js";
 
 /** Does the best configuration keep the device busy enough (AU against the target)? */
 export function detectInputBound(results: RunResults, t: Thresholds): Finding {
