@@ -16,7 +16,7 @@ const GPU = { index: 3, name: "NVIDIA H100 80GB HBM3", uuid: "GPU-3", busId: "00
 const stats = (mean: number, coverage = 1) => ({ mean, min: mean, max: mean, p5: mean, p95: mean, coverage });
 
 /** A run on a WebGPU consumer: `software` for a CPU Vulkan driver, `physical` when it was matched to an nvidia-smi GPU. */
-function onWebgpu(run: RunResults, options: { software?: boolean; physical?: boolean } = {}): RunResults {
+export function onWebgpu(run: RunResults, options: { software?: boolean; physical?: boolean } = {}): RunResults {
   return {
     ...run,
     host: { ...run.host, gpus: [GPU] },
