@@ -1,15 +1,22 @@
 import { ADVICE_MESSAGES } from "./advice.js";
 import { ANSWER_MESSAGES } from "./answer.js";
+import { REPORT_MESSAGES } from "./report.js";
 import { RUN_FINDING_MESSAGES } from "./run-findings.js";
 import { STUDY_FINDING_MESSAGES } from "./study-findings.js";
 import { fillTemplate, type ParamsOf, type Placeholders } from "./template.js";
 
 /**
  * Every sentence of gpuprof's analysis a user reads, by id: the advice (Markdown), each finding's
- * summary and its clauses, the run's answer. One object, so that a message is changed in one place,
+ * summary and its clauses, the run's answer, the report renderers' headings, labels and sentences. One object, so that a message is changed in one place,
  * and typed literally, so that `message(id, params)` with a wrong set of parameters does not compile.
  */
-export const CATALOGUE = { ...ADVICE_MESSAGES, ...ANSWER_MESSAGES, ...RUN_FINDING_MESSAGES, ...STUDY_FINDING_MESSAGES } as const;
+export const CATALOGUE = {
+  ...ADVICE_MESSAGES,
+  ...ANSWER_MESSAGES,
+  ...REPORT_MESSAGES,
+  ...RUN_FINDING_MESSAGES,
+  ...STUDY_FINDING_MESSAGES,
+} as const;
 
 export type MessageId = keyof typeof CATALOGUE & string;
 export type AdviceId = Extract<MessageId, `advice.${string}`>;

@@ -4,6 +4,7 @@ import { trialLabel } from "../harness/plan.js";
 import type { RunResults, TrialResult } from "../store/results-schema.js";
 import type { Sample } from "../telemetry/types.js";
 import type { TimelineSpan } from "../store/timeline-schema.js";
+import { message } from "../messages/catalogue.js";
 
 /**
  * Chart.js configurations built from saved results: plain data, no callbacks, so the same spec can
@@ -31,7 +32,7 @@ export function throughputChart(results: RunResults, analysis: Pick<RunAnalysis,
     .filter((t) => t.spec !== undefined && !t.spec.baseline);
   type OkTrial = (typeof ok)[number];
   if (ok.length === 0) return null;
-  const echoPart = (t: OkTrial): string => (t.spec.echo > 1 ? `, echo ${t.spec.echo}` : "");
+  const echoPart = (t: OkTrial): string => (t.spec.echo > 1 ? message("report.chart.throughput.echo", { echo: String(t.spec.echo) }) : "");
   const seriesKey = (t: OkTrial): string => `${t.spec.dtype}${t.spec.transport === "none" ? "" : `, ${t.spec.transport}`}${echoPart(t)}`;
   // workers 0 has no transport: it belongs to every transport's line of the same dtype and echo.
   const inlineKey = (t: OkTrial): string => `${t.spec.dtype}${echoPart(t)}`;
@@ -46,14 +47,14 @@ export function throughputChart(results: RunResults, analysis: Pick<RunAnalysis,
       .sort((a, b) => a.spec.workers - b.spec.workers);
     const color = PALETTE[i % PALETTE.length]!;
     datasets.push({
-      label: `${key}: samples/s`,
+      label: message("report.chart.throughput.samples", { key }),
       data: points.map((t) => ({ x: t.spec.workers, y: Math.round(t.metrics.samplesPerS) })),
       borderColor: color,
       backgroundColor: color,
       yAxisID: "y",
     });
     datasets.push({
-      label: `${key}: AU %`,
+      label: message("report.chart.throughput.au", { key }),
       data: points.map((t) => ({ x: t.spec.workers, y: Math.round(t.metrics.au * 1000) / 10 })),
       borderColor: color,
       backgroundColor: color,
@@ -61,16 +62,17 @@ export function throughputChart(results: RunResults, analysis: Pick<RunAnalysis,
       yAxisID: "y1",
     });
   });
+  const title = message("report.chart.throughput.title");
   return {
     id: "throughput",
-    title: "Throughput and AU against workers",
+    title,
     config: {
       type: "line",
       data: { datasets },
       options: {
         scales: {
-          x: { type: "linear", title: { display: true, text: "workers" }, ticks: { stepSize: 1 } },
-          y: { type: "linear", position: "left", beginAtZero: true, title: { display: true, text: "fresh samples/s (measured)" } },
+          x: { type: "linear", title: { display: true, text: message("report.chart.throughput.x") }, ticks: { stepSize: 1 } },
+          y: { type: "linear", position: "left", beginAtZero: true, title: { display: true, text: message("report.chart.throughput.y") } },
           y1: {
             type: "linear",
             position: "right",
@@ -79,18 +81,23 @@ export function throughputChart(results: RunResults, analysis: Pick<RunAnalysis,
             grid: { drawOnChartArea: false },
             title: {
               display: true,
-              text: `AU % (dashed; ${results.consumer.kind === "sim" ? "against the modelled device" : "measured on the device"})`,
+              text: message("report.chart.throughput.y1", {
+                basis:
+                  results.consumer.kind === "sim"
+                    ? message("report.chart.throughput.y1.modelled")
+                    : message("report.chart.throughput.y1.measured"),
+              }),
             },
           },
         },
         plugins: {
-          title: { display: true, text: "Throughput and AU against workers" },
+          title: { display: true, text: title },
           // Loading on the training thread has no transport: its point starts every line of its dtype.
           ...(ok.some((t) => t.spec.workers === 0) && keys.length > 0
             ? {
                 subtitle: {
                   display: true,
-                  text: "workers 0 loads on the training thread (no transport); its point starts each line of its dtype",
+                  text: message("report.chart.throughput.subtitle"),
                 },
               }
             : {}),
@@ -109,9 +116,10 @@ export function stallChart(results: RunResults, analysis: Pick<RunAnalysis, "ans
   const levels = new Map(analysis.answer.trialLevels.map((l) => [l.trialId, l.level]));
   const color = (t: OkTrial): string => LEVEL_COLOURS[levels.get(t.spec.id) ?? "low"];
   const th = analysis.thresholds;
+  const title = message("report.chart.stall.title");
   return {
     id: "stall",
-    title: "Stall per trial",
+    title,
     height: Math.max(300, 120 + 28 * ok.length),
     config: {
       type: "bar",
@@ -119,7 +127,7 @@ export function stallChart(results: RunResults, analysis: Pick<RunAnalysis, "ans
         labels: ok.map((t) => `${t.spec.id}: ${trialLabel(t.spec)}`),
         datasets: [
           {
-            label: "stall % of the window",
+            label: message("report.chart.stall.dataset"),
             data: ok.map((t) => Math.round(t.metrics.stallFraction * 1000) / 10),
             backgroundColor: ok.map(color),
           },
@@ -133,16 +141,22 @@ export function stallChart(results: RunResults, analysis: Pick<RunAnalysis, "ans
             max: 100,
             title: {
               display: true,
-              text: `stall % (${results.consumer.kind === "sim" ? "waits measured, against the modelled device" : "measured"})`,
+              text: message("report.chart.stall.x", {
+                basis:
+                  results.consumer.kind === "sim" ? message("report.chart.stall.x.modelled") : message("report.chart.stall.x.measured"),
+              }),
             },
           },
         },
         // One dataset coloured per bar: a legend would show only the first bar's colour.
         plugins: {
-          title: { display: true, text: "Stall per trial" },
+          title: { display: true, text: title },
           subtitle: {
             display: true,
-            text: `red: highly input-bound (${(th.highStall * 100).toFixed(0)}% or more), orange: moderately (${(th.moderateStall * 100).toFixed(0)}% or more), green: not input-bound`,
+            text: message("report.chart.stall.subtitle", {
+              high: `${(th.highStall * 100).toFixed(0)}%`,
+              moderate: `${(th.moderateStall * 100).toFixed(0)}%`,
+            }),
           },
           legend: { display: false },
         },
@@ -162,22 +176,22 @@ export function waitChart(results: RunResults): ChartSpec | null {
   });
   return {
     id: "waits",
-    title: "Wait before each step",
+    title: message("report.chart.waits.title"),
     height: Math.max(300, 120 + 34 * ok.length),
     config: {
       type: "bar",
       data: {
         labels: ok.map((t) => `${t.spec.id}: ${trialLabel(t.spec)}`),
         datasets: [
-          bar("p50 ms", "#9ecae1", (t) => t.metrics.waitMs.p50),
-          bar("p95 ms", "#3182bd", (t) => t.metrics.waitMs.p95),
-          bar("p99 ms", "#08519c", (t) => t.metrics.waitMs.p99),
+          bar(message("report.chart.waits.p50"), "#9ecae1", (t) => t.metrics.waitMs.p50),
+          bar(message("report.chart.waits.p95"), "#3182bd", (t) => t.metrics.waitMs.p95),
+          bar(message("report.chart.waits.p99"), "#08519c", (t) => t.metrics.waitMs.p99),
         ],
       },
       options: {
         indexAxis: "y",
-        scales: { x: { beginAtZero: true, title: { display: true, text: "wait for the batch before a step, ms (measured)" } } },
-        plugins: { title: { display: true, text: "Wait before each step: p50, p95, p99 per trial" } },
+        scales: { x: { beginAtZero: true, title: { display: true, text: message("report.chart.waits.x") } } },
+        plugins: { title: { display: true, text: message("report.chart.waits.heading") } },
       },
     },
   };
@@ -207,15 +221,22 @@ export function timelineChart(samples: readonly Sample[], spans: readonly Timeli
     stack: fill ? "cpu" : undefined,
   });
   const datasets = [
-    series("CPU user %", "#1f77b4", (s) => s.cpu.userPct + s.cpu.nicePct, "y", "origin"),
-    series("CPU system %", "#ff7f0e", (s) => s.cpu.systemPct + s.cpu.irqPct + s.cpu.softirqPct, "y", "-1"),
-    series("CPU iowait %", "#d62728", (s) => s.cpu.iowaitPct, "y", "-1"),
-    series("read MB/s", "#2ca02c", (s) => (s.io.procReadBytesPerS === null ? null : Math.round(s.io.procReadBytesPerS / 1e4) / 100), "y1"),
+    series(message("report.chart.timeline.user"), "#1f77b4", (s) => s.cpu.userPct + s.cpu.nicePct, "y", "origin"),
+    series(message("report.chart.timeline.system"), "#ff7f0e", (s) => s.cpu.systemPct + s.cpu.irqPct + s.cpu.softirqPct, "y", "-1"),
+    series(message("report.chart.timeline.iowait"), "#d62728", (s) => s.cpu.iowaitPct, "y", "-1"),
+    series(
+      message("report.chart.timeline.read"),
+      "#2ca02c",
+      (s) => (s.io.procReadBytesPerS === null ? null : Math.round(s.io.procReadBytesPerS / 1e4) / 100),
+      "y1",
+    ),
   ];
-  if (samples.some((s) => s.gpus.length > 0)) datasets.push(series("GPU util %", "#9467bd", (s) => s.gpus[0]?.utilPct ?? null, "y"));
+  if (samples.some((s) => s.gpus.length > 0))
+    datasets.push(series(message("report.chart.timeline.gpu"), "#9467bd", (s) => s.gpus[0]?.utilPct ?? null, "y"));
+  const title = message("report.chart.timeline.title");
   return {
     id: "timeline",
-    title: "Telemetry timeline",
+    title,
     spans: spans.map((s) => ({ startS: s.startMs / 1000, endS: s.endMs / 1000, label: `#${s.trialId}` })),
     config: {
       type: "line",
@@ -226,7 +247,10 @@ export function timelineChart(samples: readonly Sample[], spans: readonly Timeli
             type: "linear",
             title: {
               display: true,
-              text: spans.length > 0 ? `seconds (trial windows shaded: ${spans.map((s) => s.trialId).join(", ")})` : "seconds",
+              text:
+                spans.length > 0
+                  ? message("report.chart.timeline.x.shaded", { ids: spans.map((s) => s.trialId).join(", ") })
+                  : message("report.chart.timeline.x"),
             },
           },
           y: {
@@ -234,17 +258,20 @@ export function timelineChart(samples: readonly Sample[], spans: readonly Timeli
             stacked: true,
             min: 0,
             max: 100,
-            title: { display: true, text: samples.some((s) => s.gpus.length > 0) ? "CPU % (stacked), GPU util %" : "CPU % (stacked)" },
+            title: {
+              display: true,
+              text: samples.some((s) => s.gpus.length > 0) ? message("report.chart.timeline.y.gpu") : message("report.chart.timeline.y"),
+            },
           },
           y1: {
             type: "linear",
             position: "right",
             beginAtZero: true,
             grid: { drawOnChartArea: false },
-            title: { display: true, text: "read MB/s" },
+            title: { display: true, text: message("report.chart.timeline.read") },
           },
         },
-        plugins: { title: { display: true, text: "Telemetry timeline" } },
+        plugins: { title: { display: true, text: title } },
       },
     },
   };

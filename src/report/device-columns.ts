@@ -1,3 +1,4 @@
+import { message } from "../messages/catalogue.js";
 import type { RunResults, TrialResult } from "../store/results-schema.js";
 
 type OkTrial = Extract<TrialResult, { status: "ok" }>;
@@ -23,7 +24,10 @@ export function deviceColumns(results: RunResults): DeviceColumns {
   const measured = c.kind === "webgpu";
   const driven = c.kind === "webgpu" ? (c.physicalGpu?.index ?? null) : null;
   return {
-    head: [...(withGpu ? ["GPU util (smi)"] : []), ...(measured ? ["H2D GB/s", "step ms"] : [])],
+    head: [
+      ...(withGpu ? [message("report.col.gpu-util")] : []),
+      ...(measured ? [message("report.col.h2d"), message("report.col.step-ms")] : []),
+    ],
     cells: (t) => [
       ...(withGpu ? [smiUtil(t, driven)] : []),
       ...(measured ? [t.metrics.device.h2dGBPerS.toFixed(1), t.metrics.device.deviceMsPerStep.toFixed(1)] : []),

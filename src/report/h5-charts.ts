@@ -1,4 +1,5 @@
 import { warmPhrase } from "../messages/warm-phrase.js";
+import { message } from "../messages/catalogue.js";
 import type { H5ConfigResult, H5FileInfo, H5Results } from "../store/h5-results-schema.js";
 import type { ChartSpec } from "./chart-specs.js";
 
@@ -6,7 +7,8 @@ const PALETTE = ["#1f77b4", "#d62728", "#2ca02c", "#ff7f0e", "#9467bd", "#8c564b
 
 /** A studied file in words: its chunk shape (or contiguous) and compression. */
 export function h5FileLabel(f: H5FileInfo): string {
-  return `${f.chunks ? `chunk ${f.chunks.join("x")}` : "contiguous"}${f.compression === "none" ? "" : `, ${f.compression}`}`;
+  const layout = f.chunks ? message("report.h5.file.chunks", { chunks: f.chunks.join("x") }) : message("report.h5.file.contiguous");
+  return layout + (f.compression === "none" ? "" : message("report.h5.file.compression", { compression: f.compression }));
 }
 
 const warmHitRate = (c: H5ConfigResult): number | null => c.simulated?.epochs[c.simulated.epochs.length - 1]?.hitRate ?? null;
@@ -24,8 +26,8 @@ export function hitRateChart(results: H5Results): ChartSpec | null {
     [
       h5FileLabel(results.files[c.file]!),
       c.access,
-      ...(manySlots ? [`${c.cache.nslots} slots`] : []),
-      ...(manyWorkers ? [`${c.workers} worker${c.workers === 1 ? "" : "s"}`] : []),
+      ...(manySlots ? [message("report.h5.series.slots", { n: String(c.cache.nslots) })] : []),
+      ...(manyWorkers ? [message(c.workers === 1 ? "report.h5.series.worker" : "report.h5.series.workers", { n: String(c.workers) })] : []),
     ].join(", ");
   const keys = [...new Set(simulated.map(key))];
   const datasets = keys.map((k, i) => {
@@ -42,16 +44,20 @@ export function hitRateChart(results: H5Results): ChartSpec | null {
   });
   return {
     id: "hitrate",
-    title: "Chunk hits against cache size",
+    title: message("report.chart.hitrate.title"),
     config: {
       type: "line",
       data: { datasets },
       options: {
         scales: {
-          x: { type: "logarithmic", title: { display: true, text: "chunk cache per worker, MiB (rdcc_nbytes; log scale)" } },
-          y: { min: 0, max: 100, title: { display: true, text: `chunk hits ${warmPhrase(results.settings.epochs)}, % (simulated)` } },
+          x: { type: "logarithmic", title: { display: true, text: message("report.chart.hitrate.x") } },
+          y: {
+            min: 0,
+            max: 100,
+            title: { display: true, text: message("report.chart.hitrate.y", { warm: warmPhrase(results.settings.epochs) }) },
+          },
         },
-        plugins: { title: { display: true, text: "Chunk hits against cache size, per chunk shape and access order" } },
+        plugins: { title: { display: true, text: message("report.chart.hitrate.heading") } },
       },
     },
   };
@@ -61,9 +67,10 @@ export function hitRateChart(results: H5Results): ChartSpec | null {
 export function h5SpeedChart(results: H5Results): ChartSpec | null {
   const live = results.configs.filter((c) => c.live !== null);
   if (live.length === 0) return null;
+  const title = message("report.chart.speed.title");
   return {
     id: "speed",
-    title: "Measured read speed per configuration",
+    title,
     height: Math.max(300, 120 + 26 * live.length),
     config: {
       type: "bar",
@@ -74,7 +81,7 @@ export function h5SpeedChart(results: H5Results): ChartSpec | null {
         ),
         datasets: [
           {
-            label: "samples/s (measured through h5wasm with the emulated cache)",
+            label: message("report.chart.speed.dataset"),
             data: live.map((c) => Math.round(c.live!.samplesPerS)),
             backgroundColor: live.map((c) => PALETTE[c.file % PALETTE.length]!),
           },
@@ -82,8 +89,8 @@ export function h5SpeedChart(results: H5Results): ChartSpec | null {
       },
       options: {
         indexAxis: "y",
-        scales: { x: { beginAtZero: true, title: { display: true, text: "samples/s" } } },
-        plugins: { title: { display: true, text: "Measured read speed per configuration" } },
+        scales: { x: { beginAtZero: true, title: { display: true, text: message("report.chart.speed.x") } } },
+        plugins: { title: { display: true, text: title } },
       },
     },
   };

@@ -5,6 +5,7 @@ import type { Recommendation } from "../store/analysis-schema.js";
 import type { Finding } from "../store/analysis-schema.js";
 import { adviceLine } from "./advice-text.js";
 import type { ChartSpec } from "./chart-specs.js";
+import { message } from "../messages/catalogue.js";
 
 /** Text from the user or the machine (paths, dataset and GPU names, commands) as HTML text: never markup. */
 export function escapeHtml(text: string): string {
@@ -81,7 +82,7 @@ function canvases(charts: readonly ChartSpec[]): string {
  * escaped, the raw results embedded for download. Trial windows in a chart's spec are shaded, as in the PNGs.
  */
 export function renderHtmlPage(page: HtmlPage): string {
-  const charts = page.charts.length > 0 ? { heading: "Charts", html: canvases(page.charts) } : null;
+  const charts = page.charts.length > 0 ? { heading: message("report.heading.charts"), html: canvases(page.charts) } : null;
   const at = page.chartsBefore ? page.sections.findIndex((s) => s.heading.startsWith(page.chartsBefore!)) : -1;
   const sections = [...page.sections];
   if (charts) sections.splice(at < 0 ? sections.length : at, 0, charts);
@@ -105,7 +106,7 @@ figure { margin: 1rem 0; } canvas { max-width: 100%; } code { background: #f3f3f
 <h1>${escapeHtml(page.title)}</h1>
 <p class="sub">${escapeHtml(page.subtitle)}</p>
 ${body}
-<p><a id="download" href="#" download="${escapeHtml(page.rawName)}">Download the raw results (${escapeHtml(page.rawName)})</a></p>
+<p><a id="download" href="#" download="${escapeHtml(page.rawName)}">${escapeHtml(message("report.html.download", { name: page.rawName }))}</a></p>
 <script type="application/json" id="results-json">${scriptJson(page.raw)}</script>
 <script>${chartJs()}</script>
 <script>

@@ -7,6 +7,7 @@ import { deviceColumns } from "./device-columns.js";
 import { share as pct, count as n0 } from "../util/format.js";
 import { adviceList, escapeHtml, findingsList, htmlTable, renderHtmlPage } from "./html-page.js";
 import { trialNotes } from "./run-text.js";
+import { message } from "../messages/catalogue.js";
 
 export { escapeHtml } from "./html-page.js";
 
@@ -15,25 +16,26 @@ export function renderRunHtml(results: RunResults, analysis: Analysis, charts: C
   const device = deviceColumns(results);
   const head = [
     "#",
-    "configuration",
-    "samples/s",
-    "steps/s",
-    "AU",
+    message("report.col.configuration"),
+    message("report.col.samples-per-s"),
+    message("report.col.steps-per-s"),
+    message("report.col.au"),
     ...device.head,
-    "stall",
-    "wait p95 ms",
-    "load ms/batch",
-    "transport ms/batch",
-    "copied MB/batch",
-    "reads: storage share",
-    "peak RSS MiB",
-    "host CPU us/sy/wa %",
+    message("report.col.stall"),
+    message("report.col.wait-p95-ms"),
+    message("report.col.load-ms"),
+    message("report.col.transport-ms"),
+    message("report.col.copied-mb"),
+    message("report.col.reads-storage"),
+    message("report.col.peak-rss-mib"),
+    message("report.col.host-cpu"),
   ];
   const repeated = results.plan.trials.some((p) => p.repeat > 1);
   const rows = results.trials.map((t) => {
     const id = String(t.spec.id);
     const label = escapeHtml(trialLabel(t.spec) + repeatSuffix(t.spec, repeated));
-    if (t.status === "failed") return [id, label, `<span class="failed">failed: ${escapeHtml(t.reason)}</span>`];
+    if (t.status === "failed")
+      return [id, label, `<span class="failed">${escapeHtml(message("report.trial.failed", { reason: t.reason }))}</span>`];
     const m = t.metrics;
     const cpu = t.telemetry.cpu;
     const f = (s: { mean: number } | null): string => (s ? s.mean.toFixed(0) : "-");
@@ -50,7 +52,9 @@ export function renderRunHtml(results: RunResults, analysis: Analysis, charts: C
       // Loading on the training thread moves nothing between threads.
       t.spec.transport === "none" ? "-" : m.transport.msPerBatch.mean.toFixed(2),
       t.spec.transport === "none" ? "-" : (m.transport.bytesCopied / Math.max(1, m.batches) / 1e6).toFixed(1),
-      m.reads && m.reads.allBytes > 0 ? `${pct(m.reads.storageBytes / m.reads.allBytes)} of ${n0(m.reads.allBytes / 1e6)} MB` : "-",
+      m.reads && m.reads.allBytes > 0
+        ? message("report.html.reads", { share: pct(m.reads.storageBytes / m.reads.allBytes), mb: n0(m.reads.allBytes / 1e6) })
+        : "-",
       n0(m.peakRssMiB),
       `${f(cpu.userPct)}/${f(cpu.systemPct)}/${f(cpu.iowaitPct)}`,
     ];
@@ -60,30 +64,78 @@ export function renderRunHtml(results: RunResults, analysis: Analysis, charts: C
   const c = results.consumer;
   const notes = [
     ...results.notes,
-    ...[...trialNotes(results)].map(([n, ids]) => `${n} (trial${ids.length === 1 ? "" : "s"} ${ids.join(", ")})`),
+    ...[...trialNotes(results)].map(([note, ids]) =>
+      message(ids.length === 1 ? "report.note.trial" : "report.note.trials", { note, ids: ids.join(", ") }),
+    ),
   ];
+  const ram =
+    d.fitsInPageCache === null
+      ? message("report.html.host.ram.unknown")
+      : d.fitsInPageCache
+        ? message("report.html.host.ram.fits")
+        : message("report.html.host.ram.larger");
+  const gpus =
+    host.gpus.length === 0
+      ? message("report.html.host.no-gpus")
+      : host.gpus
+          .map((g) =>
+            escapeHtml(
+              message("report.html.host.gpu", {
+                index: String(g.index),
+                name: g.name ?? message("report.html.host.gpu.unknown"),
+                bus: g.busId ? message("report.html.host.gpu.bus", { bus: g.busId }) : "",
+              }),
+            ),
+          )
+          .join(", ");
+  const hostLine = message("report.html.host", {
+    hostname: escapeHtml(host.hostname),
+    cpu: host.cpuModel ? message("report.html.host.cpu", { model: escapeHtml(host.cpuModel) }) : "",
+    logical: String(host.logicalCores),
+    usable: String(host.usableCores),
+    memory: host.memTotalMiB ? message("report.html.host.memory", { mib: n0(host.memTotalMiB) }) : "",
+    os: host.os ? message("report.html.host.os", { os: escapeHtml(host.os) }) : "",
+    location: escapeHtml(d.location),
+    ram,
+    gpus,
+  });
+  const method = message("report.html.method", {
+    smi: host.gpus.length > 0 ? message("report.method.smi") : "",
+    webgpu: c.kind === "webgpu" ? message("report.method.webgpu") : "",
+    modelled: c.modelled.map(escapeHtml).join("; "),
+  });
   const sections = [
-    { heading: "What to change", html: adviceList(analysis.recommendations, "Nothing: the loader keeps up.") },
-    { heading: "Findings", html: findingsList(analysis.findings) },
-    { heading: "Sweep", html: htmlTable(head, rows, (i) => (results.trials[i]!.spec.id === results.bestTrialId ? "best" : "")) },
-    ...(notes.length > 0 ? [{ heading: "Notes", html: `<ul>${notes.map((n) => `<li>${escapeHtml(n)}</li>`).join("\n")}</ul>` }] : []),
     {
-      heading: "Host",
-      html: `<p>${escapeHtml(host.hostname)}: ${host.cpuModel ? `${escapeHtml(host.cpuModel)}, ` : ""}${host.logicalCores} logical cores, ${host.usableCores} usable${host.memTotalMiB ? `, ${n0(host.memTotalMiB)} MiB memory` : ""}${host.os ? `, ${escapeHtml(host.os)}` : ""}; dataset ${escapeHtml(d.location)}, ${d.fitsInPageCache === null ? "page cache size unknown" : d.fitsInPageCache ? "fits in RAM" : "larger than free RAM"}; GPUs: ${host.gpus.length === 0 ? "none" : host.gpus.map((g) => escapeHtml(`${g.index}: ${g.name ?? "unknown"}${g.busId ? ` (${g.busId})` : ""}`)).join(", ")}.</p>`,
+      heading: message("report.heading.what-to-change"),
+      html: adviceList(analysis.recommendations, message("report.html.no-advice")),
     },
+    { heading: message("report.heading.findings"), html: findingsList(analysis.findings) },
     {
-      heading: "Method",
-      html:
-        (c.kind === "webgpu" ? `<p>${escapeHtml(consumerText(c))}</p>\n` : "") +
-        `<p>Measured on this machine: when each batch arrived, the waits, load and transport times, CPU and I/O from /proc${host.gpus.length > 0 ? ", GPU utilisation from nvidia-smi" : ""}${c.kind === "webgpu" ? ", host-to-device copies and device time on the GPU" : ""}. Modelled, not measured: ${c.modelled.map(escapeHtml).join("; ")}. AU is device-busy time over wall time in each trial's window, warm-up excluded.</p>`,
+      heading: message("report.heading.sweep"),
+      html: htmlTable(head, rows, (i) => (results.trials[i]!.spec.id === results.bestTrialId ? "best" : "")),
+    },
+    ...(notes.length > 0
+      ? [{ heading: message("report.heading.notes"), html: `<ul>${notes.map((n) => `<li>${escapeHtml(n)}</li>`).join("\n")}</ul>` }]
+      : []),
+    { heading: message("report.heading.host"), html: `<p>${hostLine}</p>` },
+    {
+      heading: message("report.heading.method"),
+      html: (c.kind === "webgpu" ? `<p>${escapeHtml(consumerText(c))}</p>\n` : "") + `<p>${method}</p>`,
     },
   ];
   return renderHtmlPage({
-    title: `gpuprof: ${analysis.verdict}`,
-    subtitle: `${results.trials.length} trials on ${host.hostname}, dataset ${d.label} (${d.count} samples of ${d.sampleShape.join("x")}), ${results.startedAt}`,
+    title: message("report.html.title", { verdict: analysis.verdict }),
+    subtitle: message("report.html.subtitle", {
+      trials: String(results.trials.length),
+      host: host.hostname,
+      dataset: d.label,
+      count: String(d.count),
+      shape: d.sampleShape.join("x"),
+      started: results.startedAt,
+    }),
     sections,
     charts,
-    chartsBefore: "Host",
+    chartsBefore: message("report.heading.host"),
     raw: results,
     rawName: "results.json",
   });

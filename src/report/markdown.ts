@@ -6,18 +6,28 @@ import { consumerText } from "./consumer-text.js";
 import { adviceLine } from "./advice-text.js";
 import { trialNotes } from "./run-text.js";
 import { deviceColumns } from "./device-columns.js";
+import { message } from "../messages/catalogue.js";
 
 /** summary.md: for a pull-request comment. Verdict, advice, the sweep, the evidence, the method. */
 export function renderRunMarkdown(results: RunResults, analysis: Analysis, pngs: readonly string[] = []): string {
   const out: string[] = [];
-  out.push(`# gpuprof run: ${analysis.verdict}`, "");
-  if (pngs.includes("summary.png")) out.push("![gpuprof summary](summary.png)", "");
+  out.push(`# ${message("report.md.title", { verdict: analysis.verdict })}`, "");
+  if (pngs.includes("summary.png")) out.push(`![${message("report.md.summary-alt")}](summary.png)`, "");
+  const gpus = results.host.gpus.length;
   out.push(
-    `${results.trials.length} trials on ${cell(results.host.hostname)} (${results.host.usableCores} usable cores${results.host.gpus.length > 0 ? `, ${results.host.gpus.length} GPU` : ", no GPU"}), dataset ${cell(results.dataset.label)} (${results.dataset.count} samples of ${results.dataset.sampleShape.join("x")}).`,
+    message("report.md.host", {
+      trials: String(results.trials.length),
+      host: cell(results.host.hostname),
+      cores: String(results.host.usableCores),
+      gpus: gpus > 0 ? message("report.md.host.gpus", { count: String(gpus) }) : message("report.md.host.no-gpu"),
+      dataset: cell(results.dataset.label),
+      count: String(results.dataset.count),
+      shape: results.dataset.sampleShape.join("x"),
+    }),
     "",
   );
   if (analysis.recommendations.length > 0) {
-    out.push("## What to change", "");
+    out.push(`## ${message("report.heading.what-to-change")}`, "");
     analysis.recommendations.forEach((r, i) =>
       out.push(`${i + 1}. ${r.text}${r.basis === "measured" ? "" : ` _(${r.basis})_`}`, `   <br>_${cell(adviceLine(r))}_`),
     );
@@ -27,38 +37,47 @@ export function renderRunMarkdown(results: RunResults, analysis: Analysis, pngs:
   const repeated = results.plan.trials.some((p) => p.repeat > 1);
   const extra = (cells: string[]): string => cells.map((c) => ` ${c} |`).join("");
   out.push(
-    "## Sweep",
+    `## ${message("report.heading.sweep")}`,
     "",
-    `| # | configuration | samples/s | steps/s | AU |${extra(device.head)} stall | wait p95 ms | status |`,
+    `| # | ${message("report.col.configuration")} | ${message("report.col.samples-per-s")} | ${message("report.col.steps-per-s")} | ${message("report.col.au")} |${extra(device.head)} ${message("report.col.stall")} | ${message("report.col.wait-p95-ms")} | ${message("report.col.status")} |`,
     `|---:|---|---:|---:|---:|${extra(device.head.map(() => "---:"))}---:|---:|---|`,
   );
   for (const t of results.trials) {
-    const best = t.spec.id === results.bestTrialId ? " **(best)**" : "";
+    const best = t.spec.id === results.bestTrialId ? ` **(${message("report.md.best")})**` : "";
     if (t.status === "failed")
       out.push(
-        `| ${t.spec.id} | ${trialLabel(t.spec)}${repeatSuffix(t.spec, repeated)} | | | |${extra(device.head.map(() => ""))} | | failed: ${cell(t.reason)} |`,
+        `| ${t.spec.id} | ${trialLabel(t.spec)}${repeatSuffix(t.spec, repeated)} | | | |${extra(device.head.map(() => ""))} | | ${message("report.trial.failed", { reason: cell(t.reason) })} |`,
       );
     else
       out.push(
-        `| ${t.spec.id} | ${trialLabel(t.spec)}${repeatSuffix(t.spec, repeated)}${best} | ${n0(t.metrics.samplesPerS)} | ${t.metrics.stepsPerS.toFixed(1)} | ${pct(t.metrics.au)} |${extra(device.cells(t))} ${pct(t.metrics.stallFraction)} | ${t.metrics.waitMs.p95.toFixed(1)} | ok |`,
+        `| ${t.spec.id} | ${trialLabel(t.spec)}${repeatSuffix(t.spec, repeated)}${best} | ${n0(t.metrics.samplesPerS)} | ${t.metrics.stepsPerS.toFixed(1)} | ${pct(t.metrics.au)} |${extra(device.cells(t))} ${pct(t.metrics.stallFraction)} | ${t.metrics.waitMs.p95.toFixed(1)} | ${message("report.md.status-ok")} |`,
       );
   }
   const charts = pngs.filter((p) => p !== "summary.png");
-  if (charts.length > 0) out.push("", `Charts: ${charts.map((p) => `[${p.replace(/\.png$/, "")}](${p})`).join(", ")}`);
-  out.push("", "## Findings", "");
+  if (charts.length > 0)
+    out.push("", message("report.md.charts", { links: charts.map((p) => `[${p.replace(/\.png$/, "")}](${p})`).join(", ") }));
+  out.push("", `## ${message("report.heading.findings")}`, "");
   for (const f of analysis.findings) {
     out.push(`- **${f.title}** (${f.verdict}, ${f.basis}): ${f.summary}`);
   }
   const notes = [
     ...results.notes,
-    ...[...trialNotes(results)].map(([note, ids]) => `${note} (trial${ids.length === 1 ? "" : "s"} ${ids.join(", ")})`),
+    ...[...trialNotes(results)].map(([note, ids]) =>
+      message(ids.length === 1 ? "report.note.trial" : "report.note.trials", { note, ids: ids.join(", ") }),
+    ),
   ];
-  if (notes.length > 0) out.push("", "## Notes", "", ...notes.map((n) => `- ${cell(n)}`));
+  if (notes.length > 0) out.push("", `## ${message("report.heading.notes")}`, "", ...notes.map((n) => `- ${cell(n)}`));
   const c = results.consumer;
-  out.push("", "## Method", "");
+  out.push("", `## ${message("report.heading.method")}`, "");
   if (c.kind === "webgpu") out.push(cell(consumerText(c)), "");
   out.push(
-    `Measured on this machine: arrival of every batch, waits, load and transport times, CPU and I/O from /proc, memory${results.host.gpus.length > 0 ? ", GPU utilisation from nvidia-smi" : ""}${c.kind === "webgpu" ? ", host-to-device copies and device time on the GPU" : ""}. Modelled: ${c.modelled.map(cell).join("; ")}. AU is device-busy time / wall time over each trial's window, warm-up excluded (DLIO, MLPerf Storage); a stall of ${pct(analysis.thresholds.highStall)} or more is highly input-bound, ${pct(analysis.thresholds.moderateStall)} moderately (TensorFlow's input-pipeline analyzer).`,
+    message("report.md.method", {
+      smi: gpus > 0 ? message("report.method.smi") : "",
+      webgpu: c.kind === "webgpu" ? message("report.method.webgpu") : "",
+      modelled: c.modelled.map(cell).join("; "),
+      high: pct(analysis.thresholds.highStall),
+      moderate: pct(analysis.thresholds.moderateStall),
+    }),
     "",
   );
   return out.join("\n");

@@ -3,6 +3,7 @@ import { createCanvas, GlobalFonts, type SKRSContext2D } from "@napi-rs/canvas";
 import { Chart, registerables, type Plugin } from "chart.js";
 import type { RunAnalysis as Analysis } from "../store/analysis-schema.js";
 import type { ChartSpec } from "./chart-specs.js";
+import { message } from "../messages/catalogue.js";
 
 const FONT = "DejaVu Sans";
 let ready = false;
@@ -125,7 +126,7 @@ export async function summaryCardPng(card: CardText, keyChart: ChartSpec | null,
   ctx.fillRect(0, 0, width, 8);
   ctx.fillStyle = "#111111";
   ctx.font = `bold 30px "${FONT}"`;
-  ctx.fillText(`gpuprof: ${card.headline}`, 32, 56);
+  ctx.fillText(message("report.png.headline", { headline: card.headline }), 32, 56);
   ctx.font = `16px "${FONT}"`;
   ctx.fillStyle = "#555555";
   ctx.fillText(subtitle, 32, 84);

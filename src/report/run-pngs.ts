@@ -1,4 +1,5 @@
 import type { RunAnalysis as Analysis } from "../store/analysis-schema.js";
+import { message } from "../messages/catalogue.js";
 import type { RunFiles } from "../store/run-files.js";
 import type { RunResults } from "../store/results-schema.js";
 import type { TimelineSpan } from "../store/timeline-schema.js";
@@ -20,6 +21,19 @@ export function runCharts(
   ].filter((c): c is ChartSpec => c !== null);
 }
 
+/** The summary card's line under the verdict: what ran, on what, and whether the device was modelled. */
+export function runCardSubtitle(results: RunResults): string {
+  const c = results.consumer;
+  return message("report.card.subtitle", {
+    trials: String(results.trials.length),
+    dataset: results.dataset.label,
+    count: String(results.dataset.count),
+    shape: results.dataset.sampleShape.join("x"),
+    cores: String(results.host.usableCores),
+    device: c.kind === "sim" ? message("report.card.device.modelled") : message("report.card.device.measured", { adapter: c.adapter.name }),
+  });
+}
+
 /**
  * Writes summary.png (the card for a pull request) and one PNG per chart of `charts` (runCharts,
  * built once for the PNGs and the HTML alike); returns the file names written.
@@ -33,8 +47,7 @@ export async function writeRunPngs(
   const written: string[] = [];
   const chart = (id: string): ChartSpec | null => charts.find((c) => c.id === id) ?? null;
   const throughput = chart("throughput");
-  const device = results.consumer.kind === "sim" ? "device step modelled" : `device measured on ${results.consumer.adapter.name}`;
-  const subtitle = `${results.trials.length} trials, ${results.dataset.label} (${results.dataset.count} x ${results.dataset.sampleShape.join("x")}), ${results.host.usableCores} cores; ${device}`;
+  const subtitle = runCardSubtitle(results);
   const save = async (name: string, png: Promise<Buffer>): Promise<void> => {
     files.writeBytes(name, await png);
     written.push(name);

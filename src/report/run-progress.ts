@@ -2,13 +2,18 @@ import type { ChalkInstance } from "chalk";
 // Format is not among the names Node can import from this CommonJS package: take it off the default export.
 import cliProgress, { SingleBar, type Options, type Params } from "cli-progress";
 import { repeatSuffix, trialLabel } from "../harness/plan.js";
+import { message } from "../messages/catalogue.js";
 import type { SweepProgress } from "../harness/run-types.js";
 import type { TrialResult } from "../store/results-schema.js";
 
 function outcome(result: TrialResult): string {
-  if (result.status === "failed") return `failed: ${result.reason}`;
+  if (result.status === "failed") return message("report.trial.failed", { reason: result.reason });
   const m = result.metrics;
-  return `${Math.round(m.samplesPerS).toLocaleString("en-US")} samples/s, AU ${(m.au * 100).toFixed(1)}%, stall ${(m.stallFraction * 100).toFixed(1)}%`;
+  return message("report.progress.outcome", {
+    rate: Math.round(m.samplesPerS).toLocaleString("en-US"),
+    au: `${(m.au * 100).toFixed(1)}%`,
+    stall: `${(m.stallFraction * 100).toFixed(1)}%`,
+  });
 }
 
 /** A bar with ETA on a terminal; one plain line per finished trial otherwise (logs, CI). */
@@ -42,7 +47,7 @@ export function sweepProgress(
   };
   const bar = new SingleBar({
     format: (options, params, payload: object) =>
-      cliProgress.Format.Formatter({ ...options, format: "{bar} {value}/{total} trials | ETA {eta_text} | {label}" }, params, {
+      cliProgress.Format.Formatter({ ...options, format: message("report.progress.bar") }, params, {
         ...payload,
         eta_text: eta(options, params),
       }),
@@ -63,7 +68,7 @@ export function sweepProgress(
       plannedS = estimatedS;
       finished = 0;
       active = true;
-      bar.start(total, 0, { label: `starting; the plan takes at least ${Math.ceil(estimatedS)} s` });
+      bar.start(total, 0, { label: message("report.progress.starting", { s: String(Math.ceil(estimatedS)) }) });
     },
     trialStarted: (spec) => bar.update({ label: trialLabel(spec) }),
     trialFinished: (result) => {

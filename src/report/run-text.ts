@@ -27,17 +27,17 @@ export function renderRunTable(results: RunResults, chalk: ChalkInstance): strin
   const device = deviceColumns(results);
   const head = [
     "#",
-    "configuration",
-    "samples/s",
-    "steps/s",
-    "AU",
+    message("report.col.configuration"),
+    message("report.col.samples-per-s"),
+    message("report.col.steps-per-s"),
+    message("report.col.au"),
     ...device.head,
-    "stall",
-    "wait p95",
-    "transport",
-    "host CPU us/sy/wa %",
-    "read MB/s",
-    "RSS",
+    message("report.col.stall"),
+    message("report.col.wait-p95"),
+    message("report.col.transport"),
+    message("report.col.host-cpu"),
+    message("report.col.read-mbs"),
+    message("report.col.rss"),
   ];
   const table = new Table({
     head,
@@ -49,7 +49,11 @@ export function renderRunTable(results: RunResults, chalk: ChalkInstance): strin
     const mark = (s: string): string => (best ? chalk.bold.green(s) : s);
     const label = (best ? "* " : "") + trialLabel(t.spec) + (results.plan.trials.some((p) => p.repeat > 1) ? ` #${t.spec.repeat}` : "");
     if (t.status === "failed") {
-      table.push([String(t.spec.id), label, { colSpan: head.length - 2, content: chalk.red(`failed: ${t.reason}`) }]);
+      table.push([
+        String(t.spec.id),
+        label,
+        { colSpan: head.length - 2, content: chalk.red(message("report.trial.failed", { reason: t.reason })) },
+      ]);
       continue;
     }
     const m = t.metrics;
@@ -234,15 +238,31 @@ function datasetLine(results: RunResults, a: RunAnswer): string {
 }
 
 export function renderDryRun(dry: DryRun): string {
+  const count = String(dry.plan.length);
   const lines = [
-    `Plan: ${dry.plan.length} trial${dry.plan.length === 1 ? "" : "s"}, at least ${seconds(dry.estimatedS)} (dataset: ${dry.datasetLabel}${dry.datasetReady ? "" : ", generated on first use"})`,
+    message("report.dry.plan", {
+      trials: message(dry.plan.length === 1 ? "report.dry.trials.one" : "report.dry.trials.many", { n: count }),
+      duration: seconds(dry.estimatedS),
+      dataset: dry.datasetLabel,
+      generated: dry.datasetReady ? "" : message("report.dry.generated"),
+    }),
   ];
   for (const spec of dry.plan)
-    lines.push(`  ${String(spec.id).padStart(3)}  ${trialLabel(spec)}${spec.repeat > 1 ? ` (repeat ${spec.repeat})` : ""}`);
+    lines.push(
+      `  ${String(spec.id).padStart(3)}  ${trialLabel(spec)}${spec.repeat > 1 ? message("report.dry.repeat", { n: String(spec.repeat) }) : ""}`,
+    );
   const s = dry.settings;
   lines.push(
-    `Each trial: batch ${s.batch}, prefetch ${s.prefetch}, ${s.order}${s.dropLast ? ", drop-last" : ""}, ${s.warmupSteps} warm-up steps, then ${s.steps !== null ? `${s.steps} steps` : `${s.durationS} s`}${s.cold ? ", page cache dropped first" : ""}`,
-    `Consumer: ${dry.consumer.kind} (${dry.consumer.reason})`,
+    message("report.dry.each", {
+      batch: String(s.batch),
+      prefetch: String(s.prefetch),
+      order: s.order,
+      dropLast: s.dropLast ? message("report.dry.drop-last") : "",
+      warmup: String(s.warmupSteps),
+      length: s.steps !== null ? message("report.dry.steps", { n: String(s.steps) }) : `${s.durationS} s`,
+      cold: s.cold ? message("report.dry.cold") : "",
+    }),
+    message("report.dry.consumer", { kind: dry.consumer.kind, reason: dry.consumer.reason }),
   );
   return lines.join("\n") + "\n";
 }
@@ -251,7 +271,7 @@ function savedFiles(outDir: string): string[] {
   const optional = [
     ["report.html", "report.html"],
     ["summary.md", "summary.md"],
-    ["summary.png", "PNG charts"],
+    ["summary.png", message("report.saved.pngs")],
     ["analysis.json", "analysis.json"],
   ]
     .filter(([file]) => existsSync(join(outDir, file!)))

@@ -1,5 +1,6 @@
 import { existsSync } from "node:fs";
 import type { ChalkInstance } from "chalk";
+import { message } from "../messages/catalogue.js";
 import { isAbsolute, join, relative } from "node:path";
 import type { WatchResult } from "../store/summary-schema.js";
 import type { SeriesStats } from "../telemetry/series-stats.js";
@@ -14,8 +15,8 @@ function utilColour(c: ChalkInstance, stats: SeriesStats | null): (text: string)
 }
 
 function how(result: WatchResult): string {
-  if (result.exit.signal) return `was ended by ${result.exit.signal}`;
-  return `exited with code ${result.exit.code}`;
+  if (result.exit.signal) return message("report.watch.signal", { signal: result.exit.signal });
+  return message("report.watch.exit", { code: String(result.exit.code) });
 }
 
 /** The terminal summary of a watch: GPU util, CPU us/sy/wa, read rates, and where the files are. */
@@ -23,35 +24,54 @@ export function renderWatchSummary(result: WatchResult, c: ChalkInstance, cwd = 
   const s = result.summary;
   const lines: string[] = [];
   const cmd = displayCommand(result.command);
+  const label = (text: string): string => c.bold(text.padEnd(4));
+  const samples = message(s.sampleCount === 1 ? "report.watch.samples.one" : "report.watch.samples.many", { n: String(s.sampleCount) });
   lines.push(
-    `${c.bold("gpuprof watch")}: ${cmd} ${how(result)} after ${seconds(s.durationS)} (${s.sampleCount} ${s.sampleCount === 1 ? "sample" : "samples"} every ${result.intervalMs} ms)`,
+    `${c.bold(message("report.watch.title"))}: ${message("report.watch.header", {
+      command: cmd,
+      how: how(result),
+      duration: seconds(s.durationS),
+      samples,
+      interval: String(result.intervalMs),
+    })}`,
   );
   if (s.gpus.length === 0) {
-    lines.push(`  ${c.bold("GPU ")}  ${c.dim("not sampled")}`);
+    lines.push(`  ${label(message("report.watch.label.gpu"))}  ${c.dim(message("report.watch.gpu.not-sampled"))}`);
   }
   for (const gpu of s.gpus) {
     const u = gpu.utilPct;
     const colour = utilColour(c, u);
-    const util = u ? `util mean ${colour(pct(u.mean))}  p5 ${pct(u.p5, 0)}  p95 ${pct(u.p95, 0)}` : c.dim("util n/a");
-    const mem = gpu.memUsedMiB ? `  mem max ${mib(gpu.memUsedMiB.max)}` : "";
-    const rx = gpu.pcieRxMBPerS ? `  PCIe rx mean ${mbPerS(gpu.pcieRxMBPerS.mean)}` : "";
-    lines.push(`  ${c.bold(`GPU ${gpu.index}`)} ${gpu.name ?? ""}  ${util}${mem}${rx}`);
+    const util = u
+      ? message("report.watch.gpu.util", { mean: colour(pct(u.mean)), p5: pct(u.p5, 0), p95: pct(u.p95, 0) })
+      : c.dim(message("report.watch.gpu.util-none"));
+    const mem = gpu.memUsedMiB ? message("report.watch.gpu.mem", { mib: mib(gpu.memUsedMiB.max) }) : "";
+    const rx = gpu.pcieRxMBPerS ? message("report.watch.gpu.rx", { rate: mbPerS(gpu.pcieRxMBPerS.mean) }) : "";
+    lines.push(`  ${c.bold(message("report.watch.label.gpu-index", { index: String(gpu.index) }))} ${gpu.name ?? ""}  ${util}${mem}${rx}`);
   }
   const cpu = s.cpu;
   lines.push(
-    `  ${c.bold("CPU ")}  us ${pct(cpu.userPct?.mean)}  sy ${pct(cpu.systemPct?.mean)}  wa ${pct(cpu.iowaitPct?.mean)}  idle ${pct(cpu.idlePct?.mean)}  ${c.dim("(time-weighted means over all cores)")}`,
+    `  ${label(message("report.watch.label.cpu"))}  ${message("report.watch.cpu", {
+      us: pct(cpu.userPct?.mean),
+      sy: pct(cpu.systemPct?.mean),
+      wa: pct(cpu.iowaitPct?.mean),
+      idle: pct(cpu.idlePct?.mean),
+    })}  ${c.dim(message("report.watch.cpu.note"))}`,
   );
   const io = s.io;
   const tree = io.procReadMBPerS
-    ? `command reads ${mbPerS(io.procReadMBPerS.mean)} (from storage ${mbPerS(io.procStorageReadMBPerS?.mean)})`
-    : "command reads n/a";
-  lines.push(`  ${c.bold("Read")}  ${tree}  disks ${mbPerS(io.diskReadMBPerS?.mean)}  ${c.dim("(means)")}`);
+    ? message("report.watch.read", { rate: mbPerS(io.procReadMBPerS.mean), storage: mbPerS(io.procStorageReadMBPerS?.mean) })
+    : message("report.watch.read.none");
+  lines.push(
+    `  ${label(message("report.watch.label.read"))}  ${tree}  ${message("report.watch.disks", { rate: mbPerS(io.diskReadMBPerS?.mean) })}  ${c.dim(message("report.watch.means"))}`,
+  );
   // A folder given as an absolute path is shown as given; one under the working folder, relative to it.
   const rel = relative(cwd, result.outDir) || ".";
   const dir = isAbsolute(result.outDir) && rel.startsWith("..") ? result.outDir : rel;
   const reports = ["report.html", "summary.md", "summary.png", "timeline.png", "analysis.json"].filter((f) =>
     existsSync(join(result.outDir, f)),
   );
-  lines.push(`  ${c.bold("Saved")} ${dir}/ (${[...reports, "timeline.json", "timeline.csv", "summary.json"].join(", ")})`);
+  lines.push(
+    `  ${label(message("report.watch.label.saved"))} ${dir}/ (${[...reports, "timeline.json", "timeline.csv", "summary.json"].join(", ")})`,
+  );
   return lines.join("\n") + "\n";
 }
