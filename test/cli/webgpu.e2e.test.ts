@@ -1,8 +1,9 @@
 import { existsSync, readFileSync, readdirSync } from "node:fs";
 import { join } from "node:path";
-import { beforeAll, describe, expect, it } from "vitest";
+import { beforeAll, expect, it } from "vitest";
 import { RunResultsSchema } from "../../src/store/results-schema.js";
 import { runCli, tempDir, type CliOptions } from "../helpers.js";
+import { describeNeeding, LAVAPIPE } from "../system-packages.js";
 
 // lavapipe (Mesa's CPU Vulkan driver) is this machine's only adapter: CI installs it, as .ci/run shows.
 const SMALL = ["--samples", "64", "--shape", "3,16,16", "--batch", "8", "--step-ms", "10", "--warmup", "2"];
@@ -23,7 +24,7 @@ beforeAll(() => {
   cacheDir = tempDir();
 });
 
-describe("gpuprof run --consumer webgpu", () => {
+describeNeeding(LAVAPIPE, "gpuprof run --consumer webgpu", () => {
   it("drives the adapter: device times measured, uint8 copies a quarter of float32's bytes, the shared transport too", async () => {
     const cwd = tempDir();
     const run = await gpuprofRun(
@@ -85,7 +86,7 @@ describe("gpuprof run --consumer webgpu", () => {
   });
 });
 
-describe("gpuprof run --consumer auto", () => {
+describeNeeding(LAVAPIPE, "gpuprof run --consumer auto", () => {
   it("picks sim over a CPU-only adapter and says why", async () => {
     const run = await gpuprofRun([...SMALL, "--workers", "0", "--dtype", "uint8", "--duration", "0.2", "--format", "md"]);
     expect(run.code).toBe(0);

@@ -4,9 +4,10 @@ import { join } from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
 import type { RunResults } from "../../src/store/results-schema.js";
 import { root, runCli, tempDir } from "../helpers.js";
+import { CHROMIUM_EXECUTABLE, CHROMIUM as CHROMIUM_PACKAGE, describeNeeding } from "../system-packages.js";
 
 // Debian's chromium, installed by .ci/run. Screenshots are kept as test artifacts in reports/test-artifacts/.
-const CHROMIUM = ["chromium", "chromium-browser", "google-chrome"].find((name) => spawnSync("which", [name]).status === 0);
+const CHROMIUM = CHROMIUM_EXECUTABLE;
 const ARTIFACTS = join(root, "reports", "test-artifacts");
 const fixture = join(root, "fixtures", "results", "run-jpeg-2cores.json");
 
@@ -75,7 +76,7 @@ beforeAll(async () => {
   expect(watched.code).toBe(0);
 }, 120000);
 
-describe("HTML report in headless Chromium", () => {
+describeNeeding(CHROMIUM_PACKAGE, "HTML report in headless Chromium", () => {
   it("draws a real run's charts with the trial windows shaded on the timeline", async () => {
     const html = join(runDir, "report.html");
     const { stdout, stderr } = chromium(["--enable-logging=stderr", "--v=0", "--dump-dom", `file://${html}`]);

@@ -1,9 +1,10 @@
 /**
  * The webgpu consumer on a real Vulkan driver: Mesa's lavapipe, which runs Vulkan on the CPU and is
- * what CI has (.ci/run installs it from bookworm-backports). These tests fail, rather than skip,
- * when no adapter is found: CI must exercise the GPU path.
+ * what CI has (.ci/run installs it from bookworm-backports). Without it they skip with one line
+ * naming it, except under CI=true, where they fail: CI must exercise the GPU path.
  */
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, expect, it } from "vitest";
+import { describeNeeding, LAVAPIPE } from "../system-packages.js";
 import type { LoadedBatch } from "../../src/harness/batch-loader.js";
 import type { Dtype } from "../../src/store/trial-axes.js";
 import { BatchPreparer } from "../../src/harness/prepare-batch.js";
@@ -62,31 +63,31 @@ let consumer: WebgpuConsumer;
 let webgpu: WebgpuModule;
 let adapter: AdapterDescription;
 
-beforeAll(async () => {
-  const imported = await importWebgpu(process.env);
-  if (!imported.ok) throw new Error(imported.problem);
-  const choice = await chooseAdapter(imported.module, null, () => "no WebGPU adapter: install mesa-vulkan-drivers (bookworm-backports)");
-  if (!choice.ok) throw new Error(choice.problem);
-  webgpu = imported.module;
-  adapter = choice.chosen;
-  consumer = await WebgpuConsumer.open({
-    webgpu,
-    adapter,
-    stepModel: { kind: "fixed", msPerBatch: TARGET_MS, batch: BATCH },
-    batch: BATCH,
-    sampleShape: SHAPE,
-    sampleBytes: SAMPLE,
-    dtypes: ["uint8", "float16", "float32"],
-    selection: { requested: "webgpu", reason: "test" },
-    say: () => undefined,
+describeNeeding(LAVAPIPE, "webgpu consumer on lavapipe", () => {
+  beforeAll(async () => {
+    const imported = await importWebgpu(process.env);
+    if (!imported.ok) throw new Error(imported.problem);
+    const choice = await chooseAdapter(imported.module, null, () => "no WebGPU adapter: install mesa-vulkan-drivers (bookworm-backports)");
+    if (!choice.ok) throw new Error(choice.problem);
+    webgpu = imported.module;
+    adapter = choice.chosen;
+    consumer = await WebgpuConsumer.open({
+      webgpu,
+      adapter,
+      stepModel: { kind: "fixed", msPerBatch: TARGET_MS, batch: BATCH },
+      batch: BATCH,
+      sampleShape: SHAPE,
+      sampleBytes: SAMPLE,
+      dtypes: ["uint8", "float16", "float32"],
+      selection: { requested: "webgpu", reason: "test" },
+      say: () => undefined,
+    });
+  }, 120_000);
+
+  afterAll(async () => {
+    await consumer?.close();
   });
-}, 120_000);
 
-afterAll(async () => {
-  await consumer?.close();
-});
-
-describe("webgpu consumer on lavapipe", () => {
   it("normalises uint8 on the device exactly as the CPU loader does in float32", async () => {
     await consumer.process({ batch: loaded(await cpuBatch("uint8")), dtype: "uint8", stepSizes: [BATCH], startAtMs: 0 });
     const gpu = await consumer.step.readFeatures("uint8", BATCH * SAMPLE);
