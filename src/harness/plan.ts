@@ -1,6 +1,7 @@
 import type { TrialSpec } from "../store/results-schema.js";
 import type { Dtype, Transport } from "../store/trial-axes.js";
 import type { SampleOrder } from "./index-order.js";
+import { message } from "../messages/catalogue.js";
 
 /** Settings every trial of a sweep shares. */
 export interface TrialSettings {
@@ -54,17 +55,17 @@ export function buildPlan(axes: SweepAxes): TrialSpec[] {
 }
 
 export function trialLabel(spec: TrialSpec): string {
-  const parts = [`workers ${spec.workers}`, spec.dtype];
+  const parts = [message("report.trial.workers", { n: String(spec.workers) }), spec.dtype];
   if (spec.transport !== "none") parts.push(spec.transport);
-  if (spec.echo > 1) parts.push(`echo ${spec.echo}`);
-  if (spec.echoSplit > 1) parts.push(`split ${spec.echoSplit}`);
-  if (spec.baseline) parts.push("baseline");
+  if (spec.echo > 1) parts.push(message("report.trial.echo", { n: String(spec.echo) }));
+  if (spec.echoSplit > 1) parts.push(message("report.trial.split", { n: String(spec.echoSplit) }));
+  if (spec.baseline) parts.push(message("report.trial.baseline"));
   return parts.join(", ");
 }
 
 /** " #2" after a trial's label when the plan repeats configurations (--repeat), so repeats tell apart. */
 export function repeatSuffix(spec: TrialSpec, repeated: boolean): string {
-  return repeated ? ` #${spec.repeat}` : "";
+  return repeated ? message("report.trial.repeat", { n: String(spec.repeat) }) : "";
 }
 
 /** Fixed costs per trial seen on a 2-core machine: starting workers and opening the data. */

@@ -12,6 +12,7 @@ export const REPORT_MESSAGES = {
   "report.heading.host": "Host",
   "report.heading.method": "Method",
   "report.heading.charts": "Charts",
+  "report.heading.verdict": "Verdict",
 
   // Column heads of the sweep's tables (summary.md, report.html, the terminal) and the device's columns beside AU.
   "report.col.configuration": "configuration",
@@ -39,6 +40,12 @@ export const REPORT_MESSAGES = {
   "report.trial.failed": "failed: {{reason}}",
   "report.note.trial": "{{note}} (trial {{ids}})",
   "report.note.trials": "{{note}} (trials {{ids}})",
+  "report.trial.fallback": "trial {{id}}",
+  "report.trial.workers": "workers {{n}}",
+  "report.trial.echo": "echo {{n}}",
+  "report.trial.split": "split {{n}}",
+  "report.trial.baseline": "baseline",
+  "report.trial.repeat": " #{{n}}",
 
   // What was measured and what modelled, at the end of summary.md and report.html.
   "report.method.smi": ", GPU utilisation from nvidia-smi",

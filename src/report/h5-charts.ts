@@ -11,6 +11,16 @@ export function h5FileLabel(f: H5FileInfo): string {
   return layout + (f.compression === "none" ? "" : message("report.h5.file.compression", { compression: f.compression }));
 }
 
+/** "1 epoch", "3 epochs". */
+export function epochsText(epochs: number): string {
+  return message(epochs === 1 ? "h5.report.epochs.one" : "h5.report.epochs.many", { n: String(epochs) });
+}
+
+/** "1 worker", "2 workers". */
+export function workersText(workers: number): string {
+  return message(workers === 1 ? "report.h5.series.worker" : "report.h5.series.workers", { n: String(workers) });
+}
+
 const warmHitRate = (c: H5ConfigResult): number | null => c.simulated?.epochs[c.simulated.epochs.length - 1]?.hitRate ?? null;
 
 /**

@@ -6,14 +6,14 @@ import type { H5Results } from "../store/h5-results-schema.js";
 import type { RunFiles } from "../store/run-files.js";
 import { formatSize } from "../util/sizes.js";
 import { bytes, count as n0, share as pct } from "../util/format.js";
-import { h5Charts, h5FileLabel, hitRateChart } from "./h5-charts.js";
+import { epochsText, h5Charts, h5FileLabel, hitRateChart, workersText } from "./h5-charts.js";
 import { adviceList, escapeHtml, findingsList, htmlTable, renderHtmlPage } from "./html-page.js";
 import { chartPng, summaryCardPng, type CardText } from "./png.js";
 
 function card(analysis: AnalysisFile): CardText {
   const finding = onlyFinding(analysis);
   return {
-    headline: `h5: ${analysis.verdict}`,
+    headline: message("h5.report.card.headline", { verdict: analysis.verdict }),
     tone: finding.verdict === "none" ? "good" : finding.verdict === "issue" ? "bad" : "unknown",
     advice: [finding.summary, ...analysis.recommendations.map((r) => r.text)],
   };
@@ -22,7 +22,11 @@ function card(analysis: AnalysisFile): CardText {
 /** summary.png (the card for a pull request) and a PNG per chart; returns the file names written. */
 export async function writeH5Pngs(files: RunFiles, results: H5Results, analysis: AnalysisFile): Promise<string[]> {
   const written: string[] = [];
-  const subtitle = `${results.configs.length} configurations over ${results.files.length} file${results.files.length === 1 ? "" : "s"}, ${results.settings.epochs} epoch${results.settings.epochs === 1 ? "" : "s"}; hit rates simulated, speeds measured`;
+  const subtitle = message("h5.report.card.subtitle", {
+    configs: String(results.configs.length),
+    files: message(results.files.length === 1 ? "h5.report.files.one" : "h5.report.files.many", { n: String(results.files.length) }),
+    epochs: epochsText(results.settings.epochs),
+  });
   files.writeBytes("summary.png", await summaryCardPng(card(analysis), hitRateChart(results), subtitle));
   written.push("summary.png");
   for (const chart of h5Charts(results)) {
@@ -36,14 +40,14 @@ export async function writeH5Pngs(files: RunFiles, results: H5Results, analysis:
 export function renderH5Html(results: H5Results, analysis: AnalysisFile): string {
   const head = [
     "#",
-    "file",
-    "cache / slots",
-    "access",
-    "workers",
-    "hit rate by epoch",
-    "read amp. by epoch",
-    "samples/s",
-    "bytes measured vs model",
+    message("h5.report.col.file"),
+    message("h5.report.col.cache-slots"),
+    message("h5.report.col.access"),
+    message("h5.report.col.workers"),
+    message("h5.report.col.hit-rate"),
+    message("h5.report.col.read-amp"),
+    message("report.col.samples-per-s"),
+    message("h5.report.col.bytes-vs-model"),
   ];
   const rows = results.configs.map((c) => {
     const sim = c.simulated?.epochs;
@@ -56,41 +60,81 @@ export function renderH5Html(results: H5Results, analysis: AnalysisFile): string
       String(c.workers),
       sim ? sim.map((e) => pct(e.hitRate)).join(" ") : "-",
       sim ? sim.map((e) => `${e.readAmplification.toFixed(2)}x`).join(" ") : "-",
-      live ? n0(live.samplesPerS) : c.error ? `<span class="failed">failed: ${escapeHtml(c.error)}</span>` : "-",
       live
-        ? `${bytes(live.measuredBytes)} vs ${bytes(live.simulatedBytes)} (${(live.difference * 100).toFixed(2)}%${live.agrees ? "" : ", disagrees"})`
+        ? n0(live.samplesPerS)
+        : c.error
+          ? `<span class="failed">${escapeHtml(message("report.trial.failed", { reason: c.error }))}</span>`
+          : "-",
+      live
+        ? message("h5.report.bytes-vs-model", {
+            measured: bytes(live.measuredBytes),
+            simulated: bytes(live.simulatedBytes),
+            difference: `${(live.difference * 100).toFixed(2)}%`,
+            disagrees: live.agrees ? "" : message("h5.report.bytes-vs-model.disagrees"),
+          })
         : "-",
     ];
   });
   const fileItems = results.files.map(
     (f) =>
-      `<li>${escapeHtml(h5FileLabel(f))}: ${escapeHtml(`${f.path}:${f.dataset}`)} ${f.shape.join("x")} uint8, ${f.chunks ? `${f.chunkCount} chunks of ${bytes(f.chunkBytes)}` : "contiguous"}, ${bytes(f.fileBytes)} on disk, ${f.fitsInPageCache === null ? "page cache size unknown" : f.fitsInPageCache ? "fits in RAM" : "larger than free RAM"}</li>`,
+      `<li>${message("h5.report.file", {
+        label: escapeHtml(h5FileLabel(f)),
+        path: escapeHtml(`${f.path}:${f.dataset}`),
+        shape: f.shape.join("x"),
+        layout: f.chunks
+          ? message("h5.report.file.chunks", { count: String(f.chunkCount), size: bytes(f.chunkBytes) })
+          : message("report.h5.file.contiguous"),
+        size: bytes(f.fileBytes),
+        ram: message(
+          f.fitsInPageCache === null
+            ? "report.html.host.ram.unknown"
+            : f.fitsInPageCache
+              ? "report.html.host.ram.fits"
+              : "report.html.host.ram.larger",
+        ),
+      })}</li>`,
   );
   const smallest = results.smallestCache.map(
     (s) =>
-      `<li>${escapeHtml(h5FileLabel(results.files[s.file]!))}, ${escapeHtml(s.access)}, ${s.workers} worker${s.workers === 1 ? "" : "s"}: ${s.nbytes === null ? "none reaches it" : formatSize(s.nbytes)}</li>`,
+      `<li>${message("h5.report.smallest.item", {
+        file: escapeHtml(h5FileLabel(results.files[s.file]!)),
+        access: escapeHtml(s.access),
+        workers: workersText(s.workers),
+        size: s.nbytes === null ? message("h5.report.smallest.none-reaches") : formatSize(s.nbytes),
+      })}</li>`,
   );
+  const smallestHeading = message("h5.report.heading.smallest", {
+    target: pct(results.settings.targetHitRate),
+    warm: warmPhrase(results.settings.epochs),
+  });
   const notes = [...results.notes, ...results.configs.flatMap((c) => c.notes.map((n) => `[${c.id}] ${n}`))];
   return renderHtmlPage({
-    title: `gpuprof h5: ${analysis.verdict}`,
-    subtitle: `${results.configs.length} configurations, ${results.settings.epochs} epoch${results.settings.epochs === 1 ? "" : "s"}, batch ${results.settings.batch}, ${results.startedAt}`,
+    title: message("h5.report.title", { verdict: analysis.verdict }),
+    subtitle: message("h5.report.html.subtitle", {
+      configs: String(results.configs.length),
+      epochs: epochsText(results.settings.epochs),
+      batch: String(results.settings.batch),
+      started: results.startedAt,
+    }),
     sections: [
-      { heading: "Verdict", html: findingsList(analysis.findings) },
-      { heading: "What to set", html: adviceList(analysis.recommendations, message("h5.no-advice")) },
-      { heading: "Configurations", html: htmlTable(head, rows) },
+      { heading: message("report.heading.verdict"), html: findingsList(analysis.findings) },
+      { heading: message("h5.report.heading.what-to-set"), html: adviceList(analysis.recommendations, message("h5.no-advice")) },
+      { heading: message("h5.report.heading.configurations"), html: htmlTable(head, rows) },
       {
-        heading: `Smallest cache per worker reaching ${pct(results.settings.targetHitRate)} hits ${warmPhrase(results.settings.epochs)} (simulated)`,
+        heading: smallestHeading,
         html: `<ul>${smallest.join("\n")}</ul>`,
       },
-      { heading: "Files", html: `<ul>${fileItems.join("\n")}</ul>` },
-      ...(notes.length > 0 ? [{ heading: "Notes", html: `<ul>${notes.map((n) => `<li>${escapeHtml(n)}</li>`).join("\n")}</ul>` }] : []),
+      { heading: message("h5.report.heading.files"), html: `<ul>${fileItems.join("\n")}</ul>` },
+      ...(notes.length > 0
+        ? [{ heading: message("report.heading.notes"), html: `<ul>${notes.map((n) => `<li>${escapeHtml(n)}</li>`).join("\n")}</ul>` }]
+        : []),
       {
-        heading: "Method",
-        html: "<p>Hit rates, read amplification and cache held are simulated with HDF5's raw-data chunk-cache rules (slots, the list, two-cursor pruning with w0, the bypass). Samples/s, MB/s, bytes read (per thread, /proc/thread-self/io) and CPU are measured on this machine, reading through h5wasm with that cache emulated.</p>",
+        heading: message("report.heading.method"),
+        html: `<p>${message("h5.report.method.html")}</p>`,
       },
     ],
     charts: h5Charts(results),
-    chartsBefore: "Smallest cache per worker reaching",
+    chartsBefore: smallestHeading,
     raw: results,
     rawName: "results.json",
   });

@@ -3,7 +3,7 @@ import type { ChalkInstance } from "chalk";
 import Table from "cli-table3";
 import { existsSync } from "node:fs";
 import { join, relative } from "node:path";
-import { h5FileLabel } from "./h5-charts.js";
+import { h5FileLabel, workersText } from "./h5-charts.js";
 import type { H5ConfigResult, H5Results } from "../store/h5-results-schema.js";
 import { formatSize } from "../util/sizes.js";
 import { bytes, share as pct, count as n0 } from "../util/format.js";
@@ -18,27 +18,42 @@ function fileLabel(results: H5Results, index: number): string {
 
 export function h5ConfigLine(results: H5Results, c: H5ConfigResult): string {
   const sim = c.simulated?.epochs;
-  const hits = sim ? `hits ${sim.map((e) => pct(e.hitRate)).join(" -> ")}` : "no chunk cache";
-  const live = c.live ? `, ${n0(c.live.samplesPerS)} samples/s live` : c.error ? `, live failed: ${c.error}` : "";
-  return `[${c.id}] ${fileLabel(results, c.file)}, cache ${formatSize(c.cache.nbytes)}/${c.cache.nslots} slots, ${c.access}, ${c.workers} worker${c.workers === 1 ? "" : "s"}: ${hits}${live}`;
+  const hits = sim
+    ? message("h5.report.line.hits", { rates: sim.map((e) => pct(e.hitRate)).join(" -> ") })
+    : message("h5.report.line.no-cache");
+  const live = c.live
+    ? message("h5.report.line.live", { rate: n0(c.live.samplesPerS) })
+    : c.error
+      ? message("h5.report.line.live-failed", { error: c.error })
+      : "";
+  return message("h5.report.line", {
+    id: String(c.id),
+    file: fileLabel(results, c.file),
+    cache: formatSize(c.cache.nbytes),
+    slots: String(c.cache.nslots),
+    access: c.access,
+    workers: workersText(c.workers),
+    hits,
+    live,
+  });
 }
 
 /** The terminal report of an HDF5 study, formatted from the study's analysis.json. */
 export function renderH5Results(results: H5Results, outDir: string, cwd: string, chalk: ChalkInstance, analysis: AnalysisFile): string {
   const head = [
     "#",
-    "file",
-    "cache / slots",
-    "access",
-    "workers",
-    "hit rate by epoch",
-    "read amp. by epoch",
-    "samples/s",
-    "MB/s",
-    "bytes read: measured vs model",
-    "from storage",
-    "host CPU us/sy/wa %",
-    "cache held",
+    message("h5.report.col.file"),
+    message("h5.report.col.cache-slots"),
+    message("h5.report.col.access"),
+    message("h5.report.col.workers"),
+    message("h5.report.col.hit-rate"),
+    message("h5.report.col.read-amp"),
+    message("report.col.samples-per-s"),
+    message("h5.report.col.mb-per-s"),
+    message("h5.report.col.bytes-read-vs-model"),
+    message("h5.report.col.from-storage"),
+    message("report.col.host-cpu"),
+    message("h5.report.col.cache-held"),
   ];
   const table = new Table({ head, style: { head: [], border: [], compact: true } });
   for (const c of results.configs) {
@@ -56,7 +71,7 @@ export function renderH5Results(results: H5Results, outDir: string, cwd: string,
       String(c.workers),
       c.simulated ? c.simulated.epochs.map((e) => pct(e.hitRate)).join(" ") : "-",
       c.simulated ? c.simulated.epochs.map((e) => `${e.readAmplification.toFixed(2)}x`).join(" ") : "-",
-      live ? n0(live.samplesPerS) : c.error ? chalk.red("failed") : "-",
+      live ? n0(live.samplesPerS) : c.error ? chalk.red(message("report.compare.failed")) : "-",
       live ? n0(live.deliveredMBPerS) : "-",
       live
         ? `${bytes(live.measuredBytes)} vs ${bytes(live.simulatedBytes)} (${live.difference >= 0 ? "+" : ""}${(live.difference * 100).toFixed(2)}%)${live.agrees ? "" : " !"}`
@@ -71,46 +86,67 @@ export function renderH5Results(results: H5Results, outDir: string, cwd: string,
   const pick = pickLine(results, analysis);
   if (pick) lines.push(chalk.bold(pick));
   lines.push(message("h5.verdict-line", { state: message(`h5.state.${finding.verdict}`), summary: finding.summary }));
-  lines.push("Files:");
+  lines.push(`${message("h5.report.heading.files")}:`);
   results.files.forEach((f, i) => {
     lines.push(
-      `  ${fileLabel(results, i)}: ${f.path}:${f.dataset} ${f.shape.join("x")} uint8, ${f.chunks ? `${f.chunkCount} chunks of ${bytes(f.chunkBytes)} (${bytes(f.storedChunkBytes)} stored)` : "contiguous (no chunks)"}, ${bytes(f.fileBytes)} on disk, ${f.fitsInPageCache === null ? "page cache size unknown" : f.fitsInPageCache ? "fits in RAM (page-cached after the first read)" : "larger than free RAM"}`,
+      `  ${message("h5.report.file", {
+        label: fileLabel(results, i),
+        path: `${f.path}:${f.dataset}`,
+        shape: f.shape.join("x"),
+        layout: f.chunks
+          ? message("h5.report.file.chunks-stored", {
+              count: String(f.chunkCount),
+              size: bytes(f.chunkBytes),
+              stored: bytes(f.storedChunkBytes),
+            })
+          : message("h5.report.file.contiguous-no-chunks"),
+        size: bytes(f.fileBytes),
+        ram: message(
+          f.fitsInPageCache === null
+            ? "report.html.host.ram.unknown"
+            : f.fitsInPageCache
+              ? "h5.report.file.fits-page-cached"
+              : "report.html.host.ram.larger",
+        ),
+      })}`,
     );
   });
   lines.push(
-    `Smallest cache per worker reaching ${pct(results.settings.targetHitRate)} chunk hits ${warmPhrase(results.settings.epochs)} (simulated, doubling from 1 MiB, a slot for every chunk):`,
+    message("h5.report.smallest.terminal", { target: pct(results.settings.targetHitRate), warm: warmPhrase(results.settings.epochs) }),
   );
   for (const s of results.smallestCache) {
+    const file = results.files[s.file]!;
+    const size =
+      s.nbytes !== null
+        ? s.nbytes >= (file.chunkBytes ?? 0) * (file.chunkCount ?? 0)
+          ? message("h5.report.smallest.whole", { size: formatSize(s.nbytes) })
+          : formatSize(s.nbytes)
+        : file.chunks === null
+          ? message("h5.report.smallest.contiguous")
+          : message("h5.report.smallest.none-even-whole");
     lines.push(
-      `  ${fileLabel(results, s.file)}, ${s.access}, ${s.workers} worker${s.workers === 1 ? "" : "s"}: ${s.nbytes !== null ? formatSize(s.nbytes) + (s.nbytes >= (results.files[s.file]!.chunkBytes ?? 0) * (results.files[s.file]!.chunkCount ?? 0) ? " (the whole dataset)" : "") : results.files[s.file]!.chunks === null ? "contiguous dataset: no chunk cache applies" : "none: even a cache of the whole dataset does not reach it (chunks larger than any cache bypass it)"}`,
+      `  ${message("h5.report.smallest.item", { file: fileLabel(results, s.file), access: s.access, workers: workersText(s.workers), size })}`,
     );
   }
   const disagreements = results.configs.filter((c) => c.live && !c.live.agrees).length;
   if (results.configs.some((c) => c.live)) {
     lines.push(
       disagreements === 0
-        ? "Measured bytes (per thread, /proc/thread-self/io) agree with the HDF5 chunk-cache model within 1% for every configuration."
-        : chalk.yellow(
-            `Measured bytes differ from the model by more than 1% in ${disagreements} configuration(s) (marked !); see the notes.`,
-          ),
+        ? message("h5.report.bytes-agree")
+        : chalk.yellow(message("h5.report.bytes-differ", { n: String(disagreements) })),
     );
   }
-  for (const c of results.configs) for (const note of c.notes) lines.push(chalk.yellow(`Note [${c.id}]: ${note}`));
-  for (const note of results.notes) lines.push(chalk.yellow(`Note: ${note}`));
+  for (const c of results.configs)
+    for (const note of c.notes) lines.push(chalk.yellow(message("h5.report.note.config", { id: String(c.id), note })));
+  for (const note of results.notes) lines.push(chalk.yellow(message("h5.report.note", { note })));
   const live = results.configs.some((c) => c.live);
-  lines.push(
-    chalk.dim(
-      live
-        ? "Hit rates and read amplification are simulated (HDF5's chunk-cache rules); samples/s, MB/s, bytes measured and CPU are measured on this machine."
-        : "Hit rates and read amplification are simulated (HDF5's chunk-cache rules); nothing was read (--no-live), so there are no measured speeds or bytes.",
-    ),
-  );
-  if (results.interrupted) lines.push(chalk.yellow(`Interrupted: ${results.configs.length} configurations finished and were saved.`));
+  lines.push(chalk.dim(message(live ? "h5.report.method.terminal.live" : "h5.report.method.terminal.no-live")));
+  if (results.interrupted) lines.push(chalk.yellow(message("h5.report.interrupted", { configs: String(results.configs.length) })));
   const shown = relative(cwd, outDir) || ".";
   const written = ["report.html", "summary.md", "summary.png", "hitrate.png", "speed.png", "analysis.json"].filter((f) =>
     existsSync(join(outDir, f)),
   );
-  lines.push(`Saved ${shown.startsWith("..") ? outDir : shown}/ (${[...written, "results.json"].join(", ")})`);
+  lines.push(message("h5.report.saved", { dir: shown.startsWith("..") ? outDir : shown, files: [...written, "results.json"].join(", ") }));
   return lines.join("\n") + "\n";
 }
 
@@ -135,10 +171,10 @@ function pickLine(results: H5Results, analysis: AnalysisFile): string | null {
 
 /** The verdict of an HDF5 study and what to set, for a terminal (gpuprof report on an h5 folder). */
 export function renderH5Verdict(analysis: AnalysisFile, chalk: ChalkInstance): string {
-  const lines = [chalk.bold(`Verdict: ${analysis.verdict}`), `  ${onlyFinding(analysis).summary}`];
+  const lines = [chalk.bold(message("h5.report.verdict", { verdict: analysis.verdict })), `  ${onlyFinding(analysis).summary}`];
   const advice = analysis.recommendations;
   if (advice.length > 0) {
-    lines.push(chalk.bold("What to set:"));
+    lines.push(chalk.bold(`${message("h5.report.heading.what-to-set")}:`));
     advice.forEach((r, i) =>
       lines.push(
         `  ${i + 1}. ${r.text.replace(/\*\*(.+?)\*\*/g, (_, t: string) => chalk.bold(t)).replace(/`([^`]+)`/g, "$1")}`,

@@ -97,7 +97,7 @@ export function renderRunAnswer(results: RunResults, analysis: Analysis, outDir:
   const a = analysis.answer;
   const label = (id: number): string => {
     const trial = results.trials.find((t) => t.spec.id === id);
-    return trial ? trialLabel(trial.spec) : `trial ${id}`;
+    return trial ? trialLabel(trial.spec) : message("report.trial.fallback", { id: String(id) });
   };
   const lines: string[] = [];
   const best = a.best;

@@ -4,24 +4,36 @@ import type { WatchResult } from "../store/summary-schema.js";
 import { markdownCell as cell } from "../util/format.js";
 import { adviceLine } from "./advice-text.js";
 import { watchRows } from "./watch-report.js";
+import { message } from "../messages/catalogue.js";
 import { displayCommand } from "../util/display-command.js";
 
 /** summary.md of a watched run: what held the GPU back, the advice, and the numbers behind it. */
 export function renderWatchMarkdown(result: WatchResult, analysis: AnalysisFile, pngs: readonly string[] = []): string {
   const s = result.summary;
-  const out = [`# gpuprof watch: ${analysis.verdict}`, ""];
-  if (pngs.includes("summary.png")) out.push("![gpuprof watch summary](summary.png)", "");
+  const out = [`# ${message("watch.report.title", { verdict: analysis.verdict })}`, ""];
+  if (pngs.includes("summary.png")) out.push(`![${message("watch.report.summary-alt")}](summary.png)`, "");
   const finding = onlyFinding(analysis);
-  out.push(`${codeSpan(displayCommand(result.command))}, ${s.durationS.toFixed(1)} s, exit ${result.exitCode}.`, "", finding.summary, "");
+  const run = message("watch.report.md.run", {
+    command: codeSpan(displayCommand(result.command)),
+    duration: s.durationS.toFixed(1),
+    code: String(result.exitCode),
+  });
+  out.push(run, "", finding.summary, "");
   const advice = analysis.recommendations;
   if (advice.length > 0) {
-    out.push("## What to change", "");
+    out.push(`## ${message("report.heading.what-to-change")}`, "");
     advice.forEach((r, i) => out.push(`${i + 1}. ${r.text}`, `   <br>_${cell(adviceLine(r))}_`));
     out.push("");
   }
-  out.push("## Measured", "", "| series | mean | p5 | p95 |", "|---|---:|---:|---:|");
+  const head = ["watch.report.col.series", "watch.report.col.mean", "watch.report.col.p5", "watch.report.col.p95"] as const;
+  out.push(
+    `## ${message("watch.report.heading.measured")}`,
+    "",
+    `| ${head.map((id) => message(id)).join(" | ")} |`,
+    "|---|---:|---:|---:|",
+  );
   for (const r of watchRows(result)) out.push(`| ${cell(r.series)} | ${r.mean} | ${r.p5} | ${r.p95} |`);
-  if (pngs.includes("timeline.png")) out.push("", "Chart: [timeline](timeline.png)");
+  if (pngs.includes("timeline.png")) out.push("", message("watch.report.chart", { links: "[timeline](timeline.png)" }));
   out.push("");
   return out.join("\n");
 }

@@ -16,7 +16,7 @@ export function noAdvice(analysis: AnalysisFile): string {
 /** The measured series of a watched run as rows: name and time-weighted mean, p5, p95. */
 export function watchRows(result: WatchResult): { series: string; mean: string; p5: string; p95: string }[] {
   const s = result.summary;
-  const fmt = (v: number | undefined): string => (v === undefined ? "n/a" : v.toFixed(1));
+  const fmt = (v: number | undefined): string => (v === undefined ? message("watch.report.n-a") : v.toFixed(1));
   const row = (series: string, st: { mean: number; p5: number; p95: number } | null | undefined) => ({
     series,
     mean: fmt(st?.mean),
@@ -24,19 +24,24 @@ export function watchRows(result: WatchResult): { series: string; mean: string; 
     p95: fmt(st?.p95),
   });
   return [
-    ...s.gpus.map((g) => row(`GPU ${g.index} util % (${g.name ?? "unknown"})`, g.utilPct)),
-    row("CPU user %", s.cpu.userPct),
-    row("CPU system %", s.cpu.systemPct),
-    row("CPU iowait %", s.cpu.iowaitPct),
-    row("read MB/s (the command)", s.io.procReadMBPerS),
-    row("storage read MB/s (the command)", s.io.procStorageReadMBPerS),
+    ...s.gpus.map((g) =>
+      row(
+        message("watch.report.series.gpu", { index: String(g.index), name: g.name ?? message("watch.report.series.gpu.unknown") }),
+        g.utilPct,
+      ),
+    ),
+    row(message("watch.report.series.user"), s.cpu.userPct),
+    row(message("watch.report.series.system"), s.cpu.systemPct),
+    row(message("watch.report.series.iowait"), s.cpu.iowaitPct),
+    row(message("watch.report.series.read"), s.io.procReadMBPerS),
+    row(message("watch.report.series.storage"), s.io.procStorageReadMBPerS),
   ];
 }
 
 function card(analysis: AnalysisFile): CardText {
   const finding = onlyFinding(analysis);
   return {
-    headline: `watch: ${analysis.verdict}`,
+    headline: message("watch.report.card.headline", { verdict: analysis.verdict }),
     tone: finding.verdict === "none" ? "good" : finding.verdict === "issue" ? "bad" : "unknown",
     advice: [finding.summary, ...analysis.recommendations.map((r) => r.text)],
   };
@@ -49,7 +54,11 @@ export async function writeWatchPngs(
   analysis: AnalysisFile,
   chart: ChartSpec | null,
 ): Promise<string[]> {
-  const subtitle = `${displayCommand(result.command).slice(0, 90)}: ${result.summary.durationS.toFixed(1)} s, exit ${result.exitCode}`;
+  const subtitle = message("watch.report.run", {
+    command: displayCommand(result.command).slice(0, 90),
+    duration: result.summary.durationS.toFixed(1),
+    code: String(result.exitCode),
+  });
   files.writeBytes("summary.png", await summaryCardPng(card(analysis), chart, subtitle));
   if (!chart) return ["summary.png"];
   files.writeBytes("timeline.png", await chartPng(chart, 1200, 500));
@@ -59,28 +68,40 @@ export async function writeWatchPngs(
 /** report.html of a watched run: the verdict and advice, the measured series, the timeline, the notes. */
 export function renderWatchHtml(result: WatchResult, analysis: AnalysisFile, chart: ChartSpec | null): string {
   const rows = watchRows(result).map((r) => [escapeHtml(r.series), r.mean, r.p5, r.p95]);
+  const notesHeading = message("report.heading.notes");
   const notes = result.notes.map((n) => `<li>${escapeHtml(`${n.source}: ${n.message}`)}</li>`);
   return renderHtmlPage({
-    title: `gpuprof watch: ${analysis.verdict}`,
-    subtitle: `${displayCommand(result.command)}: ${result.summary.durationS.toFixed(1)} s, exit ${result.exitCode}, ${result.startedAt}`,
+    title: message("watch.report.title", { verdict: analysis.verdict }),
+    subtitle: message("watch.report.html.subtitle", {
+      command: displayCommand(result.command),
+      duration: result.summary.durationS.toFixed(1),
+      code: String(result.exitCode),
+      started: result.startedAt,
+    }),
     sections: [
-      { heading: "Verdict", html: findingsList(analysis.findings) },
-      { heading: "What to change", html: adviceList(analysis.recommendations, noAdvice(analysis)) },
+      { heading: message("report.heading.verdict"), html: findingsList(analysis.findings) },
+      { heading: message("report.heading.what-to-change"), html: adviceList(analysis.recommendations, noAdvice(analysis)) },
       {
-        heading: "Measured",
+        heading: message("watch.report.heading.measured"),
         html: htmlTable(
-          ["#", "series", "mean", "p5", "p95"],
+          [
+            "#",
+            message("watch.report.col.series"),
+            message("watch.report.col.mean"),
+            message("watch.report.col.p5"),
+            message("watch.report.col.p95"),
+          ],
           rows.map((r, i) => [String(i + 1), ...r]),
         ),
       },
-      ...(notes.length > 0 ? [{ heading: "Notes", html: `<ul>${notes.join("\n")}</ul>` }] : []),
+      ...(notes.length > 0 ? [{ heading: notesHeading, html: `<ul>${notes.join("\n")}</ul>` }] : []),
       {
-        heading: "Method",
-        html: `<p>Sampled every ${result.intervalMs} ms for the command's whole life: CPU from /proc/stat, the command's reads from /proc/&lt;pid&gt;/io (its whole process tree), GPU utilisation from one long-running nvidia-smi. Means are time-weighted.</p>`,
+        heading: message("report.heading.method"),
+        html: `<p>${message("watch.report.method", { interval: String(result.intervalMs), procIo: escapeHtml("/proc/<pid>/io") })}</p>`,
       },
     ],
     charts: chart ? [chart] : [],
-    chartsBefore: "Notes",
+    chartsBefore: notesHeading,
     raw: result,
     rawName: "summary.json",
   });

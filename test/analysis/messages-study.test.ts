@@ -5,14 +5,16 @@ import { analyseWatch } from "../../src/analysis/analyse-watch.js";
 import { renderedMessageIds } from "../../src/messages/catalogue.js";
 import { STUDY_FINDING_MESSAGES } from "../../src/messages/study-findings.js";
 import { renderH5Markdown } from "../../src/report/h5-markdown.js";
-import { renderH5Html } from "../../src/report/h5-report.js";
-import { renderH5Results, renderH5Verdict } from "../../src/report/h5-text.js";
+import { renderH5Html, writeH5Pngs } from "../../src/report/h5-report.js";
+import { h5ConfigLine, renderH5Results, renderH5Verdict } from "../../src/report/h5-text.js";
 import { escapeHtml, inlineMarkdown } from "../../src/report/html-page.js";
 import { renderWatchMarkdown } from "../../src/report/watch-markdown.js";
-import { renderWatchHtml } from "../../src/report/watch-report.js";
+import { renderWatchHtml, writeWatchPngs } from "../../src/report/watch-report.js";
 import { AnalysisFileSchema, type AnalysisFile } from "../../src/store/analysis-schema.js";
+import type { H5Results } from "../../src/store/h5-results-schema.js";
+import type { RunFiles } from "../../src/store/run-files.js";
 import { tempDir } from "../helpers.js";
-import { h5Cases, watchCases } from "./study-cases.js";
+import { h5Cases, h5Config, h5Study, watchCases } from "./study-cases.js";
 
 const plain = new Chalk({ level: 0 });
 /** Advice as the terminal prints it: Markdown bold and code spans shown as their text. */
@@ -32,6 +34,35 @@ function expectEveryFormatShows(analysis: AnalysisFile, formats: Format[]): void
     expect(format.text, label).not.toMatch(/\{\{|undefined|NaN/);
   }
 }
+
+/** A study that reaches the reports' other branches: notes, a failed and a disagreeing configuration, a contiguous file, an interruption. */
+function branchyStudy(): H5Results {
+  const base = h5Study([h5Config(1, 2 ** 19, 0.5, 900), h5Config(2, 64 * 2 ** 20, 0.95, 1000)], { smallest: 2 ** 20 });
+  const contiguous = { ...base.files[0]!, chunks: null, compression: "gzip", fitsInPageCache: null } as H5Results["files"][number];
+  const disagrees = h5Config(5, 2 ** 20, 0.6, 800);
+  const lastSmallest = base.smallestCache[0]!;
+  return {
+    ...base,
+    notes: ["a study note"],
+    interrupted: true,
+    files: [base.files[0]!, contiguous, { ...base.files[0]!, fitsInPageCache: false }],
+    configs: [
+      ...base.configs,
+      { ...h5Config(3, 2 ** 20, 0.6, 950), workers: 2, notes: ["a configuration note"] },
+      { ...h5Config(4, 2 ** 20, 0.6, null), file: 1, error: "read failed" },
+      { ...disagrees, live: { ...disagrees.live!, agrees: false, difference: -0.03 } },
+    ],
+    smallestCache: [
+      lastSmallest,
+      { ...lastSmallest, file: 1, nbytes: null },
+      { ...lastSmallest, file: 2, nbytes: null },
+      { ...lastSmallest, workers: 2, nbytes: 1e12 },
+    ],
+  };
+}
+
+/** Writes nothing: the PNGs are rendered for their words, then dropped. */
+const noFiles = { writeBytes: () => undefined } as unknown as RunFiles;
 
 const h5 = Object.entries(h5Cases()).map(([name, results]) => ({ name, results, analysis: analyseH5(results) }));
 const watch = Object.entries(watchCases()).map(([name, run]) => ({ name, ...run, analysis: analyseWatch(run.result, run.samples) }));
@@ -75,6 +106,37 @@ describe("the h5 and watch messages", () => {
         "no gpu",
       ]),
     );
+  });
+
+  it("renders the reports' other branches: notes, failures, interruptions, the PNG cards, a missing series", async () => {
+    const results = branchyStudy();
+    const analysis = analyseH5(results);
+    const dir = tempDir();
+    const terminal = renderH5Results(results, dir, "/", plain, analysis) + renderH5Verdict(analysis, plain);
+    expect(terminal).toContain("Interrupted: 5 configurations finished and were saved.");
+    expect(terminal).toContain("contiguous dataset: no chunk cache applies");
+    expect(terminal).toContain("(the whole dataset)");
+    expect(terminal).toContain("1 configuration(s) (marked !)");
+    expect(h5ConfigLine(results, results.configs[3]!)).toContain("live failed: read failed");
+    expect(renderH5Markdown(results, analysis)).toContain(": none");
+    expect(htmlBody(renderH5Html(results, analysis))).toContain("none reaches it");
+    await writeH5Pngs(noFiles, results, analysis);
+    const single = h5Cases()["no chunked configuration"]!;
+    await writeH5Pngs(noFiles, single, analyseH5(single));
+    expect(h5ConfigLine(single, single.configs[0]!)).toMatch(/: no chunk cache, 100 samples\/s live$/);
+    const run = watchCases()["compute-bound"]!;
+    const gone = { ...run.result, summary: { ...run.result.summary, io: { ...run.result.summary.io, procStorageReadMBPerS: null } } };
+    const unnamed = gone.summary.gpus.map((g) => ({ ...g, name: null }));
+    const noted = {
+      ...gone,
+      summary: { ...gone.summary, gpus: unnamed },
+      notes: [{ source: "nvidia-smi", message: "stopped answering" }],
+    } as typeof run.result;
+    const watchAnalysis = analyseWatch(noted, run.samples);
+    expect(htmlBody(renderWatchHtml(noted, watchAnalysis, null))).toContain("stopped answering");
+    expect(renderWatchMarkdown(noted, watchAnalysis)).toContain("util % (unknown)");
+    expect(renderWatchMarkdown(noted, watchAnalysis, ["timeline.png"])).toContain("| n/a | n/a | n/a |");
+    await writeWatchPngs(noFiles, noted, watchAnalysis, null);
   });
 
   // Last: the cases above render every message between them.

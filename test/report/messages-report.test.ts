@@ -10,7 +10,9 @@ import { Chalk } from "chalk";
 import { afterAll, describe, expect, it } from "vitest";
 import { analyseRun } from "../../src/analysis/analyse.js";
 import { compareRuns } from "../../src/analysis/compare.js";
+import { buildPlan } from "../../src/harness/plan.js";
 import type { DryRun } from "../../src/harness/run-types.js";
+import { analyseWatch } from "../../src/analysis/analyse-watch.js";
 import { renderedMessageIds } from "../../src/messages/catalogue.js";
 import { REPORT_MESSAGES } from "../../src/messages/report.js";
 import { hitRateChart, h5Charts, h5FileLabel } from "../../src/report/h5-charts.js";
@@ -24,6 +26,7 @@ import { runCardSubtitle, runCharts } from "../../src/report/run-pngs.js";
 import { sweepProgress } from "../../src/report/run-progress.js";
 import { renderDryRun, renderRunAnswer, renderRunTable } from "../../src/report/run-text.js";
 import { renderWatchSummary } from "../../src/report/watch-text.js";
+import { renderWatchHtml } from "../../src/report/watch-report.js";
 import type { Comparison } from "../../src/store/comparison.js";
 import type { H5Results } from "../../src/store/h5-results-schema.js";
 import type { InfoResult } from "../../src/store/info-schema.js";
@@ -330,6 +333,10 @@ describe("the report renderers' messages", () => {
     keep("dry run", renderDryRun(dry({})));
     keep("dry run, one trial", renderDryRun(dry({ steps: 100, dropLast: true, cold: true }, mixed.plan.trials.slice(0, 1), false)));
     keep("dry run, repeats", renderDryRun(dry({}, RUNS["repeats"]!.plan.trials)));
+    const axes = { workers: [0, 2], dtypes: ["uint8" as const], transports: ["clone" as const], echoes: [1, 2] };
+    const split = buildPlan({ ...axes, echoSplit: 2, baseline: true, repeat: 1 });
+    keep("dry run, split and baseline", renderDryRun(dry({}, split)));
+    expect(outputs["dry run, split and baseline"]).toContain("workers 2, uint8, clone, split 2, baseline");
   });
 
   it("render h5 charts and labels", () => {
@@ -341,7 +348,16 @@ describe("the report renderers' messages", () => {
     expect(hitRateChart(variedStudy())).not.toBeNull();
   });
 
+  it("render a run's answer that names a trial no longer in it", () => {
+    const run = RUNS["mixed"]!;
+    const text = renderRunAnswer({ ...run, trials: [] }, analyseRun(run), outDir, outDir, chalk);
+    keep("answer, trials gone", text);
+    expect(text).toContain("trial 2");
+  });
+
   it("render watch summaries", () => {
+    const compute = watchCases()["compute-bound"]!;
+    keep("watch html", htmlBody(renderWatchHtml(compute.result, analyseWatch(compute.result, compute.samples), null)));
     for (const [name, c] of Object.entries(watchCases()))
       keep(`watch ${name}`, renderWatchSummary({ ...c.result, outDir: "/gpuprof-no-such-dir" }, chalk, "/"));
     const one = watchCases()["compute-bound"]!.result;
