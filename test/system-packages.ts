@@ -23,6 +23,13 @@ export const CHROMIUM: SystemPackage = {
   present: CHROMIUM_EXECUTABLE !== undefined,
 };
 
+/** util-linux's `script`, which runs a command on a pseudo-terminal of its own. */
+export const SCRIPT: SystemPackage = {
+  what: "util-linux's script (bsdutils)",
+  install: "apt-get install -y bsdutils",
+  present: onPath("script"),
+};
+
 const ICD_DIR = "/usr/share/vulkan/icd.d";
 const lavapipeIcd = existsSync(ICD_DIR) && readdirSync(ICD_DIR).some((f) => /^lvp_icd.*\.json$/.test(f));
 const vulkanLoader = ["/usr/lib/x86_64-linux-gnu", "/usr/lib/aarch64-linux-gnu", "/usr/lib64", "/usr/lib"].some((dir) =>

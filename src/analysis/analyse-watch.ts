@@ -15,6 +15,9 @@ const VERDICTS = {
   "gpu not used": "watch.verdict.gpu-not-used",
   "no gpu utilisation": "watch.verdict.no-gpu-utilisation",
   "no gpu": "watch.verdict.no-gpu",
+  "host cpu-bound": "watch.verdict.host-cpu-bound",
+  "host io-bound": "watch.verdict.host-io-bound",
+  "host neither": "watch.verdict.host-neither",
 } as const satisfies Record<WatchKind, MessageId>;
 
 /**

@@ -34,6 +34,7 @@ import { watch } from "../commands/watch.js";
 import { chalkFor } from "../report/colors.js";
 import { renderInfo } from "../report/info-text.js";
 import { renderWatchSummary } from "../report/watch-text.js";
+import { liveLineWanted, liveStatus } from "../report/watch-live.js";
 import { UsageError } from "../util/errors.js";
 import { toolVersion } from "../util/tool-version.js";
 import { exitOnSignals, interruptOnSignals } from "./interrupt.js";
@@ -51,6 +52,16 @@ function commanderLine(err: CommanderError, command: string): string {
     // "...got 1." would read ".;" before the hint that follows.
     .replace(/\.$/, "");
   return `${text}; run 'gpuprof${command ? ` ${command}` : ""} --help' for usage`;
+}
+
+interface WatchCliOptions {
+  interval: number;
+  out?: string;
+  force?: boolean;
+  json?: boolean;
+  /** false with --no-live. */
+  live: boolean;
+  format: ReportFile[];
 }
 
 function buildProgram(io: CliIo, setExit: (code: number) => void): Command {
@@ -89,9 +100,17 @@ function buildProgram(io: CliIo, setExit: (code: number) => void): Command {
     .option("--force", "allow writing into a non-empty --out folder")
     .addOption(reportFilesOption())
     .option("--json", "print the summary as JSON on stdout (the command's own stdout goes to stderr)")
+    .option("--no-live", "no live status line on stderr while the command runs (shown only when stderr is a terminal)")
     .passThroughOptions()
-    .action(async (command: string[], opts: { interval: number; out?: string; force?: boolean; json?: boolean; format: ReportFile[] }) => {
+    .action(async (command: string[], opts: WatchCliOptions) => {
       const stderrChalk = chalkFor(io.stderr, io.env);
+      // The live line and gpuprof's own lines share stderr: a line of gpuprof's clears the live line first.
+      const live = liveLineWanted(io.stderr, opts.live, io.env) ? liveStatus(io.stderr) : undefined;
+      const say = (line: string): void => {
+        const text = stderrChalk.dim(`gpuprof: ${line}`);
+        if (live) live.log(text);
+        else io.stderr.write(text + "\n");
+      };
       const result = await watch(
         {
           command,
@@ -103,7 +122,7 @@ function buildProgram(io: CliIo, setExit: (code: number) => void): Command {
           reportsDir: "reports",
           env: io.env,
         },
-        { say: (line) => io.stderr.write(stderrChalk.dim(`gpuprof: ${line}`) + "\n") },
+        { say, live },
       );
       if (opts.json) {
         io.stdout.write(JSON.stringify(result, null, 2) + "\n");

@@ -1,5 +1,6 @@
 import { watchRenderers } from "../report/report-sets.js";
 import { writeReports } from "../report/write-reports.js";
+import { LIVE_EVERY_MS, type LiveStatus } from "../report/watch-live.js";
 import { spawn, type ChildProcess } from "node:child_process";
 import { existsSync, rmdirSync } from "node:fs";
 import { availableParallelism, constants, hostname } from "node:os";
@@ -34,6 +35,11 @@ export interface WatchOptions {
 export interface WatchHooks {
   /** A line for the user while the command runs (notes, interruption notices). */
   say(line: string): void;
+  /**
+   * The live status line, when the CLI shows one: redrawn from the sampler's samples so far about once
+   * a second while the command runs, and cleared as soon as it ends.
+   */
+  live?: Pick<LiveStatus, "show" | "clear">;
 }
 
 interface ChildEnd {
@@ -91,6 +97,10 @@ export async function watch(options: WatchOptions, hooks: WatchHooks): Promise<W
   });
   if (child.pid !== undefined) sampler.start();
   const signals = relaySignals(child, program, hooks.say);
+  // A timer of its own: it reads what the sampler has already taken, so it costs a format and a write a second.
+  const live = hooks.live;
+  const liveTimer = live && child.pid !== undefined ? setInterval(() => live.show(sampler.samplesSoFar()), LIVE_EVERY_MS) : null;
+  liveTimer?.unref();
 
   let end: ChildEnd;
   try {
@@ -102,6 +112,8 @@ export async function watch(options: WatchOptions, hooks: WatchHooks): Promise<W
     if (!outExisted) rmdirSync(outDir);
     throw startFailure(program, err);
   } finally {
+    if (liveTimer) clearInterval(liveTimer);
+    live?.clear();
     signals.dispose();
   }
 

@@ -138,7 +138,8 @@ export const STUDY_FINDING_MESSAGES = {
   "watch.verdict.no-gpu": "no GPU readings",
 
   "watch.title": "Training run",
-  "watch.summary.no-gpu": "No GPU readings (no NVIDIA GPU, or nvidia-smi failed): only host telemetry to judge from.",
+  "watch.summary.no-gpu":
+    "No GPU readings (no NVIDIA GPU, or nvidia-smi failed), and the run is too short ({{duration}}, under {{min}}) to judge the host's CPU and I/O alone.",
   "watch.summary.no-utilisation":
     "nvidia-smi lists GPU {{gpu}} but reports no utilisation for it (N/A: MIG mode, or a GPU that does not support the field), so whether it waited cannot be judged from here.",
   "watch.summary.sparse-readings":
@@ -176,7 +177,7 @@ export const STUDY_FINDING_MESSAGES = {
   "watch.advice.periodic-stalls.gain": "up to the {{idle}} of the time the GPU is idle (measured)",
 
   // What the advice list says when it is empty: nothing to change only when nothing is wrong.
-  "watch.no-advice.none": "Nothing: the input pipeline keeps up.",
+  "watch.no-advice.none": "Nothing: nothing was found holding the input pipeline back.",
   "watch.no-advice.issue": "No single setting to change: the verdict above says where to look.",
   "watch.no-advice.insufficient-data": "Nothing to advise: there was not enough to judge.",
 

@@ -194,8 +194,20 @@ export function watchCases(): Record<string, { result: WatchResult; samples: Sam
     "no gpu utilisation": watchRun(na),
     "gpu readings too sparse": watchRun(s(100, (i) => ({ gpu: i < 10 ? 0 : null, user: 60, sys: 5, wa: 0, storage: 0 }))),
     "too few cpu samples": noCpu,
-    "no gpu": watchRun(
+    "no gpu, too short": watchRun(
+      s(5, () => ({ gpu: null, user: 90, sys: 5, wa: 0, storage: 0 })),
+      false,
+    ),
+    "host cpu-bound": watchRun(
       s(50, () => ({ gpu: null, user: 90, sys: 5, wa: 0, storage: 0 })),
+      false,
+    ),
+    "host io-bound": watchRun(
+      s(50, () => ({ gpu: null, user: 15, sys: 20, wa: 30, storage: 5e6 })),
+      false,
+    ),
+    "host neither": watchRun(
+      s(50, () => ({ gpu: null, user: 30, sys: 5, wa: 1, storage: 0 })),
       false,
     ),
   };

@@ -113,12 +113,58 @@ describe("watch detector", () => {
     expect(f.summary).toMatch(/every process on it/);
   });
 
-  it("no GPU readings is insufficient data, not a verdict", () => {
-    const r = run(
-      samples(50, () => ({ gpu: null, user: 90, sys: 5, wa: 0, storage: 0 })),
-      false,
-    );
-    expect(detectWatch(r.result, r.samples).verdict).toBe("insufficient-data");
+  describe("without a GPU, judges the host alone and says so", () => {
+    const hostOnly = /^No GPU to compare with: judged from the host's CPU and I\/O alone\. /;
+    const noGpu = (f: (i: number) => { user: number; sys: number; wa: number; storage: number }, n = 50) => {
+      const r = run(
+        samples(n, (i) => ({ gpu: null, ...f(i) })),
+        false,
+      );
+      return detectWatch(r.result, r.samples);
+    };
+
+    it("busy user CPU is CPU-bound, with the CPU-bound advice", () => {
+      const f = noGpu(() => ({ user: 90, sys: 5, wa: 0, storage: 0 }));
+      expect(f.verdict).toBe("issue");
+      expect(f.evidence).toMatchObject({ kind: "host cpu-bound", userPct: 90, systemPlusIowaitPct: 5, gpuUtilPct: null });
+      expect(f.summary).toMatch(hostOnly);
+      expect(f.summary).toMatch(/CPU user time .* is 90% of its cores against 5% system \+ iowait: the command is CPU-bound/);
+      expect(recommendations([f])[0]!.text).toMatch(
+        /^\*\*The loader is CPU-bound\*\* \(user 90%, system \+ iowait 5%; 0\.0% of reads from storage\)/,
+      );
+    });
+
+    it("system + iowait with reads from storage waits on storage, with the storage advice", () => {
+      const f = noGpu(() => ({ user: 15, sys: 20, wa: 30, storage: 5e6 }));
+      expect(f.verdict).toBe("issue");
+      expect(f.evidence["kind"]).toBe("host io-bound");
+      expect(f.summary).toMatch(hostOnly);
+      // 5 MB/s of the 10 MB/s the samples read: half from storage.
+      expect(f.summary).toMatch(
+        /spends 50% in system \+ iowait against 15% user while the command reads 5\.0 MB\/s from storage \(50\.0% of its reads\): it waits on storage/,
+      );
+      expect(f.recommend[0]).toMatchObject({ template: "advice.io-bound", values: { user: "15%", kernel: "50%", storage: "50.0%" } });
+      // The same system + iowait with nothing read from storage is not storage.
+      expect(noGpu(() => ({ user: 15, sys: 20, wa: 30, storage: 0 })).evidence["kind"]).toBe("host neither");
+    });
+
+    it("neither is no issue found, still marked host-only, with no advice", () => {
+      const f = noGpu(() => ({ user: 30, sys: 5, wa: 1, storage: 0 }));
+      expect(f.verdict).toBe("none");
+      expect(f.evidence["kind"]).toBe("host neither");
+      expect(f.summary).toMatch(hostOnly);
+      expect(f.summary).toMatch(
+        /neither CPU-bound \(user 30%\) nor waiting on storage \(system \+ iowait 6%, 0\.0% of reads from storage\)/,
+      );
+      expect(f.recommend).toEqual([]);
+    });
+
+    it("a run under a second is too little to judge the host by", () => {
+      const f = noGpu(() => ({ user: 90, sys: 5, wa: 0, storage: 0 }), 5);
+      expect(f.verdict).toBe("insufficient-data");
+      expect(f.evidence["kind"]).toBe("no gpu");
+      expect(f.summary).toMatch(/too short \(0\.4 s, under 1\.0 s\)/);
+    });
   });
 
   it("finds periodic dips from busy to idle, their period, and what to do about them", () => {

@@ -1,3 +1,4 @@
+import { spawnSync } from "node:child_process";
 import { existsSync, readFileSync, readdirSync, writeFileSync } from "node:fs";
 import { availableParallelism } from "node:os";
 import { join } from "node:path";
@@ -5,7 +6,8 @@ import { afterEach, describe, expect, it } from "vitest";
 import { AnalysisFileSchema } from "../../src/store/analysis-schema.js";
 import { WatchResultSchema } from "../../src/store/summary-schema.js";
 import { SampleSchema, TimelineFileSchema } from "../../src/store/timeline-schema.js";
-import { fakeNvidiaSmi, runCli, tempDir } from "../helpers.js";
+import { fakeNvidiaSmi, missingNvidiaSmi, root, runCli, tempDir } from "../helpers.js";
+import { describeNeeding, SCRIPT } from "../system-packages.js";
 import { pidsDir, silentNvidiaSmi, survivors, until } from "../telemetry/fake-processes.js";
 
 const node = process.execPath;
@@ -56,21 +58,33 @@ describe("gpuprof watch", () => {
       "timeline.json",
       "timeline.png",
     ]);
-    // No GPU here: the verdict says there is not enough to judge, rather than guessing.
+    // No GPU here: the verdict is the host's alone and says so, or, for a run under a second, that there is not enough to judge.
     const md = readFileSync(join(dir, result.outDir, "summary.md"), "utf8");
-    expect(md).toMatch(/^# gpuprof watch: no GPU readings/);
+    expect(md).toMatch(/^# gpuprof watch: (no GPU readings|host only \(no GPU\): )/);
     // analysis.json is the one analysis artifact: its one finding is summary.json's diagnosis.
     const analysis = AnalysisFileSchema.parse(JSON.parse(readFileSync(join(dir, result.outDir, "analysis.json"), "utf8")));
-    expect(analysis).toMatchObject({
-      kind: "gpuprof.analysis",
-      source: "watch",
-      verdict: "no GPU readings",
-      thresholds: null,
-      answer: null,
-    });
+    expect(analysis).toMatchObject({ kind: "gpuprof.analysis", source: "watch", thresholds: null, answer: null });
+    expect(md.startsWith(`# gpuprof watch: ${analysis.verdict}`)).toBe(true);
     expect(analysis.findings).toEqual([result.diagnosis]);
     // The command as a user would type it, quotes included.
     expect(md).toContain(`${node} -e 'require("fs").readFileSync(`);
+  });
+
+  it("judges a run without a GPU from the host alone, and says so", async () => {
+    const run = await runCli(["watch", "--json", "--", node, "-e", "const t = Date.now(); while (Date.now() - t < 1500);"]);
+    const result = parseResult(run.stdout);
+    expect(["host cpu-bound", "host neither"]).toContain(result.diagnosis.evidence["kind"]);
+    expect(result.diagnosis.summary).toMatch(/^No GPU to compare with: judged from the host's CPU and I\/O alone\. /);
+  });
+
+  it("draws no live line when stderr is not a terminal: no carriage return, no status", async () => {
+    const run = await runCli(["watch", "--", "sleep", "2.2"]);
+    expect(run.code).toBe(0);
+    expect(run.stderr).not.toContain("\r");
+    expect(run.stderr).not.toContain("\x1b[2K");
+    expect(run.stderr).not.toMatch(/gpuprof \d+:\d\d {2}/);
+    // --no-live is accepted, and changes nothing off a terminal.
+    expect((await runCli(["watch", "--no-live", "--", "true"])).code).toBe(0);
   });
 
   it("passes the command's stdout through, or moves it to stderr under --json", async () => {
@@ -349,5 +363,41 @@ describe("gpuprof watch with a fake nvidia-smi", () => {
     // A row stands for at most a second (3 loop periods at 100 ms, at least 1 s); the watchdog waits 5 s.
     expect(Math.max(...withReading.map((s) => s.gpus[0]!.ageMs))).toBeLessThanOrEqual(1000);
     expect(withReading.every((s) => s.tMs < hungAt)).toBe(true);
+  });
+});
+
+// util-linux's script gives gpuprof a pseudo-terminal: its stderr is a TTY, as in a user's terminal.
+describeNeeding(SCRIPT, "gpuprof watch on a terminal", () => {
+  const onTerminal = (args: string[]) => {
+    const quote = (a: string): string => `'${a.replace(/'/g, `'\\''`)}'`;
+    const line = [node, join(root, "bin", "gpuprof.js"), ...args].map(quote).join(" ");
+    const result = spawnSync("script", ["-qfec", line, "/dev/null"], {
+      cwd: tempDir(),
+      env: { ...process.env, TERM: "xterm", NO_COLOR: "1", GPUPROF_NVIDIA_SMI: missingNvidiaSmi },
+      encoding: "utf8",
+      timeout: 30_000,
+    });
+    // The terminal's output, gpuprof's stderr and the command's output together, comes on script's stdout.
+    return { code: result.status, stdout: result.stdout };
+  };
+
+  it("rewrites a live status line about once a second, lets the command's lines through, and clears it at the end", async () => {
+    const run = await onTerminal(["watch", "--", "sh", "-c", "sleep 1.4; echo hello from the job; sleep 1.4"]);
+    expect(run.code).toBe(0);
+    const draws =
+      run.stdout.match(
+        /\r\x1b\[2Kgpuprof \d:\d\d {2}no GPU {2}CPU us \d+% sy \d+% wa \d+% {2}read [\d.]+ MB\/s {2}mem [\d.]+\/[\d.]+ GiB/g,
+      ) ?? [];
+    expect(draws.length).toBeGreaterThanOrEqual(2);
+    expect(run.stdout).toContain("hello from the job");
+    // Cleared before the summary: the summary starts on a clean line.
+    expect(run.stdout).toMatch(/\r\x1b\[2K(\x1b\[\d+m)?gpuprof watch(\x1b\[\d+m)?: sh /);
+  });
+
+  it("draws none with --no-live", async () => {
+    const run = await onTerminal(["watch", "--no-live", "--", "sleep", "2.2"]);
+    expect(run.code).toBe(0);
+    expect(run.stdout).toMatch(/gpuprof watch/);
+    expect(run.stdout).not.toContain("\x1b[2K");
   });
 });

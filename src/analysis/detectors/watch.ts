@@ -2,6 +2,7 @@ import { message } from "../../messages/catalogue.js";
 import type { WatchResult } from "../../store/summary-schema.js";
 import type { Finding } from "../types.js";
 import type { Sample } from "../../telemetry/types.js";
+import { mbPerS, seconds } from "../../util/format.js";
 
 /** Below this mean GPU utilisation a training job waits on something; above the high mark it is compute-bound. */
 const GPU_LOW = 70;
@@ -17,7 +18,16 @@ export type WatchKind =
   | "gpu underused"
   | "gpu not used"
   | "no gpu utilisation"
-  | "no gpu";
+  | "no gpu"
+  | "host cpu-bound"
+  | "host io-bound"
+  | "host neither";
+
+/** Host CPU thresholds, with or without a GPU: user CPU this high is CPU-bound; system + iowait this high, with reads from storage, waits on it. */
+const USER_HIGH = 50;
+const KERNEL_HIGH = 20;
+/** Without a GPU, a run shorter than this is too little to judge the host by (start-up alone fills it). */
+const MIN_HOST_S = 1;
 
 /** Below this share of the run with GPU readings, the GPU is not judged. */
 const MIN_GPU_COVERAGE = 0.5;
@@ -94,7 +104,15 @@ export function detectWatch(result: WatchResult, samples: readonly Sample[]): Fi
     evidence: { ...evidence, kind },
     recommend: [],
   });
-  if (!first) return insufficient(message("watch.summary.no-gpu"), "no gpu");
+  if (!first) {
+    if (user === null || kernel === null || result.summary.durationS < MIN_HOST_S) {
+      return insufficient(
+        message("watch.summary.no-gpu", { duration: seconds(result.summary.durationS), min: seconds(MIN_HOST_S) }),
+        "no gpu",
+      );
+    }
+    return hostOnly(result, { base, evidence, user, kernel, storage, storageShare });
+  }
   if (gpu === null) return insufficient(message("watch.summary.no-utilisation", { gpu: String(first.index) }), "no gpu utilisation");
   if (gpu.coverage < MIN_GPU_COVERAGE) {
     return insufficient(
@@ -131,7 +149,7 @@ export function detectWatch(result: WatchResult, samples: readonly Sample[]): Fi
       recommend: [],
     };
   }
-  if (gpu.mean < GPU_LOW && kernel >= 20 && kernel > user / 2 && storage > 0) {
+  if (gpu.mean < GPU_LOW && waitsOnStorage(user, kernel, storage)) {
     return {
       ...base,
       verdict: "issue",
@@ -148,7 +166,7 @@ export function detectWatch(result: WatchResult, samples: readonly Sample[]): Fi
       ],
     };
   }
-  if (gpu.mean < GPU_LOW && user >= 50) {
+  if (gpu.mean < GPU_LOW && user >= USER_HIGH) {
     return {
       ...base,
       verdict: "issue",
@@ -179,6 +197,74 @@ export function detectWatch(result: WatchResult, samples: readonly Sample[]): Fi
     verdict: gpu.mean < GPU_LOW ? "issue" : "none",
     summary: message("watch.summary.gpu-underused", { ...shares, dipClause }),
     evidence: { ...evidence, kind: "gpu underused" },
+    recommend: [],
+  };
+}
+
+/** System + iowait high, above half the user time, with reads from storage: the host waits on storage. */
+function waitsOnStorage(user: number, kernel: number, storageBytes: number): boolean {
+  return kernel >= KERNEL_HIGH && kernel > user / 2 && storageBytes > 0;
+}
+
+/**
+ * No GPU readings: the host alone, with the same thresholds as beside a GPU. CPU-bound or waiting on
+ * storage is an issue with its advice; neither is no issue found, and every summary says it is host-only.
+ */
+function hostOnly(
+  result: WatchResult,
+  h: {
+    base: Pick<Finding, "id" | "title" | "basis" | "trials">;
+    evidence: Finding["evidence"];
+    user: number;
+    kernel: number;
+    storage: number;
+    storageShare: string;
+  },
+): Finding {
+  const shares = { user: `${h.user.toFixed(0)}%`, kernel: `${h.kernel.toFixed(0)}%` };
+  if (waitsOnStorage(h.user, h.kernel, h.storage)) {
+    return {
+      ...h.base,
+      verdict: "issue",
+      summary: message("watch.host.summary.io-bound", {
+        ...shares,
+        rate: mbPerS(result.summary.io.procStorageReadMBPerS?.mean),
+        storage: h.storageShare,
+      }),
+      evidence: { ...h.evidence, kind: "host io-bound" },
+      recommend: [
+        {
+          template: "advice.io-bound",
+          values: { ...shares, storage: h.storageShare, levers: message("watch.levers.storage") },
+          knob: message("watch.advice.io-bound.knob"),
+          value: message("watch.advice.io-bound.value"),
+          gain: null,
+        },
+      ],
+    };
+  }
+  if (h.user >= USER_HIGH) {
+    return {
+      ...h.base,
+      verdict: "issue",
+      summary: message("watch.host.summary.cpu-bound", shares),
+      evidence: { ...h.evidence, kind: "host cpu-bound" },
+      recommend: [
+        {
+          template: "advice.cpu-bound",
+          values: { ...shares, storage: h.storageShare },
+          knob: message("watch.advice.cpu-bound.knob"),
+          value: message("watch.advice.cpu-bound.value"),
+          gain: null,
+        },
+      ],
+    };
+  }
+  return {
+    ...h.base,
+    verdict: "none",
+    summary: message("watch.host.summary.neither", { ...shares, storage: h.storageShare }),
+    evidence: { ...h.evidence, kind: "host neither" },
     recommend: [],
   };
 }
