@@ -71,6 +71,7 @@ export function dipPeriodS(times: readonly number[]): number | null {
  * A watched training run: GPU utilisation against host CPU time and storage reads.
  * GPU low with user CPU high: the input pipeline computes too slowly (decode, augment);
  * GPU low with system + iowait high: it waits on storage; GPU high: compute-bound, the pipeline is fine.
+ * No GPU listed at all: the host alone is judged (hostOnly), and the summary says so.
  */
 export function detectWatch(result: WatchResult, samples: readonly Sample[]): Finding {
   const base = { id: "watch", title: message("watch.title"), basis: "measured" as const, trials: [] };
