@@ -5,12 +5,10 @@
  */
 export const DATA_PARTIAL_MESSAGES = {
   // A partial run: every verdict rests on the trials that finished, and says so.
-  "partial.label": "partial: {{finished}} of {{planned}} trials",
   "partial.verdict": "partial: {{finished}} of {{planned}} trials; {{diagnosis}} among the trials that finished",
   "partial.finding.unmeasured":
     "Not measured: {{unmeasured}} (partial: {{finished}} of {{planned}} trials finished), so this finding compares nothing that did not run and draws no conclusion; run the whole sweep to judge it.",
   "partial.finding.among": "{{summary}} (partial: {{finished}} of {{planned}} trials; judged among the trials that finished.)",
-  "partial.unmeasured.value": "{{axis}} {{value}}",
   "partial.unmeasured.all": "{{axis}} {{values}}",
 
   // Data that is probably wrong: a warning with the fix, in the run's notes.
