@@ -3,6 +3,7 @@ import type { RunResults } from "../store/results-schema.js";
 import { runAnswer } from "./answer.js";
 import { analysisArtifact } from "./artifact.js";
 import { diagnose, type Diagnosis } from "./combine.js";
+import { qualifyPartial, type PartialVerdict } from "./partial.js";
 import { collapseRepeats } from "./repeats.js";
 import { detectAuVsSmi } from "./detectors/au-vs-smi.js";
 import { detectCpuOrIo } from "./detectors/cpu-or-io.js";
@@ -14,8 +15,8 @@ import { detectTransport } from "./detectors/transport.js";
 import { detectWorkers } from "./detectors/workers.js";
 import { DEFAULT_THRESHOLDS } from "./types.js";
 
-/** A run's analysis.json, its verdict one of the diagnoses. */
-export type Analysis = RunAnalysis & { verdict: Diagnosis };
+/** A run's analysis.json, its verdict one of the diagnoses, qualified as partial when the sweep was interrupted. */
+export type Analysis = RunAnalysis & { verdict: Diagnosis | PartialVerdict };
 
 /** Saved results in, findings, advice and the answer out: a pure function, so reports can be re-made offline. */
 export function analyseRun(results: RunResults, thresholds: Thresholds = DEFAULT_THRESHOLDS): Analysis {
@@ -35,7 +36,9 @@ export function analyseRun(results: RunResults, thresholds: Thresholds = DEFAULT
   ];
   // Only where there is a GPU to compare with: on a GPU-less host with the sim consumer it would say nothing.
   if (results.consumer.kind === "webgpu" || results.host.gpus.length > 0) findings.push(detectAuVsSmi(results, thresholds));
-  const verdict = diagnose(inputBound, cpuOrIo);
-  const artifact = analysisArtifact({ source: "run", verdict, findings, thresholds, answer: runAnswer(results, perConfig, thresholds) });
+  // A partial run's verdicts rest on the trials that finished: each one says so, and none compares what did not run.
+  const { findings: qualified, verdict } = qualifyPartial(results, findings, diagnose(inputBound, cpuOrIo));
+  const answer = runAnswer(results, perConfig, thresholds);
+  const artifact = analysisArtifact({ source: "run", verdict, findings: qualified, thresholds, answer });
   return { ...artifact, source: "run", verdict, thresholds, answer: artifact.answer! };
 }

@@ -1,6 +1,7 @@
 import type { RunAnswer, Thresholds } from "../store/analysis-schema.js";
 import type { RunResults } from "../store/results-schema.js";
 import { bestTrial, configKey } from "./best.js";
+import { partialCount } from "./partial.js";
 import { repeatSpread } from "./repeats.js";
 import type { OkTrial } from "./trials.js";
 import { stallLevel } from "./types.js";
@@ -34,7 +35,7 @@ export function runAnswer(results: RunResults, perConfig: RunResults, t: Thresho
     { allBytes: 0, storageBytes: 0 },
   );
   const answer: RunAnswer = {
-    partial: results.interrupted ? { finished: results.trials.length, planned: results.plan.trials.length } : null,
+    partial: partialCount(results),
     failedTrials: results.trials.length - okTrials(results).length,
     best: null,
     fastest: null,

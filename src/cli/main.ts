@@ -6,6 +6,7 @@ import { renderComparison } from "../report/compare-text.js";
 import { DTYPES, TRANSPORTS, type Dtype, type Transport } from "../store/trial-axes.js";
 import { SYNTHETIC_FORMATS, defaultCacheDir, type SyntheticFormat } from "../harness/dataset/synthetic.js";
 import type { SampleOrder } from "../harness/index-order.js";
+import { DATA_LAYOUTS, type DataLayout } from "../harness/dataset/open-user-data.js";
 import { MAX_WORKERS } from "../harness/plan.js";
 import { presetStepModel, STEP_PRESETS } from "../harness/step-presets.js";
 import { renderDryRun, renderRunAnswer, renderRunTable } from "../report/run-text.js";
@@ -223,6 +224,7 @@ interface RunCliOptions {
   order: SampleOrder;
   seed: number;
   data?: string;
+  layout: DataLayout;
   dataset?: string;
   cache: CacheChoice;
   slots: number;
@@ -298,6 +300,12 @@ function addRunCommand(program: Command, io: CliIo, setExit: (code: number) => v
     .option(
       "--data <path>",
       "your data: a uint8 .npy array (N x C x H x W), an HDF5 file (.h5, .hdf5), or a folder of JPEG/PNG/WebP images (default: synthetic CelebA-like images)",
+    )
+    .option(
+      "--layout <layout>",
+      "a .npy array's layout: nchw (N x C x H x W) or nhwc (N x H x W x C, each sample transposed to C x H x W as it is read)",
+      choice(DATA_LAYOUTS),
+      "nchw" as DataLayout,
     )
     .option("--dataset <name>", "HDF5: the dataset to read (default: the file's only uint8 dataset of samples)")
     .addOption(
@@ -394,6 +402,7 @@ function addRunCommand(program: Command, io: CliIo, setExit: (code: number) => v
               data: opts.data ?? null,
               synthetic: { format: opts.synthetic, count: opts.samples, shape: opts.shape, seed: opts.seed },
               cacheDir: opts.cacheDir ?? defaultCacheDir(io.env),
+              layout: opts.layout,
               h5: {
                 dataset: opts.dataset,
                 cache: cacheSettings([opts.cache], [opts.slots], command.getOptionValueSource("slots") === "cli", opts.w0)[0]!,

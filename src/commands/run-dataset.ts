@@ -1,6 +1,7 @@
 import { cachedSyntheticDataset, ensureSyntheticDataset, syntheticSpecProblem, type SyntheticSpec } from "../harness/dataset/synthetic.js";
 import { datasetFiles, type DatasetDescriptor } from "../harness/dataset/descriptor.js";
-import { openUserData, type H5Options } from "../harness/dataset/open-user-data.js";
+import { openUserData, type DataLayout, type H5Options } from "../harness/dataset/open-user-data.js";
+import { message } from "../messages/catalogue.js";
 import { UsageError } from "../util/errors.js";
 import { bytes } from "../util/format.js";
 
@@ -11,10 +12,12 @@ export interface DatasetChoice {
   cacheDir: string;
   /** --dataset and the chunk-cache settings, for HDF5 data; `given` names the flags the user set. */
   h5: H5Options & { given: string[] };
+  /** --layout: how a .npy array's samples are laid out. */
+  layout: DataLayout;
 }
 
 async function openChosen(choice: DatasetChoice): Promise<DatasetDescriptor> {
-  const dataset = await openUserData(choice.data!, choice.h5);
+  const dataset = await openUserData(choice.data!, choice.h5, choice.layout);
   if (dataset.kind !== "h5" && choice.h5.given.length > 0) {
     throw new UsageError(
       `${choice.h5.given.join(", ")} appl${choice.h5.given.length === 1 ? "ies" : "y"} to HDF5 data only; drop ${choice.h5.given.length === 1 ? "it" : "them"} or pass an .h5 file with --data`,
@@ -33,6 +36,7 @@ export async function peekDataset(choice: DatasetChoice): Promise<{ dataset: Dat
       `${choice.h5.given.join(", ")} appl${choice.h5.given.length === 1 ? "ies" : "y"} to HDF5 data only; pass an .h5 file with --data`,
     );
   }
+  if (choice.data === null && choice.layout !== "nchw") throw new UsageError(message("data.layout.not-npy", { layout: choice.layout }));
   if (choice.data !== null) {
     const dataset = await openChosen(choice);
     return { dataset, count: dataset.count, files: datasetFiles(dataset).length };

@@ -33,6 +33,7 @@ import { peekDataset, prepareDataset, type DatasetChoice } from "./run-dataset.j
 import { chooseConsumer, openConsumer, type ConsumerRequest } from "./run-consumer.js";
 import { identifyPhysicalGpu } from "../webgpu/physical-gpu.js";
 import { h5RunNotes } from "../h5/h5wasm-limits.js";
+import { datasetNotes } from "../harness/dataset/data-notes.js";
 
 export interface RunOptions {
   axes: SweepAxes;
@@ -178,6 +179,11 @@ export async function run(options: RunOptions, hooks: RunHooks): Promise<RunOutc
   }
   const { dataset } = prepared;
   notes.push(...h5RunNotes(dataset));
+  // Data that is probably not what the user meant: said now, and kept in the run's notes with the fix.
+  for (const line of await datasetNotes(dataset, options.settings.batch)) {
+    notes.push(line);
+    hooks.say(`warning: ${line}`);
+  }
   const memory = memoryMiB();
   const fits = memory.availableMiB === null ? null : dataset.diskBytes < memory.availableMiB * 1024 * 1024;
   if (fits && !options.settings.cold) {

@@ -1,5 +1,6 @@
 import { ADVICE_MESSAGES } from "./advice.js";
 import { ANSWER_MESSAGES } from "./answer.js";
+import { DATA_PARTIAL_MESSAGES } from "./data-and-partial.js";
 import { REPORT_MESSAGES } from "./report.js";
 import { RUN_FINDING_MESSAGES } from "./run-findings.js";
 import { STUDY_FINDING_MESSAGES } from "./study-findings.js";
@@ -14,6 +15,7 @@ import { fillTemplate, type ParamsOf, type Placeholders } from "./template.js";
 export const CATALOGUE = {
   ...ADVICE_MESSAGES,
   ...ANSWER_MESSAGES,
+  ...DATA_PARTIAL_MESSAGES,
   ...REPORT_MESSAGES,
   ...RUN_FINDING_MESSAGES,
   ...STUDY_FINDING_MESSAGES,

@@ -71,7 +71,14 @@ export function throughputChart(results: RunResults, analysis: Pick<RunAnalysis,
       data: { datasets },
       options: {
         scales: {
-          x: { type: "linear", title: { display: true, text: message("report.chart.throughput.x") }, ticks: { stepSize: 1 } },
+          // Worker counts start at 0; a single count would otherwise get an axis from count - 1 to count + 1.
+          x: {
+            type: "linear",
+            min: 0,
+            ...(new Set(ok.map((t) => t.spec.workers)).size === 1 ? { max: Math.max(1, ok[0]!.spec.workers + 1) } : {}),
+            title: { display: true, text: message("report.chart.throughput.x") },
+            ticks: { stepSize: 1 },
+          },
           y: { type: "linear", position: "left", beginAtZero: true, title: { display: true, text: message("report.chart.throughput.y") } },
           y1: {
             type: "linear",

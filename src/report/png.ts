@@ -101,8 +101,10 @@ export interface CardText {
 export function runCard(analysis: Analysis): CardText {
   return {
     headline: analysis.verdict,
-    tone:
-      analysis.verdict === "device-bound"
+    // A partial run's verdict rests on part of the plan: neither good nor bad news yet.
+    tone: analysis.answer.partial
+      ? "unknown"
+      : analysis.verdict === "device-bound"
         ? "good"
         : analysis.verdict === "insufficient data"
           ? "unknown"
@@ -125,8 +127,12 @@ export async function summaryCardPng(card: CardText, keyChart: ChartSpec | null,
   ctx.fillStyle = { good: "#2ca02c", fair: "#e69f00", bad: "#d62728", unknown: "#777777" }[card.tone];
   ctx.fillRect(0, 0, width, 8);
   ctx.fillStyle = "#111111";
-  ctx.font = `bold 30px "${FONT}"`;
-  ctx.fillText(message("report.png.headline", { headline: card.headline }), 32, 56);
+  const headline = message("report.png.headline", { headline: card.headline });
+  // A long headline (a partial run's qualified verdict) gets a smaller font rather than running off the card.
+  let size = 30;
+  ctx.font = `bold ${size}px "${FONT}"`;
+  while (size > 18 && ctx.measureText(headline).width > width - 64) ctx.font = `bold ${--size}px "${FONT}"`;
+  ctx.fillText(headline, 32, 56);
   ctx.font = `16px "${FONT}"`;
   ctx.fillStyle = "#555555";
   ctx.fillText(subtitle, 32, 84);

@@ -57,6 +57,27 @@ export function detectEcho(results: RunResults, t: Thresholds): Finding {
   }
   // Floor of R as printed (two decimals), so the advice never contradicts the number beside it.
   const e = Math.max(2, Math.floor(Math.round(r * 100) / 100));
+  // A factor beyond the largest the sweep ran was not measured: no gain is claimed for it, only the sweep that would measure it.
+  const swept = Math.max(1, ...results.plan.trials.filter((x) => !x.baseline).map((x) => x.echo));
+  if (e > swept) {
+    const sweep = echoSweep(e);
+    return {
+      ...base,
+      verdict: "issue",
+      summary: message("echo.summary.unmeasured", { timing, swept: String(swept), e: String(e), sweep }),
+      evidence: { ...evidence, largestEchoSwept: swept },
+      trials: [best.spec.id],
+      recommend: [
+        {
+          template: "advice.echo-unmeasured",
+          values: { r: r.toFixed(2), e: String(e), swept: String(swept), sweep },
+          knob: message("echo.advice.knob"),
+          value: message("echo.advice.value.unmeasured", { swept: String(swept), sweep }),
+          gain: null,
+        },
+      ],
+    };
+  }
   return {
     ...base,
     verdict: "issue",
@@ -104,6 +125,13 @@ function serialLoading(best: OkTrial, loadMs: number, deviceMs: number, evidence
       },
     ],
   };
+}
+
+/** The --echo list that measures factors up to e: 1, 2, ..., e for a few, doubling beyond 4, always ending at e. */
+export function echoSweep(e: number): string {
+  const factors: number[] = [];
+  for (let f = 1; f < e; f = f < 4 ? f + 1 : f * 2) factors.push(f);
+  return [...factors, e].join(",");
 }
 
 /** Sub-millisecond times keep two significant digits, so R never sits beside "0.0 ms against 0.0 ms". */

@@ -18,6 +18,8 @@ export interface NpyDataset extends DatasetBase {
   kind: "npy";
   path: string;
   dataOffset: number;
+  /** "nhwc": the file holds N x H x W x C, and each sample is transposed to C x H x W as it is read (--layout nhwc). */
+  layout?: "nhwc";
 }
 
 /** One raw uint8 file per sample, exactly sampleBytes long. */

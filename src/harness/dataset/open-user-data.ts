@@ -1,6 +1,7 @@
 import { closeSync, openSync, readdirSync, readSync } from "node:fs";
 import { extname, join, resolve } from "node:path";
 import sharp from "sharp";
+import { message } from "../../messages/catalogue.js";
 import { UsageError } from "../../util/errors.js";
 import { refuseSpecialFile } from "../../util/special-files.js";
 import type { DatasetDescriptor } from "./descriptor.js";
@@ -27,14 +28,20 @@ const H5_EXTENSIONS = new Set([".h5", ".hdf5", ".hdf", ".he5"]);
 const DATA_KINDS =
   "--data takes a uint8 NumPy .npy array (numpy.save), an HDF5 file (.h5, .hdf5) or a folder of images (.jpg, .png, .webp)";
 
+/** How a .npy array's samples are laid out: N x C x H x W (the default) or N x H x W x C (--layout nhwc). */
+export type DataLayout = "nchw" | "nhwc";
+export const DATA_LAYOUTS = ["nchw", "nhwc"] as const;
+
 /** The user's --data: a .npy array, an HDF5 file or a folder of images. Every problem is a one-line UsageError. */
-export async function openUserData(path: string, h5?: H5Options): Promise<DatasetDescriptor> {
+export async function openUserData(path: string, h5?: H5Options, layout: DataLayout = "nchw"): Promise<DatasetDescriptor> {
   // A FIFO or a device is refused before it is opened: reading one could block forever.
   const stats = refuseSpecialFile(path, "--data", DATA_KINDS);
   if (stats === null) throw new UsageError(`--data ${path}: no such file or folder; ${DATA_KINDS}`);
+  const npy = !stats.isDirectory() && !H5_EXTENSIONS.has(extname(path).toLowerCase());
+  if (layout !== "nchw" && !npy) throw new UsageError(message("data.layout.not-npy", { layout }));
   if (stats.isDirectory()) return openImageFolder(resolve(path));
   if (H5_EXTENSIONS.has(extname(path).toLowerCase())) return openH5(resolve(path), path, h5);
-  return openNpy(resolve(path), stats.size, path);
+  return openNpy(resolve(path), stats.size, path, layout);
 }
 
 async function openH5(path: string, shown: string, options: H5Options | undefined): Promise<DatasetDescriptor> {
@@ -45,7 +52,7 @@ async function openH5(path: string, shown: string, options: H5Options | undefine
   return h5Dataset(layout, options?.cache ?? CACHE_PRESETS["hdf5-1"]!, `${shown}:${layout.dataset}`);
 }
 
-function openNpy(path: string, size: number, shown: string): DatasetDescriptor {
+function openNpy(path: string, size: number, shown: string, layout: DataLayout): DatasetDescriptor {
   if (extname(path).toLowerCase() !== ".npy") {
     throw new UsageError(`--data ${shown} is not a .npy file; ${DATA_KINDS}`);
   }
@@ -77,6 +84,25 @@ function openNpy(path: string, size: number, shown: string): DatasetDescriptor {
   const sampleBytes = sampleShape.reduce((a, b) => a * b, 1);
   const needed = header.dataOffset + count * sampleBytes;
   if (size < needed) throw new UsageError(`--data ${shown} is truncated: ${size} bytes, its header needs ${needed}; save it again`);
+  if (layout === "nhwc") {
+    const [h, w, c] = sampleShape;
+    if (sampleShape.length !== 3 || (c !== 1 && c !== 3)) {
+      throw new UsageError(message("data.layout.shape", { path: shown, shape: header.shape.join(", ") }));
+    }
+    // Samples are C x H x W everywhere downstream; the reader transposes each one as it reads it.
+    return {
+      kind: "npy",
+      label: shown,
+      origin: "user",
+      path,
+      dataOffset: header.dataOffset,
+      count,
+      sampleShape: [c, h!, w!],
+      sampleBytes,
+      diskBytes: size,
+      layout,
+    };
+  }
   return {
     kind: "npy",
     label: shown,

@@ -24,14 +24,26 @@ export async function openSampleReader(dataset: DatasetDescriptor): Promise<Samp
 
 class NpyReader implements SampleReader {
   private readonly fd: number;
+  /** For an NHWC file: one sample as stored (H x W x C), transposed into the caller's buffer. */
+  private readonly hwc: Uint8Array | null;
   constructor(private readonly dataset: NpyDataset) {
     this.fd = openSync(dataset.path, "r");
+    this.hwc = dataset.layout === "nhwc" ? new Uint8Array(dataset.sampleBytes) : null;
   }
 
   read(index: number, out: Uint8Array): void {
     const { sampleBytes, dataOffset, path } = this.dataset;
     // pread at the sample's offset: memory stays at one sample per read, whatever the file's size.
-    const n = readSync(this.fd, out, 0, sampleBytes, dataOffset + index * sampleBytes);
+    const n = readSync(this.fd, this.hwc ?? out, 0, sampleBytes, dataOffset + index * sampleBytes);
+    if (this.hwc && n === sampleBytes) {
+      // H x W x C to C x H x W, as for decoded images.
+      const [channels, height, width] = this.dataset.sampleShape as [number, number, number];
+      const plane = height * width;
+      for (let c = 0; c < channels; c++) {
+        const base = c * plane;
+        for (let p = 0; p < plane; p++) out[base + p] = this.hwc[p * channels + c]!;
+      }
+    }
     if (n !== sampleBytes) {
       const size = fstatSync(this.fd).size;
       throw new SampleReadError(
