@@ -3,6 +3,7 @@ import type { RunResults } from "../store/results-schema.js";
 import { runAnswer } from "./answer.js";
 import { analysisArtifact } from "./artifact.js";
 import { diagnose, type Diagnosis } from "./combine.js";
+import { runHeadline } from "./headline.js";
 import { collapseRepeats } from "./repeats.js";
 import { detectAuVsSmi } from "./detectors/au-vs-smi.js";
 import { detectCpuOrIo } from "./detectors/cpu-or-io.js";
@@ -36,6 +37,14 @@ export function analyseRun(results: RunResults, thresholds: Thresholds = DEFAULT
   // Only where there is a GPU to compare with: on a GPU-less host with the sim consumer it would say nothing.
   if (results.consumer.kind === "webgpu" || results.host.gpus.length > 0) findings.push(detectAuVsSmi(results, thresholds));
   const verdict = diagnose(inputBound, cpuOrIo);
-  const artifact = analysisArtifact({ source: "run", verdict, findings, thresholds, answer: runAnswer(results, perConfig, thresholds) });
+  const headline = runHeadline(verdict, results);
+  const artifact = analysisArtifact({
+    source: "run",
+    verdict,
+    headline,
+    findings,
+    thresholds,
+    answer: runAnswer(results, perConfig, thresholds),
+  });
   return { ...artifact, source: "run", verdict, thresholds, answer: artifact.answer! };
 }

@@ -1,5 +1,6 @@
 import { ADVICE_MESSAGES } from "./advice.js";
 import { ANSWER_MESSAGES } from "./answer.js";
+import { GLOSSARY_MESSAGES } from "./glossary.js";
 import { REPORT_MESSAGES } from "./report.js";
 import { RUN_FINDING_MESSAGES } from "./run-findings.js";
 import { STUDY_FINDING_MESSAGES } from "./study-findings.js";
@@ -13,6 +14,7 @@ import { fillTemplate, type ParamsOf, type Placeholders } from "./template.js";
 export const CATALOGUE = {
   ...ADVICE_MESSAGES,
   ...ANSWER_MESSAGES,
+  ...GLOSSARY_MESSAGES,
   ...REPORT_MESSAGES,
   ...RUN_FINDING_MESSAGES,
   ...STUDY_FINDING_MESSAGES,
