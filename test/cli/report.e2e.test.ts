@@ -17,7 +17,9 @@ describe("gpuprof report", () => {
     const out = join(tempDir(), "report");
     const run = await runCli(["report", fixture, "--format", "terminal,md,json", "--out", out]);
     expect(run.code).toBe(0);
-    expect(run.stdout).toMatch(/^Key: AU: accelerator utilisation[^\n]*\nDiagnosis: input-bound \(CPU\) \(modelled device: resnet50-h100\)/);
+    expect(run.stdout).toMatch(
+      /^Key: AU: accelerator utilisation[^\n]*\nDiagnosis: input-bound \(CPU\) \(modelled device: resnet50-h100\)/,
+    );
     expect(run.stdout).toMatch(/1\. Feed the device faster/);
     expect(existsSync(join(out, "summary.md"))).toBe(true);
     expect(JSON.parse(readFileSync(join(out, "analysis.json"), "utf8"))).toMatchObject({
@@ -32,7 +34,9 @@ describe("gpuprof report", () => {
     const out = join(tempDir(), "report");
     const run = await runCli(["report", fixture, "--out", out]);
     expect(run.code).toBe(0);
-    expect(run.stdout).toMatch(/^Key: AU: accelerator utilisation[^\n]*\nDiagnosis: input-bound \(CPU\) \(modelled device: resnet50-h100\)/);
+    expect(run.stdout).toMatch(
+      /^Key: AU: accelerator utilisation[^\n]*\nDiagnosis: input-bound \(CPU\) \(modelled device: resnet50-h100\)/,
+    );
     // The files go to --out, not to stdout.
     expect(run.stdout).not.toContain("# gpuprof");
     for (const f of ["summary.md", "analysis.json", "report.html", "summary.png", "throughput.png"])
