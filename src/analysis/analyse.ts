@@ -4,6 +4,7 @@ import { runAnswer } from "./answer.js";
 import { analysisArtifact } from "./artifact.js";
 import { diagnose, type Diagnosis } from "./combine.js";
 import { qualifyPartial, type PartialVerdict } from "./partial.js";
+import { runHeadline } from "./headline.js";
 import { collapseRepeats } from "./repeats.js";
 import { detectAuVsSmi } from "./detectors/au-vs-smi.js";
 import { detectCpuOrIo } from "./detectors/cpu-or-io.js";
@@ -39,6 +40,7 @@ export function analyseRun(results: RunResults, thresholds: Thresholds = DEFAULT
   // A partial run's verdicts rest on the trials that finished: each one says so, and none compares what did not run.
   const { findings: qualified, verdict } = qualifyPartial(results, findings, diagnose(inputBound, cpuOrIo));
   const answer = runAnswer(results, perConfig, thresholds);
-  const artifact = analysisArtifact({ source: "run", verdict, findings: qualified, thresholds, answer });
+  const headline = runHeadline(verdict, results);
+  const artifact = analysisArtifact({ source: "run", verdict, headline, findings: qualified, thresholds, answer });
   return { ...artifact, source: "run", verdict, thresholds, answer: artifact.answer! };
 }

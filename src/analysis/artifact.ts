@@ -7,6 +7,8 @@ import type { Finding } from "./types.js";
 export function analysisArtifact(parts: {
   source: AnalysisFile["source"];
   verdict: string;
+  /** The verdict as a headline reads it (a run's names a modelled device); the verdict itself where not given. */
+  headline?: string;
   findings: Finding[];
   thresholds: Thresholds | null;
   answer: RunAnswer | null;
@@ -17,6 +19,7 @@ export function analysisArtifact(parts: {
     tool: toolInfo(),
     source: parts.source,
     verdict: parts.verdict,
+    headline: parts.headline ?? parts.verdict,
     thresholds: parts.thresholds,
     findings: parts.findings,
     recommendations: recommendations(parts.findings),

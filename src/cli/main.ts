@@ -99,7 +99,7 @@ function buildProgram(io: CliIo, setExit: (code: number) => void): Command {
     .option("--interval <ms>", "sampling interval in milliseconds", parseIntervalMs, 100)
     .option("--out <dir>", "folder for the results (default: reports/<timestamp>-<command>/)")
     .option("--force", "allow writing into a non-empty --out folder")
-    .addOption(reportFilesOption())
+    .addOption(reportFilesOption("summary.json"))
     .option("--json", "print the summary as JSON on stdout (the command's own stdout goes to stderr)")
     .option("--no-live", "no live status line on stderr while the command runs (shown only when stderr is a terminal)")
     .passThroughOptions()
@@ -439,7 +439,7 @@ function addRunCommand(program: Command, io: CliIo, setExit: (code: number) => v
           io.stdout.write(
             renderRunTable(outcome.results, chalk) +
               renderRunAnswer(outcome.results, outcome.analysis, outcome.outDir, io.cwd, chalk) +
-              renderAnalysis(outcome.analysis, chalk),
+              renderAnalysis(outcome.analysis, chalk, false),
           );
         const allFailed = outcome.results.trials.length > 0 && outcome.results.trials.every((t) => t.status === "failed");
         setExit(outcome.results.interrupted ? EXIT.interrupted : allFailed ? EXIT.failure : EXIT.ok);

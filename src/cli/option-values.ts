@@ -11,14 +11,14 @@ export function parseIntervalMs(raw: string): number {
   return value;
 }
 
-/** Report files a command writes at the end, beside its results.json (which is always written: report and compare read it). */
+/** Report files a command writes at the end, beside its results (results.json, or summary.json for watch: always written, since report and compare read it). */
 export const REPORT_FILES = ["html", "png", "md", "json"] as const;
 export type ReportFile = (typeof REPORT_FILES)[number];
 
-export function reportFilesOption(): Option {
+export function reportFilesOption(results: "results.json" | "summary.json" = "results.json"): Option {
   return new Option(
     "--format <list>",
-    "report files to write at the end: html (report.html), png (summary.png and a PNG per chart), md (summary.md), json (analysis.json); results.json is always written",
+    `report files to write at the end: html (report.html), png (summary.png and a PNG per chart), md (summary.md), json (analysis.json); ${results} is always written`,
   )
     .argParser(choiceList(REPORT_FILES))
     .default([...REPORT_FILES], REPORT_FILES.join(","));

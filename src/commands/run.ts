@@ -186,11 +186,7 @@ export async function run(options: RunOptions, hooks: RunHooks): Promise<RunOutc
   }
   const memory = memoryMiB();
   const fits = memory.availableMiB === null ? null : dataset.diskBytes < memory.availableMiB * 1024 * 1024;
-  if (fits && !options.settings.cold) {
-    notes.push(
-      "the dataset fits in RAM: after its first read it comes from the page cache, not storage; --cold drops it from the page cache before each trial",
-    );
-  }
+  // A dataset that fits in RAM is said once, by the page-cache finding (its advice and the dataset line refer to it), not again as a note.
   const sampler = new Sampler({
     intervalMs: options.intervalMs,
     rootPid: process.pid,

@@ -4,7 +4,7 @@
  */
 export const ADVICE_MESSAGES = {
   "advice.cold":
-    "**Measure the disk too:** the dataset ({{size}}) fits in RAM, so these numbers describe reads from the page cache. Run again with `gpuprof run --cold` (drops the files from the page cache before each trial), or with a dataset larger than RAM, before sizing a cluster's storage.",
+    "**Measure the disk too** (see the Page cache finding): run again with `gpuprof run --cold` (drops the files from the page cache before each trial), or with a dataset larger than RAM, before sizing a cluster's storage.",
   "advice.cpu-bound":
     "**The loader is CPU-bound** (user {{user}}, system + iowait {{kernel}}; {{storage}} of reads from storage). Move work off the host: decode fewer bytes (smaller images, pre-resized data), keep batches as uint8 and normalise on the GPU, or add workers up to the usable cores.",
   "advice.echo-serial":

@@ -34,7 +34,7 @@ export const ANSWER_MESSAGES = {
   "answer.dataset.h5.chunks-compressed": "chunks {{chunks}} (compressed)",
   "answer.dataset.h5.contiguous": "contiguous",
   "answer.dataset.ram.unknown": "page cache size unknown",
-  "answer.dataset.ram.fits": "fits in RAM",
+  "answer.dataset.ram.fits": "fits in RAM (see the Page cache finding)",
   "answer.dataset.ram.larger": "larger than available RAM",
   "answer.dataset.share": " ({{share}})",
   "answer.dataset.cold":

@@ -1,6 +1,7 @@
 import { ADVICE_MESSAGES } from "./advice.js";
 import { ANSWER_MESSAGES } from "./answer.js";
 import { DATA_PARTIAL_MESSAGES } from "./data-and-partial.js";
+import { GLOSSARY_MESSAGES } from "./glossary.js";
 import { REPORT_MESSAGES } from "./report.js";
 import { RUN_FINDING_MESSAGES } from "./run-findings.js";
 import { STUDY_FINDING_MESSAGES } from "./study-findings.js";
@@ -16,6 +17,7 @@ export const CATALOGUE = {
   ...ADVICE_MESSAGES,
   ...ANSWER_MESSAGES,
   ...DATA_PARTIAL_MESSAGES,
+  ...GLOSSARY_MESSAGES,
   ...REPORT_MESSAGES,
   ...RUN_FINDING_MESSAGES,
   ...STUDY_FINDING_MESSAGES,

@@ -91,13 +91,14 @@ export const REPORT_MESSAGES = {
   "report.card.device.measured": "device measured on {{adapter}}",
 
   // Charts of a run.
-  "report.chart.throughput.title": "Throughput and AU against workers",
+  "report.chart.throughput.title": "Throughput against workers",
   "report.chart.throughput.echo": ", echo {{echo}}",
   "report.chart.throughput.samples": "{{key}}: samples/s",
-  "report.chart.throughput.au": "{{key}}: AU %",
   "report.chart.throughput.x": "workers",
   "report.chart.throughput.y": "fresh samples/s (measured)",
-  "report.chart.throughput.y1": "AU % (dashed; {{basis}})",
+  "report.chart.au.title": "AU against workers",
+  "report.chart.au.series": "{{key}}: AU %",
+  "report.chart.au.y": "AU %, accelerator utilisation ({{basis}})",
   "report.chart.throughput.y1.modelled": "against the modelled device",
   "report.chart.throughput.y1.measured": "measured on the device",
   "report.chart.throughput.subtitle": "workers 0 loads on the training thread (no transport); its point starts each line of its dtype",
@@ -138,7 +139,6 @@ export const REPORT_MESSAGES = {
   "report.chart.hitrate.heading": "Chunk hits against cache size, per chunk shape and access order",
   "report.chart.speed.title": "Measured read speed per configuration",
   "report.chart.speed.dataset": "samples/s (measured through h5wasm with the emulated cache)",
-  "report.chart.speed.x": "samples/s",
 
   // The consumer: which device stood in for the training step, and what was modelled.
   "report.consumer.preset": "{{name}}, {{ms}} ms per sample",

@@ -23,45 +23,58 @@ export interface ChartSpec {
 type OkTrial = Extract<TrialResult, { status: "ok" }>;
 const PALETTE = ["#1f77b4", "#d62728", "#2ca02c", "#ff7f0e", "#9467bd", "#8c564b"];
 
-/** Samples/s (solid) and AU (dashed, right axis) against workers, one colour per dtype, transport and echo factor. */
-export function throughputChart(results: RunResults, analysis: Pick<RunAnalysis, "answer">): ChartSpec | null {
+/** One point per configuration, with the series (dtype, transport, echo) it belongs to; workers 0 starts every line of its dtype. */
+function workerSeries(results: RunResults, analysis: Pick<RunAnalysis, "answer">) {
   // One point per configuration: repeats drawn as their mean (from the analysis), not as a stack of loose dots.
   const spec = new Map(results.trials.map((t) => [t.spec.id, t.spec]));
   const ok = analysis.answer.configurations
     .map((c) => ({ spec: spec.get(c.trialId)!, metrics: { samplesPerS: c.samplesPerS, au: c.au } }))
     .filter((t) => t.spec !== undefined && !t.spec.baseline);
   type OkTrial = (typeof ok)[number];
-  if (ok.length === 0) return null;
   const echoPart = (t: OkTrial): string => (t.spec.echo > 1 ? message("report.chart.throughput.echo", { echo: String(t.spec.echo) }) : "");
   const seriesKey = (t: OkTrial): string => `${t.spec.dtype}${t.spec.transport === "none" ? "" : `, ${t.spec.transport}`}${echoPart(t)}`;
   // workers 0 has no transport: it belongs to every transport's line of the same dtype and echo.
   const inlineKey = (t: OkTrial): string => `${t.spec.dtype}${echoPart(t)}`;
   const keys = [...new Set(ok.filter((t) => t.spec.workers > 0).map(seriesKey))];
   const lines = keys.length > 0 ? keys : [...new Set(ok.map(seriesKey))];
-  const datasets: ChartConfiguration["data"]["datasets"] = [];
-  lines.forEach((key, i) => {
+  const series = lines.map((key, i) => {
     const members = ok.filter((t) => seriesKey(t) === key);
     const inline = members.length > 0 ? inlineKey(members[0]!) : "";
     const points = ok
       .filter((t) => seriesKey(t) === key || (t.spec.workers === 0 && inlineKey(t) === inline))
       .sort((a, b) => a.spec.workers - b.spec.workers);
-    const color = PALETTE[i % PALETTE.length]!;
-    datasets.push({
-      label: message("report.chart.throughput.samples", { key }),
-      data: points.map((t) => ({ x: t.spec.workers, y: Math.round(t.metrics.samplesPerS) })),
-      borderColor: color,
-      backgroundColor: color,
-      yAxisID: "y",
-    });
-    datasets.push({
-      label: message("report.chart.throughput.au", { key }),
-      data: points.map((t) => ({ x: t.spec.workers, y: Math.round(t.metrics.au * 1000) / 10 })),
-      borderColor: color,
-      backgroundColor: color,
-      borderDash: [6, 4],
-      yAxisID: "y1",
-    });
+    return { key, color: PALETTE[i % PALETTE.length]!, points };
   });
+  // Loading on the training thread has no transport: its point starts every line of its dtype.
+  const subtitle =
+    ok.some((t) => t.spec.workers === 0) && keys.length > 0
+      ? { subtitle: { display: true, text: message("report.chart.throughput.subtitle") } }
+      : {};
+  return { empty: ok.length === 0, series, subtitle };
+}
+
+/** Worker counts start at 0; a single count would otherwise get an axis from count - 1 to count + 1. */
+function workersAxis(series: ReturnType<typeof workerSeries>["series"]) {
+  const counts = new Set(series.flatMap((s) => s.points.map((t) => t.spec.workers)));
+  return {
+    type: "linear" as const,
+    min: 0,
+    ...(counts.size === 1 ? { max: Math.max(1, [...counts][0]! + 1) } : {}),
+    title: { display: true, text: message("report.chart.throughput.x") },
+    ticks: { stepSize: 1 },
+  };
+}
+
+/** Fresh samples/s against workers, one line per dtype, transport and echo factor; AU has a chart of its own (auChart). */
+export function throughputChart(results: RunResults, analysis: Pick<RunAnalysis, "answer">): ChartSpec | null {
+  const { empty, series, subtitle } = workerSeries(results, analysis);
+  if (empty) return null;
+  const datasets: ChartConfiguration["data"]["datasets"] = series.map(({ key, color, points }) => ({
+    label: message("report.chart.throughput.samples", { key }),
+    data: points.map((t) => ({ x: t.spec.workers, y: Math.round(t.metrics.samplesPerS) })),
+    borderColor: color,
+    backgroundColor: color,
+  }));
   const title = message("report.chart.throughput.title");
   return {
     id: "throughput",
@@ -71,24 +84,42 @@ export function throughputChart(results: RunResults, analysis: Pick<RunAnalysis,
       data: { datasets },
       options: {
         scales: {
-          // Worker counts start at 0; a single count would otherwise get an axis from count - 1 to count + 1.
-          x: {
+          x: workersAxis(series),
+          y: { type: "linear", beginAtZero: true, title: { display: true, text: message("report.chart.throughput.y") } },
+        },
+        plugins: { title: { display: true, text: title }, ...subtitle },
+      },
+    },
+  };
+}
+
+/** AU against workers, the same series and colours as the throughput chart, on an axis of its own (0 to 100%). */
+export function auChart(results: RunResults, analysis: Pick<RunAnalysis, "answer">): ChartSpec | null {
+  const { empty, series, subtitle } = workerSeries(results, analysis);
+  if (empty) return null;
+  const datasets: ChartConfiguration["data"]["datasets"] = series.map(({ key, color, points }) => ({
+    label: message("report.chart.au.series", { key }),
+    data: points.map((t) => ({ x: t.spec.workers, y: Math.round(t.metrics.au * 1000) / 10 })),
+    borderColor: color,
+    backgroundColor: color,
+  }));
+  const title = message("report.chart.au.title");
+  return {
+    id: "au",
+    title,
+    config: {
+      type: "line",
+      data: { datasets },
+      options: {
+        scales: {
+          x: workersAxis(series),
+          y: {
             type: "linear",
-            min: 0,
-            ...(new Set(ok.map((t) => t.spec.workers)).size === 1 ? { max: Math.max(1, ok[0]!.spec.workers + 1) } : {}),
-            title: { display: true, text: message("report.chart.throughput.x") },
-            ticks: { stepSize: 1 },
-          },
-          y: { type: "linear", position: "left", beginAtZero: true, title: { display: true, text: message("report.chart.throughput.y") } },
-          y1: {
-            type: "linear",
-            position: "right",
             min: 0,
             max: 100,
-            grid: { drawOnChartArea: false },
             title: {
               display: true,
-              text: message("report.chart.throughput.y1", {
+              text: message("report.chart.au.y", {
                 basis:
                   results.consumer.kind === "sim"
                     ? message("report.chart.throughput.y1.modelled")
@@ -97,18 +128,7 @@ export function throughputChart(results: RunResults, analysis: Pick<RunAnalysis,
             },
           },
         },
-        plugins: {
-          title: { display: true, text: title },
-          // Loading on the training thread has no transport: its point starts every line of its dtype.
-          ...(ok.some((t) => t.spec.workers === 0) && keys.length > 0
-            ? {
-                subtitle: {
-                  display: true,
-                  text: message("report.chart.throughput.subtitle"),
-                },
-              }
-            : {}),
-        },
+        plugins: { title: { display: true, text: title }, ...subtitle },
       },
     },
   };
@@ -250,8 +270,11 @@ export function timelineChart(samples: readonly Sample[], spans: readonly Timeli
       data: { datasets: datasets as ChartConfiguration["data"]["datasets"] },
       options: {
         scales: {
+          // The axis ends with the data: from the first sample to the last, not to the next round number.
           x: {
             type: "linear",
+            min: t(samples[0]!),
+            max: t(samples[samples.length - 1]!),
             title: {
               display: true,
               text:

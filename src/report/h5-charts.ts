@@ -4,6 +4,10 @@ import type { H5ConfigResult, H5FileInfo, H5Results } from "../store/h5-results-
 import type { ChartSpec } from "./chart-specs.js";
 
 const PALETTE = ["#1f77b4", "#d62728", "#2ca02c", "#ff7f0e", "#9467bd", "#8c564b", "#e377c2", "#17becf"];
+/** A shape per series as well as a colour, so that series stay apart where they meet. */
+const POINT_STYLES = ["circle", "triangle", "rect", "rectRot", "star", "crossRot", "rectRounded", "cross"] as const;
+/** Fewer cache sizes than this are drawn as points only. */
+export const MIN_SIZES_FOR_LINES = 4;
 
 /** A studied file in words: its chunk shape (or contiguous) and compression. */
 export function h5FileLabel(f: H5FileInfo): string {
@@ -40,16 +44,34 @@ export function hitRateChart(results: H5Results): ChartSpec | null {
       ...(manyWorkers ? [message(c.workers === 1 ? "report.h5.series.worker" : "report.h5.series.workers", { n: String(c.workers) })] : []),
     ].join(", ");
   const keys = [...new Set(simulated.map(key))];
-  const datasets = keys.map((k, i) => {
+  const series = keys.map((k) => ({
+    labels: [k],
+    data: simulated
+      .filter((c) => key(c) === k)
+      .sort((a, b) => a.cache.nbytes - b.cache.nbytes)
+      .map((c) => ({ x: Math.round((c.cache.nbytes / 2 ** 20) * 1000) / 1000, y: Math.round(warmHitRate(c)! * 1000) / 10 })),
+  }));
+  // Series with the same points would hide one another: one entry that names them all.
+  const merged: typeof series = [];
+  for (const s of series) {
+    const same = merged.find((m) => JSON.stringify(m.data) === JSON.stringify(s.data));
+    if (same) same.labels.push(...s.labels);
+    else merged.push(s);
+  }
+  // Only a few cache sizes studied: points, not lines that would read as a measured curve between them.
+  const sizes = new Set(simulated.map((c) => c.cache.nbytes)).size;
+  const joined = sizes >= MIN_SIZES_FOR_LINES;
+  const datasets = merged.map((s, i) => {
     const color = PALETTE[i % PALETTE.length]!;
     return {
-      label: k,
-      data: simulated
-        .filter((c) => key(c) === k)
-        .sort((a, b) => a.cache.nbytes - b.cache.nbytes)
-        .map((c) => ({ x: Math.round((c.cache.nbytes / 2 ** 20) * 1000) / 1000, y: Math.round(warmHitRate(c)! * 1000) / 10 })),
+      label: s.labels.join(" = "),
+      data: s.data,
       borderColor: color,
       backgroundColor: color,
+      showLine: joined,
+      pointStyle: POINT_STYLES[i % POINT_STYLES.length]!,
+      // Later series drawn smaller, so that a point shared by several shows each one's rim.
+      pointRadius: (joined ? 4 : 8) - 2 * (i % 3),
     };
   });
   return {
@@ -78,6 +100,7 @@ export function h5SpeedChart(results: H5Results): ChartSpec | null {
   const live = results.configs.filter((c) => c.live !== null);
   if (live.length === 0) return null;
   const title = message("report.chart.speed.title");
+  const files = [...new Set(live.map((c) => c.file))].sort((a, b) => a - b);
   return {
     id: "speed",
     title,
@@ -89,17 +112,17 @@ export function h5SpeedChart(results: H5Results): ChartSpec | null {
           (c) =>
             `${c.id}: ${h5FileLabel(results.files[c.file]!)}, ${(c.cache.nbytes / 2 ** 20).toFixed(c.cache.nbytes < 2 ** 20 ? 2 : 0)} MiB, ${c.access}`,
         ),
-        datasets: [
-          {
-            label: message("report.chart.speed.dataset"),
-            data: live.map((c) => Math.round(c.live!.samplesPerS)),
-            backgroundColor: live.map((c) => PALETTE[c.file % PALETTE.length]!),
-          },
-        ],
+        // One dataset per file, so that the legend names every colour; a bar only in its own file's dataset.
+        datasets: files.map((file) => ({
+          label: h5FileLabel(results.files[file]!),
+          data: live.map((c) => (c.file === file ? Math.round(c.live!.samplesPerS) : null)),
+          backgroundColor: PALETTE[file % PALETTE.length]!,
+          skipNull: true,
+        })),
       },
       options: {
         indexAxis: "y",
-        scales: { x: { beginAtZero: true, title: { display: true, text: message("report.chart.speed.x") } } },
+        scales: { x: { beginAtZero: true, title: { display: true, text: message("report.chart.speed.dataset") } } },
         plugins: { title: { display: true, text: title } },
       },
     },

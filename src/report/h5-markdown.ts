@@ -7,13 +7,14 @@ import { share as pct, markdownCell as cell } from "../util/format.js";
 import { adviceLine } from "./advice-text.js";
 import { h5FileLabel, workersText } from "./h5-charts.js";
 import { message } from "../messages/catalogue.js";
+import { glossaryLine } from "./glossary-text.js";
 
 /** summary.md of an HDF5 study: the verdict with h5py settings, every configuration, the smallest caches, the method. */
 export function renderH5Markdown(results: H5Results, analysis: AnalysisFile, pngs: readonly string[] = []): string {
   const label = (i: number): string => cell(h5FileLabel(results.files[i]!));
   const out = [`# ${message("h5.report.title", { verdict: analysis.verdict })}`, ""];
   if (pngs.includes("summary.png")) out.push(`![${message("h5.report.summary-alt")}](summary.png)`, "");
-  out.push(onlyFinding(analysis).summary, "");
+  out.push(glossaryLine(["glossary.rdcc"]), "", onlyFinding(analysis).summary, "");
   const advice = analysis.recommendations;
   if (advice.length > 0) {
     out.push(`## ${message("h5.report.heading.what-to-set")}`, "");

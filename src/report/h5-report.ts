@@ -1,6 +1,7 @@
 import { onlyFinding } from "../store/only-finding.js";
 import { warmPhrase } from "../messages/warm-phrase.js";
 import { message } from "../messages/catalogue.js";
+import { glossaryLine } from "./glossary-text.js";
 import type { AnalysisFile } from "../store/analysis-schema.js";
 import type { H5Results } from "../store/h5-results-schema.js";
 import type { RunFiles } from "../store/run-files.js";
@@ -116,6 +117,7 @@ export function renderH5Html(results: H5Results, analysis: AnalysisFile): string
       batch: String(results.settings.batch),
       started: results.startedAt,
     }),
+    key: glossaryLine(["glossary.rdcc"]),
     sections: [
       { heading: message("report.heading.verdict"), html: findingsList(analysis.findings) },
       { heading: message("h5.report.heading.what-to-set"), html: adviceList(analysis.recommendations, message("h5.no-advice")) },

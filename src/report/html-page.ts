@@ -6,6 +6,7 @@ import type { Finding } from "../store/analysis-schema.js";
 import { adviceLine } from "./advice-text.js";
 import type { ChartSpec } from "./chart-specs.js";
 import { message } from "../messages/catalogue.js";
+import { findingState } from "./glossary-text.js";
 
 /** Text from the user or the machine (paths, dataset and GPU names, commands) as HTML text: never markup. */
 export function escapeHtml(text: string): string {
@@ -49,7 +50,7 @@ export function htmlTable(head: string[], rows: string[][], rowClass: (i: number
 export function findingsList(findings: readonly Finding[]): string {
   const items = findings.map(
     (f) =>
-      `<li class="${f.verdict}"><strong>${escapeHtml(f.title)}</strong> <span class="tag">${escapeHtml(f.verdict)}, ${escapeHtml(f.basis)}</span>: ${escapeHtml(f.summary)}</li>`,
+      `<li class="${f.verdict}"><strong>${escapeHtml(f.title)}</strong> <span class="tag">${escapeHtml(findingState(f))}</span>: ${escapeHtml(f.summary)}</li>`,
   );
   return `<ul>${items.join("\n")}</ul>`;
 }
@@ -62,6 +63,8 @@ export function adviceList(recommendations: readonly Recommendation[], none: str
 export interface HtmlPage {
   title: string;
   subtitle: string;
+  /** The abbreviations the page uses, spelled out under the subtitle (glossaryLine). */
+  key?: string;
   /** In order; `html` is already escaped markup. */
   sections: { heading: string; html: string }[];
   charts: ChartSpec[];
@@ -98,14 +101,14 @@ body { font-family: "DejaVu Sans", system-ui, sans-serif; max-width: 1100px; mar
 h1 { margin-bottom: 0.2rem; } .sub { color: #555; margin-top: 0; }
 table { border-collapse: collapse; width: 100%; font-size: 0.9rem; } th, td { border-bottom: 1px solid #ddd; padding: 4px 8px; text-align: right; } th:nth-child(2), td:nth-child(2) { text-align: left; }
 tr.best { font-weight: bold; background: #eef8ee; } td.failed { color: #b00; text-align: left; }
-li.issue { color: #8a3b00; } li.none { color: #1f5f1f; } li.insufficient-data { color: #666; } .tag, .knob { font-size: 0.8rem; color: #777; }
+li.issue { color: #8a3b00; } li.none { color: #1f5f1f; } li.insufficient-data { color: #666; } .tag, .knob, .key { font-size: 0.8rem; color: #777; }
 figure { margin: 1rem 0; } canvas { max-width: 100%; } code { background: #f3f3f3; padding: 0 3px; }
 </style>
 </head>
 <body>
 <h1>${escapeHtml(page.title)}</h1>
 <p class="sub">${escapeHtml(page.subtitle)}</p>
-${body}
+${page.key ? `<p class="key">${escapeHtml(page.key)}</p>\n` : ""}${body}
 <p><a id="download" href="#" download="${escapeHtml(page.rawName)}">${escapeHtml(message("report.html.download", { name: page.rawName }))}</a></p>
 <script type="application/json" id="results-json">${scriptJson(page.raw)}</script>
 <script>${chartJs()}</script>

@@ -8,6 +8,7 @@ import { share as pct, count as n0 } from "../util/format.js";
 import { adviceList, escapeHtml, findingsList, htmlTable, renderHtmlPage } from "./html-page.js";
 import { trialNotes } from "./run-text.js";
 import { message } from "../messages/catalogue.js";
+import { glossaryLine, runGlossaryIds } from "./glossary-text.js";
 
 export { escapeHtml } from "./html-page.js";
 
@@ -124,7 +125,7 @@ export function renderRunHtml(results: RunResults, analysis: Analysis, charts: C
     },
   ];
   return renderHtmlPage({
-    title: message("report.html.title", { verdict: analysis.verdict }),
+    title: message("report.html.title", { verdict: analysis.headline }),
     subtitle: message("report.html.subtitle", {
       trials: String(results.trials.length),
       host: host.hostname,
@@ -133,6 +134,7 @@ export function renderRunHtml(results: RunResults, analysis: Analysis, charts: C
       shape: d.sampleShape.join("x"),
       started: results.startedAt,
     }),
+    key: glossaryLine(runGlossaryIds(results)),
     sections,
     charts,
     chartsBefore: message("report.heading.host"),

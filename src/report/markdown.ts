@@ -7,11 +7,12 @@ import { adviceLine } from "./advice-text.js";
 import { trialNotes } from "./run-text.js";
 import { deviceColumns } from "./device-columns.js";
 import { message } from "../messages/catalogue.js";
+import { findingState, glossaryLine, runGlossaryIds } from "./glossary-text.js";
 
 /** summary.md: for a pull-request comment. Verdict, advice, the sweep, the evidence, the method. */
 export function renderRunMarkdown(results: RunResults, analysis: Analysis, pngs: readonly string[] = []): string {
   const out: string[] = [];
-  out.push(`# ${message("report.md.title", { verdict: analysis.verdict })}`, "");
+  out.push(`# ${message("report.md.title", { verdict: analysis.headline })}`, "");
   if (pngs.includes("summary.png")) out.push(`![${message("report.md.summary-alt")}](summary.png)`, "");
   const gpus = results.host.gpus.length;
   out.push(
@@ -24,6 +25,8 @@ export function renderRunMarkdown(results: RunResults, analysis: Analysis, pngs:
       count: String(results.dataset.count),
       shape: results.dataset.sampleShape.join("x"),
     }),
+    "",
+    glossaryLine(runGlossaryIds(results)),
     "",
   );
   if (analysis.recommendations.length > 0) {
@@ -58,7 +61,7 @@ export function renderRunMarkdown(results: RunResults, analysis: Analysis, pngs:
     out.push("", message("report.md.charts", { links: charts.map((p) => `[${p.replace(/\.png$/, "")}](${p})`).join(", ") }));
   out.push("", `## ${message("report.heading.findings")}`, "");
   for (const f of analysis.findings) {
-    out.push(`- **${f.title}** (${f.verdict}, ${f.basis}): ${f.summary}`);
+    out.push(`- **${f.title}** (${findingState(f)}): ${f.summary}`);
   }
   const notes = [
     ...results.notes,

@@ -76,12 +76,12 @@ export async function chartPng(spec: ChartSpec, width = 1000, height = spec.heig
   return png;
 }
 
-function wrap(ctx: SKRSContext2D, text: string, width: number): string[] {
+function wrap(measure: (text: string) => number, text: string, width: number): string[] {
   const lines: string[] = [];
   let line = "";
-  for (const word of text.split(/\s+/)) {
+  for (const word of text.split(/\s+/).filter((w) => w !== "")) {
     const next = line ? `${line} ${word}` : word;
-    if (ctx.measureText(next).width > width && line) {
+    if (measure(next) > width && line) {
       lines.push(line);
       line = word;
     } else line = next;
@@ -90,17 +90,53 @@ function wrap(ctx: SKRSContext2D, text: string, width: number): string[] {
   return lines;
 }
 
+/** The sentences of plain text: a full stop (or ? !) followed by a space and a capital, a digit or an opening bracket. */
+function sentences(text: string): string[] {
+  return text.split(/(?<=[.!?])\s+(?=[A-Z0-9(])/).filter((x) => x.trim() !== "");
+}
+
+/**
+ * A piece of advice fitted into `maxLines` lines of `width`: as many whole sentences as fit, with an
+ * ellipsis when some were left out (the whole advice is in summary.md); where even the first sentence
+ * is too long, it is cut after a whole word, with an ellipsis. Never mid-word.
+ */
+export function fitCardText(text: string, measure: (text: string) => number, width: number, maxLines: number): string[] {
+  const all = sentences(text);
+  let kept = 0;
+  let lines: string[] = [];
+  for (let k = 1; k <= all.length; k++) {
+    const more = k < all.length ? " …" : "";
+    const candidate = wrap(measure, all.slice(0, k).join(" ") + more, width);
+    if (candidate.length > maxLines) break;
+    kept = k;
+    lines = candidate;
+  }
+  if (kept > 0) return lines;
+  // The first sentence alone is too long: whole words, then an ellipsis, within the lines.
+  const words = wrap(measure, all[0] ?? text, width).slice(0, maxLines);
+  const last = words.length - 1;
+  let tail = words[last]!.split(" ");
+  while (tail.length > 1 && measure(`${tail.join(" ")} …`) > width) tail = tail.slice(0, -1);
+  // Do not end on a dangling comma, colon or opening bracket before the ellipsis.
+  const end = tail.join(" ").replace(/[\s,;:(]+$/, "");
+  words[last] = `${end} …`;
+  return words;
+}
+
 /** What a summary card says: the verdict, whether it is good news, and the advice (Markdown) in order. */
 export interface CardText {
   headline: string;
   tone: "good" | "fair" | "bad" | "unknown";
+  /** The card's abbreviation spelled out (glossary.card), shown where the card uses it. */
+  key?: string;
   advice: string[];
 }
 
 /** The card of a run's analysis. */
 export function runCard(analysis: Analysis): CardText {
   return {
-    headline: analysis.verdict,
+    headline: analysis.headline,
+    key: message("glossary.card"),
     // A partial run's verdict rests on part of the plan: neither good nor bad news yet.
     tone: analysis.answer.partial
       ? "unknown"
@@ -127,25 +163,30 @@ export async function summaryCardPng(card: CardText, keyChart: ChartSpec | null,
   ctx.fillStyle = { good: "#2ca02c", fair: "#e69f00", bad: "#d62728", unknown: "#777777" }[card.tone];
   ctx.fillRect(0, 0, width, 8);
   ctx.fillStyle = "#111111";
+  // The headline fits the card: its font shrinks (to 20px at least) rather than running off the edge.
   const headline = message("report.png.headline", { headline: card.headline });
-  // A long headline (a partial run's qualified verdict) gets a smaller font rather than running off the card.
   let size = 30;
   ctx.font = `bold ${size}px "${FONT}"`;
-  while (size > 18 && ctx.measureText(headline).width > width - 64) ctx.font = `bold ${--size}px "${FONT}"`;
+  while (size > 20 && ctx.measureText(headline).width > width - 64) ctx.font = `bold ${--size}px "${FONT}"`;
   ctx.fillText(headline, 32, 56);
   ctx.font = `16px "${FONT}"`;
   ctx.fillStyle = "#555555";
   ctx.fillText(subtitle, 32, 84);
-  ctx.fillStyle = "#222222";
-  ctx.font = `17px "${FONT}"`;
   let y = 120;
   const plain = (md: string): string => md.replace(/\*\*/g, "").replace(/`/g, "");
-  card.advice.slice(0, 3).forEach((text, i) => {
-    const first = plain(text).split(/(?<=\.)\s/)[0]!;
-    const lines = wrap(ctx, `${i + 1}. ${first}`, width - 96);
-    // Two lines an item; a longer one says it goes on (the whole advice is in summary.md).
-    const shown = lines.length > 2 ? [lines[0]!, `${lines[1]!.replace(/[\s,;:(]*\S*$/, "")} …`] : lines;
-    for (const [k, line] of shown.entries()) {
+  const advice = card.advice.slice(0, 3).map(plain);
+  // AU is spelled out on the card wherever the card says it.
+  if (card.key && [card.headline, ...advice].some((text) => /\bAU\b/.test(text))) {
+    ctx.font = `14px "${FONT}"`;
+    ctx.fillText(card.key, 32, 106);
+    y = 134;
+  }
+  ctx.fillStyle = "#222222";
+  ctx.font = `17px "${FONT}"`;
+  advice.forEach((text, i) => {
+    // Two lines an item, in whole sentences (the whole advice is in summary.md).
+    const lines = fitCardText(`${i + 1}. ${text}`, (line) => ctx.measureText(line).width, width - 96, 2);
+    for (const [k, line] of lines.entries()) {
       ctx.fillText(k === 0 ? line : `   ${line}`, 32, y);
       y += 24;
     }

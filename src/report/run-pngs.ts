@@ -4,7 +4,7 @@ import type { RunFiles } from "../store/run-files.js";
 import type { RunResults } from "../store/results-schema.js";
 import type { TimelineSpan } from "../store/timeline-schema.js";
 import type { Sample } from "../telemetry/types.js";
-import { stallChart, throughputChart, timelineChart, waitChart, type ChartSpec } from "./chart-specs.js";
+import { auChart, stallChart, throughputChart, timelineChart, waitChart, type ChartSpec } from "./chart-specs.js";
 import { chartPng, runCard, summaryCardPng } from "./png.js";
 
 /** The charts of a run, in the order reports show them. */
@@ -15,6 +15,7 @@ export function runCharts(
 ): ChartSpec[] {
   return [
     throughputChart(results, analysis),
+    auChart(results, analysis),
     stallChart(results, analysis),
     waitChart(results),
     timeline ? timelineChart(timeline.samples, timeline.spans) : null,
@@ -54,6 +55,8 @@ export async function writeRunPngs(
   };
   await save("summary.png", summaryCardPng(runCard(analysis), throughput, subtitle));
   if (throughput) await save("throughput.png", chartPng(throughput));
+  const au = chart("au");
+  if (au) await save("au.png", chartPng(au));
   const stall = chart("stall");
   if (stall) await save("stall.png", chartPng(stall));
   const waits = chart("waits");

@@ -12,6 +12,7 @@ import { bytes, seconds, count as n0, share as pct0 } from "../util/format.js";
 import { formatSize } from "../util/sizes.js";
 import { consumerText, modelledText } from "./consumer-text.js";
 import { deviceColumns } from "./device-columns.js";
+import { glossaryLine, runGlossaryIds } from "./glossary-text.js";
 
 type OkTrial = Extract<TrialResult, { status: "ok" }>;
 
@@ -73,7 +74,7 @@ export function renderRunTable(results: RunResults, chalk: ChalkInstance): strin
     ];
     table.push(row.map(mark));
   }
-  return table.toString() + "\n";
+  return table.toString() + "\n" + chalk.dim(glossaryLine(runGlossaryIds(results))) + "\n";
 }
 
 /** Notes of single trials, each said once with the trials it came from. */

@@ -5,6 +5,7 @@ import { markdownCell as cell } from "../util/format.js";
 import { adviceLine } from "./advice-text.js";
 import { watchRows } from "./watch-report.js";
 import { message } from "../messages/catalogue.js";
+import { glossaryLine } from "./glossary-text.js";
 import { displayCommand } from "../util/display-command.js";
 
 /** summary.md of a watched run: what held the GPU back, the advice, and the numbers behind it. */
@@ -18,7 +19,7 @@ export function renderWatchMarkdown(result: WatchResult, analysis: AnalysisFile,
     duration: s.durationS.toFixed(1),
     code: String(result.exitCode),
   });
-  out.push(run, "", finding.summary, "");
+  out.push(run, "", glossaryLine(["glossary.p5", "glossary.smi"]), "", finding.summary, "");
   const advice = analysis.recommendations;
   if (advice.length > 0) {
     out.push(`## ${message("report.heading.what-to-change")}`, "");

@@ -1,5 +1,6 @@
 import { onlyFinding } from "../store/only-finding.js";
 import { message } from "../messages/catalogue.js";
+import { glossaryLine } from "./glossary-text.js";
 import type { AnalysisFile } from "../store/analysis-schema.js";
 import type { WatchResult } from "../store/summary-schema.js";
 import type { RunFiles } from "../store/run-files.js";
@@ -78,6 +79,7 @@ export function renderWatchHtml(result: WatchResult, analysis: AnalysisFile, cha
       code: String(result.exitCode),
       started: result.startedAt,
     }),
+    key: glossaryLine(["glossary.p5", "glossary.smi"]),
     sections: [
       { heading: message("report.heading.verdict"), html: findingsList(analysis.findings) },
       { heading: message("report.heading.what-to-change"), html: adviceList(analysis.recommendations, noAdvice(analysis)) },

@@ -140,6 +140,8 @@ export const AnalysisFileSchema = z.object({
   source: z.enum(["run", "h5", "watch"]),
   /** The overall verdict in words (run: the diagnosis; h5 and watch: their one finding's state). */
   verdict: z.string(),
+  /** The verdict as titles and cards show it: a run whose AU rests on a modelled device names that device. */
+  headline: z.string(),
   thresholds: ThresholdsSchema.nullable(),
   findings: z.array(FindingSchema),
   recommendations: z.array(RecommendationSchema),

@@ -57,6 +57,25 @@ describe.each(NOISE)("detectors at %s noise", (noise) => {
     expect((f.recommend[0]!.values as Record<string, string>)["workers"]).toBe("2");
   });
 
+  it("workers: under a device-bound verdict the recommended count is advice, not an issue", () => {
+    // The README's sweep: workers 1 meets the AU target without waiting, 1.08x the samples/s of workers 0.
+    const deviceBound = syntheticRun(
+      [
+        { workers: 0, samplesPerS: 1646, au: 0.93 },
+        { workers: 1, samplesPerS: 1771, au: 1 },
+        { workers: 2, samplesPerS: 1771, au: 1 },
+      ],
+      { noise },
+    );
+    expect(diagnose(detectInputBound(deviceBound, T), detectCpuOrIo(deviceBound, T))).toBe("device-bound");
+    const f = detectWorkers(deviceBound, T);
+    expect(f.evidence["recommendedWorkers"]).toBe(1);
+    expect(f.verdict).toBe("none");
+    // The advice stays: it names the count and the gain the sweep measured.
+    expect(f.recommend[0]).toMatchObject({ value: "1" });
+    expect(f.recommend[0]!.gain).toMatch(/^1\.\d\dx samples\/s/);
+  });
+
   it("cpu-or-io: user CPU with page-cache reads is CPU-bound; kernel time with storage reads is I/O-bound", () => {
     expect(detectCpuOrIo(cpuBound, T).evidence["kind"]).toBe("cpu");
     const io = syntheticRun([{ workers: 2, samplesPerS: 200, au: 0.3, userPct: 10, kernelPct: 60, storageShare: 0.9 }], { noise });

@@ -17,7 +17,9 @@ describe("gpuprof report", () => {
     const out = join(tempDir(), "report");
     const run = await runCli(["report", fixture, "--format", "terminal,md,json", "--out", out]);
     expect(run.code).toBe(0);
-    expect(run.stdout).toMatch(/^Diagnosis: input-bound \(CPU\)/);
+    expect(run.stdout).toMatch(
+      /^Key: AU: accelerator utilisation[^\n]*\nDiagnosis: input-bound \(CPU\) \(modelled device: resnet50-h100\)/,
+    );
     expect(run.stdout).toMatch(/1\. Feed the device faster/);
     expect(existsSync(join(out, "summary.md"))).toBe(true);
     expect(JSON.parse(readFileSync(join(out, "analysis.json"), "utf8"))).toMatchObject({
@@ -32,7 +34,9 @@ describe("gpuprof report", () => {
     const out = join(tempDir(), "report");
     const run = await runCli(["report", fixture, "--out", out]);
     expect(run.code).toBe(0);
-    expect(run.stdout).toMatch(/^Diagnosis: input-bound \(CPU\)/);
+    expect(run.stdout).toMatch(
+      /^Key: AU: accelerator utilisation[^\n]*\nDiagnosis: input-bound \(CPU\) \(modelled device: resnet50-h100\)/,
+    );
     // The files go to --out, not to stdout.
     expect(run.stdout).not.toContain("# gpuprof");
     for (const f of ["summary.md", "analysis.json", "report.html", "summary.png", "throughput.png"])
@@ -96,7 +100,7 @@ describe("gpuprof report", () => {
     expect(run.code).toBe(0);
     const md = readFileSync(join(out, "summary.md"), "utf8");
     expect(md).toContain("![gpuprof summary](summary.png)");
-    expect(md).toMatch(/Charts: \[throughput\]\(throughput\.png\), \[stall\]\(stall\.png\)/);
+    expect(md).toMatch(/Charts: \[throughput\]\(throughput\.png\), \[au\]\(au\.png\), \[stall\]\(stall\.png\)/);
     // The fixture's best AU is 34%: below the default 90%, above a 30% target.
     const strict = await runCli(["report", fixture, "--format", "json"]);
     expect(JSON.parse(strict.stdout).findings[0]).toMatchObject({ id: "input-bound", verdict: "issue" });

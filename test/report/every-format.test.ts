@@ -53,7 +53,9 @@ describe("every finding of every detector, in every verdict, in every format", (
     expect(() => AnalysisFileSchema.parse(analysis)).not.toThrow();
     const out = formats(base, analysis);
     expect(out.terminal).toContain(`${f.title}: ${f.summary}`);
-    expect(out.markdown).toContain(`**${f.title}** (${f.verdict}, ${f.basis}): ${f.summary}`);
+    // The state in words: "issue", "no issue", "not enough data".
+    const state = { issue: "issue", none: "no issue", "insufficient-data": "not enough data" }[f.verdict];
+    expect(out.markdown).toContain(`**${f.title}** (${state}, ${f.basis}): ${f.summary}`);
     expect(out.html).toContain(escapeHtml(f.summary));
     for (const r of analysis.recommendations) {
       expect(out.terminal).toContain(terminalText(r.text));

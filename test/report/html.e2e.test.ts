@@ -80,7 +80,7 @@ describeNeeding(CHROMIUM_PACKAGE, "HTML report in headless Chromium", () => {
   it("draws a real run's charts with the trial windows shaded on the timeline", async () => {
     const html = join(runDir, "report.html");
     const { stdout, stderr } = chromium(["--enable-logging=stderr", "--v=0", "--dump-dom", `file://${html}`]);
-    expect(stdout).toContain('data-charts-drawn="4"');
+    expect(stdout).toContain('data-charts-drawn="5"');
     expect(stdout).toContain('data-spans-shaded="2"');
     expect(stderr).not.toMatch(/CONSOLE.*(error|Uncaught)/i);
     mkdirSync(ARTIFACTS, { recursive: true });
@@ -116,7 +116,7 @@ describeNeeding(CHROMIUM_PACKAGE, "HTML report in headless Chromium", () => {
       expect(text).toContain(`<th>${column}</th>`);
     }
     const { stdout, stderr } = chromium(["--enable-logging=stderr", "--v=0", "--dump-dom", `file://${html}`]);
-    expect(stdout).toContain('data-charts-drawn="3"');
+    expect(stdout).toContain('data-charts-drawn="4"');
     expect(stderr).not.toMatch(/CONSOLE.*(error|Uncaught)/i);
     mkdirSync(ARTIFACTS, { recursive: true });
     const shot = join(ARTIFACTS, "report.png");
@@ -132,7 +132,7 @@ describeNeeding(CHROMIUM_PACKAGE, "HTML report in headless Chromium", () => {
     const { stdout } = chromium(["--dump-dom", `file://${html}`]);
     expect(stdout).toContain("&lt;img src=x onerror=alert(1)&gt;");
     expect(stdout).not.toMatch(/<img src="?x"?/);
-    expect(stdout).toContain('data-charts-drawn="3"');
+    expect(stdout).toContain('data-charts-drawn="4"');
     expect(readFileSync(html, "utf8")).not.toContain("alert(2)</script>");
   });
 });

@@ -59,7 +59,7 @@ export function detectPageCache(results: RunResults): Finding {
     recommend: [
       {
         template: "advice.cold",
-        values: { size: bytes(d.diskBytes) },
+        values: {},
         knob: message("page-cache.advice.knob"),
         value: message("page-cache.advice.value"),
         gain: null,

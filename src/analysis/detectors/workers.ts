@@ -73,7 +73,10 @@ export function detectWorkers(results: RunResults, t: Thresholds): Finding {
       : "",
     ceiling: atCeiling ? message("workers.clause.ceiling", { usable: String(usable) }) : "",
   });
-  const verdict = gain !== null && gain >= 1 + t.tie ? "issue" : "none";
+  // An issue only while the input is the limit: when the best configuration already meets the AU target and
+  // barely waits (the diagnosis says device-bound), the recommended count is advice, not a problem.
+  const inputLimits = best.metrics.au < t.auTarget || best.metrics.stallFraction >= t.moderateStall;
+  const verdict = gain !== null && gain >= 1 + t.tie && inputLimits ? "issue" : "none";
   return {
     ...base,
     verdict,
