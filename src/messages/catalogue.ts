@@ -3,6 +3,7 @@ import { ANSWER_MESSAGES } from "./answer.js";
 import { REPORT_MESSAGES } from "./report.js";
 import { RUN_FINDING_MESSAGES } from "./run-findings.js";
 import { STUDY_FINDING_MESSAGES } from "./study-findings.js";
+import { TERMINAL_MESSAGES } from "./terminal.js";
 import { fillTemplate, type ParamsOf, type Placeholders } from "./template.js";
 
 /**
@@ -16,6 +17,7 @@ export const CATALOGUE = {
   ...REPORT_MESSAGES,
   ...RUN_FINDING_MESSAGES,
   ...STUDY_FINDING_MESSAGES,
+  ...TERMINAL_MESSAGES,
 } as const;
 
 export type MessageId = keyof typeof CATALOGUE & string;
