@@ -81,3 +81,12 @@ export function runCli(args: string[], options: CliOptions = {}): Promise<CliRun
     });
   });
 }
+
+/**
+ * Terminal text with its wrapped lines joined again (gpuprof wraps at words to $COLUMNS or 100, each
+ * continuation indented): what a message says, whatever the width it was printed at. Indented list
+ * items are joined to the line above too, which the tests that use it do not mind.
+ */
+export function unwrapped(text: string): string {
+  return text.replace(/\n {2,}/g, " ");
+}

@@ -7,6 +7,8 @@ import { COMPRESSIONS, type Compression } from "../h5/synthetic-h5.js";
 import { chalkFor } from "../report/colors.js";
 import { h5ConfigLine, renderH5Results } from "../report/h5-text.js";
 import type { CliIo } from "./shared.js";
+import { wrapToWidth } from "../report/terminal-layout.js";
+import { terminalWidth } from "../util/terminal-width.js";
 import { parseCacheChoice, type CacheChoice } from "../h5/cache-choice.js";
 import { interruptOnSignals } from "./interrupt.js";
 import { EXIT } from "./exit-codes.js";
@@ -38,6 +40,7 @@ interface H5CliOptions {
   out?: string;
   force?: boolean;
   json?: boolean;
+  verbose?: boolean;
 }
 
 export function addH5Command(program: Command, io: CliIo, setExit: (code: number) => void): void {
@@ -100,9 +103,11 @@ export function addH5Command(program: Command, io: CliIo, setExit: (code: number
     .option("--force", "allow writing into a non-empty --out folder")
     .addOption(reportFilesOption())
     .option("--json", "print results.json on stdout instead of the table")
+    .option("--verbose", "also print the files, the smallest caches and the notes (report.html has them too)")
     .action(async (file: string | undefined, opts: H5CliOptions, command: Command) => {
       const stderrChalk = chalkFor(io.stderr, io.env);
-      const say = (line: string): void => void io.stderr.write(stderrChalk.dim(`gpuprof: ${line}`) + "\n");
+      const width = terminalWidth(io.stderr, io.env);
+      const say = (line: string): void => void io.stderr.write(wrapToWidth(stderrChalk.dim(`gpuprof: ${line}`), width) + "\n");
       if (file !== undefined && opts.chunk === undefined && command.getOptionValueSource("compression") === "cli") {
         throw new UsageError(
           "--compression makes rechunked copies of FILE: add --chunk with the shape to copy to (the file's own chunk shape is fine), e.g. --chunk 100,3,218,178",
@@ -151,13 +156,20 @@ export function addH5Command(program: Command, io: CliIo, setExit: (code: number
           {
             say,
             signal: interrupt.signal,
-            configDone: (result, soFar, total) => void io.stderr.write(`${h5ConfigLine(soFar, result)} (${result.id}/${total})\n`),
+            configDone: (result, soFar, total) =>
+              void io.stderr.write(wrapToWidth(`${h5ConfigLine(soFar, result)} (${result.id}/${total})`, width) + "\n"),
           },
         );
         if (opts.json) {
           io.stdout.write(JSON.stringify(results, null, 2) + "\n");
           say(`saved ${outDir}/`);
-        } else io.stdout.write(renderH5Results(results, outDir, io.cwd, chalkFor(io.stdout, io.env), analysis));
+        } else
+          io.stdout.write(
+            renderH5Results(results, outDir, io.cwd, chalkFor(io.stdout, io.env), analysis, {
+              width: terminalWidth(io.stdout, io.env),
+              verbose: opts.verbose === true,
+            }),
+          );
         setExit(results.interrupted ? EXIT.interrupted : EXIT.ok);
       } finally {
         interrupt.dispose();

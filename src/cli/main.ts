@@ -9,7 +9,7 @@ import type { SampleOrder } from "../harness/index-order.js";
 import { DATA_LAYOUTS, type DataLayout } from "../harness/dataset/open-user-data.js";
 import { MAX_WORKERS } from "../harness/plan.js";
 import { presetStepModel, STEP_PRESETS } from "../harness/step-presets.js";
-import { renderDryRun, renderRunAnswer, renderRunTable } from "../report/run-text.js";
+import { renderDryRun, renderRunTerminal } from "../report/run-text.js";
 import { renderAnalysis } from "../report/analysis-text.js";
 import { sweepProgress } from "../report/run-progress.js";
 import { usableCores } from "../telemetry/usable-cores.js";
@@ -34,8 +34,10 @@ import { info } from "../commands/info.js";
 import { watch } from "../commands/watch.js";
 import { chalkFor } from "../report/colors.js";
 import { renderInfo } from "../report/info-text.js";
-import { renderWatchSummary } from "../report/watch-text.js";
+import { renderWatchTerminal } from "../report/watch-text.js";
 import { liveLineWanted, liveStatus } from "../report/watch-live.js";
+import { wrapToWidth } from "../report/terminal-layout.js";
+import { terminalWidth } from "../util/terminal-width.js";
 import { UsageError } from "../util/errors.js";
 import { toolVersion } from "../util/tool-version.js";
 import { exitOnSignals, interruptOnSignals } from "./interrupt.js";
@@ -62,6 +64,7 @@ interface WatchCliOptions {
   json?: boolean;
   /** false with --no-live. */
   live: boolean;
+  verbose?: boolean;
   format: ReportFile[];
 }
 
@@ -102,13 +105,15 @@ function buildProgram(io: CliIo, setExit: (code: number) => void): Command {
     .addOption(reportFilesOption("summary.json"))
     .option("--json", "print the summary as JSON on stdout (the command's own stdout goes to stderr)")
     .option("--no-live", "no live status line on stderr while the command runs (shown only when stderr is a terminal)")
+    .option("--verbose", "also print what to change (summary.md and report.html have it too)")
     .passThroughOptions()
     .action(async (command: string[], opts: WatchCliOptions) => {
       const stderrChalk = chalkFor(io.stderr, io.env);
+      const width = terminalWidth(io.stderr, io.env);
       // The live line and gpuprof's own lines share stderr: a line of gpuprof's clears the live line first.
       const live = liveLineWanted(io.stderr, opts.live, io.env) ? liveStatus(io.stderr) : undefined;
       const say = (line: string): void => {
-        const text = stderrChalk.dim(`gpuprof: ${line}`);
+        const text = wrapToWidth(stderrChalk.dim(`gpuprof: ${line}`), width);
         if (live) live.log(text);
         else io.stderr.write(text + "\n");
       };
@@ -128,7 +133,7 @@ function buildProgram(io: CliIo, setExit: (code: number) => void): Command {
       if (opts.json) {
         io.stdout.write(JSON.stringify(result, null, 2) + "\n");
         io.stderr.write(stderrChalk.dim(`gpuprof: saved ${result.outDir}/`) + "\n");
-      } else io.stderr.write(renderWatchSummary(result, stderrChalk, io.cwd) + `  Verdict  ${result.diagnosis.summary}\n`);
+      } else io.stderr.write(renderWatchTerminal(result, stderrChalk, io.cwd, { width, verbose: opts.verbose === true }));
       setExit(result.exitCode);
     });
 
@@ -251,6 +256,7 @@ interface RunCliOptions {
   out?: string;
   force?: boolean;
   json?: boolean;
+  verbose?: boolean;
 }
 
 function addRunCommand(program: Command, io: CliIo, setExit: (code: number) => void): void {
@@ -369,9 +375,10 @@ function addRunCommand(program: Command, io: CliIo, setExit: (code: number) => v
     .option("--out <dir>", "folder for the results (default: reports/<timestamp>-run/)")
     .option("--force", "allow writing into a non-empty --out folder")
     .option("--json", "print results.json on stdout instead of the table")
+    .option("--verbose", "also print every finding in full, the per-lever comparisons and the notes (report.html has them too)")
     .action(async (opts: RunCliOptions, command: Command) => {
       const stderrChalk = chalkFor(io.stderr, io.env);
-      const progress = sweepProgress(io.stderr, stderrChalk);
+      const progress = sweepProgress(io.stderr, stderrChalk, terminalWidth(io.stderr, io.env));
       const say = (line: string): void => progress.log(stderrChalk.dim(`gpuprof: ${line}`));
       const cores = usableCores().count;
       const interrupt = interruptOnSignals(say, "terminating workers and saving the finished trials");
@@ -422,6 +429,7 @@ function addRunCommand(program: Command, io: CliIo, setExit: (code: number) => v
             out: opts.out,
             force: opts.force === true,
             reportsDir: "reports",
+            verbose: opts.verbose === true,
             env: io.env,
           },
           { say, signal: interrupt.signal, progress },
@@ -437,9 +445,10 @@ function addRunCommand(program: Command, io: CliIo, setExit: (code: number) => v
           say(`saved ${outcome.outDir}/`);
         } else
           io.stdout.write(
-            renderRunTable(outcome.results, chalk) +
-              renderRunAnswer(outcome.results, outcome.analysis, outcome.outDir, io.cwd, chalk) +
-              renderAnalysis(outcome.analysis, chalk, false),
+            renderRunTerminal(outcome.results, outcome.analysis, outcome.outDir, io.cwd, chalk, {
+              width: terminalWidth(io.stdout, io.env),
+              verbose: opts.verbose === true,
+            }),
           );
         const allFailed = outcome.results.trials.length > 0 && outcome.results.trials.every((t) => t.status === "failed");
         setExit(outcome.results.interrupted ? EXIT.interrupted : allFailed ? EXIT.failure : EXIT.ok);

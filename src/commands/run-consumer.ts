@@ -6,6 +6,7 @@ import { EnvironmentError, UsageError } from "../util/errors.js";
 import type { AdapterDescription } from "../webgpu/adapters.js";
 import { webgpuInstalled } from "../webgpu/module.js";
 import { probeAdapter } from "../webgpu/probe.js";
+import { message } from "../messages/catalogue.js";
 
 export const CONSUMER_KINDS = ["auto", "sim", "webgpu"] as const;
 export type ConsumerRequest = (typeof CONSUMER_KINDS)[number];
@@ -33,21 +34,27 @@ export async function chooseConsumer(options: ConsumerOptions, env: NodeJS.Proce
   }
   if (requested === "sim") return { kind: "sim", selection: { requested, reason: "--consumer sim: the device is modelled" } };
   // auto falling back to sim: a --device given with it picked nothing, and the user is told so.
-  const fallback = (reason: string): ConsumerChoice => ({
+  // A --device that picked nothing is always said in full; otherwise the reason waits for --verbose.
+  const fallback = (reason: string, brief: string): ConsumerChoice => ({
     kind: "sim",
     selection: {
       requested,
       reason: device === null ? reason : `${reason}; --device ${device} was not used, as it picks a WebGPU adapter for the webgpu consumer`,
     },
+    ...(device === null ? { brief } : {}),
   });
+  const noGpu = message("terminal.consumer.no-gpu");
   if (requested === "auto" && !webgpuInstalled(env)) {
-    return fallback("the webgpu package is not installed (npm install webgpu to drive a real GPU); the device is modelled");
+    return fallback(
+      "the webgpu package is not installed (npm install webgpu to drive a real GPU); the device is modelled",
+      message("terminal.consumer.no-package"),
+    );
   }
   const probe = await probeAdapter(device, env);
   if (!probe.ok) {
     if (probe.usage) throw new UsageError(probe.problem);
     if (requested === "webgpu") throw new EnvironmentError(`--consumer webgpu: ${probe.problem}`);
-    return fallback(`no usable GPU through WebGPU (${probe.problem}); the device is modelled`);
+    return fallback(`no usable GPU through WebGPU (${probe.problem}); the device is modelled`, noGpu);
   }
   const adapter = probe.chosen;
   if (requested === "auto" && adapter.software && device !== null) {
@@ -63,6 +70,7 @@ export async function chooseConsumer(options: ConsumerOptions, env: NodeJS.Proce
   if (requested === "auto" && adapter.software) {
     return fallback(
       `the only WebGPU adapter is ${adapterLabel(adapter)}, a CPU implementation, not a GPU; the device is modelled (--consumer webgpu uses it anyway)`,
+      noGpu,
     );
   }
   const software = adapter.software ? ": a CPU implementation of Vulkan, so device times measure this CPU, not a GPU" : "";

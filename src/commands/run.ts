@@ -55,6 +55,8 @@ export interface RunOptions {
   out?: string;
   force: boolean;
   reportsDir: string;
+  /** --verbose: the consumer line gives its whole reason, install hints included. */
+  verbose?: boolean;
   env: NodeJS.ProcessEnv;
 }
 
@@ -152,7 +154,10 @@ export async function run(options: RunOptions, hooks: RunHooks): Promise<RunOutc
   const evictor = options.settings.cold ? await findPageCacheEvictor({ env: options.env, say: hooks.say }) : undefined;
   // A GPU that cannot work stops the run here, before any data is generated or any worker starts.
   const choice = await chooseConsumer(consumerOptions(options), options.env);
-  hooks.say(`consumer: ${choice.kind} (${choice.selection.reason})`);
+  // Without a GPU to drive, one short line; the reason (a Vulkan install hint, say) is in results.json and --verbose.
+  hooks.say(
+    choice.kind === "sim" && choice.brief && !options.verbose ? choice.brief : `consumer: ${choice.kind} (${choice.selection.reason})`,
+  );
   if (choice.kind === "webgpu" && options.h2dGiven) {
     notes.push("--h2d-gbps sets the sim consumer's modelled copy speed; the webgpu consumer measures its copies, so it was not used");
   }

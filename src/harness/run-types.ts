@@ -5,7 +5,12 @@ import type { TrialResult, TrialSpec } from "../store/results-schema.js";
 import type { AdapterDescription } from "../webgpu/adapters.js";
 
 export type ConsumerChoice =
-  | { kind: "sim"; selection: NonNullable<ConsumerInfo["selection"]> }
+  | {
+      kind: "sim";
+      selection: NonNullable<ConsumerInfo["selection"]>;
+      /** auto's fallback in one short line, said instead of the reason unless --verbose. */
+      brief?: string;
+    }
   | { kind: "webgpu"; selection: NonNullable<ConsumerInfo["selection"]>; adapter: AdapterDescription };
 
 export interface SweepProgress {

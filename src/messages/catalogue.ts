@@ -6,6 +6,7 @@ import { REPORT_MESSAGES } from "./report.js";
 import { RUN_FINDING_MESSAGES } from "./run-findings.js";
 import { STUDY_FINDING_MESSAGES } from "./study-findings.js";
 import { WATCH_LIVE_MESSAGES } from "./watch-live.js";
+import { TERMINAL_MESSAGES } from "./terminal.js";
 import { fillTemplate, type ParamsOf, type Placeholders } from "./template.js";
 
 /**
@@ -22,6 +23,7 @@ export const CATALOGUE = {
   ...RUN_FINDING_MESSAGES,
   ...STUDY_FINDING_MESSAGES,
   ...WATCH_LIVE_MESSAGES,
+  ...TERMINAL_MESSAGES,
 } as const;
 
 export type MessageId = keyof typeof CATALOGUE & string;

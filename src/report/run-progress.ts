@@ -5,6 +5,7 @@ import { repeatSuffix, trialLabel } from "../harness/plan.js";
 import { message } from "../messages/catalogue.js";
 import type { SweepProgress } from "../harness/run-types.js";
 import type { TrialResult } from "../store/results-schema.js";
+import { wrapToWidth } from "./terminal-layout.js";
 
 function outcome(result: TrialResult): string {
   if (result.status === "failed") return message("report.trial.failed", { reason: result.reason });
@@ -20,18 +21,19 @@ function outcome(result: TrialResult): string {
 export function sweepProgress(
   stream: NodeJS.WritableStream & { isTTY?: boolean },
   chalk: ChalkInstance,
+  width = Number.POSITIVE_INFINITY,
 ): SweepProgress & { log(line: string): void } {
   let total = 0;
   if (!stream.isTTY) {
     return {
-      log: (line) => void stream.write(line + "\n"),
+      log: (line) => void stream.write(wrapToWidth(line, width) + "\n"),
       start: (trials) => {
         total = trials;
       },
       trialStarted: () => undefined,
       trialFinished: (result) => {
         const line = `[${result.spec.id}/${total}] ${trialLabel(result.spec)}${repeatSuffix(result.spec, result.spec.repeat > 1)}: ${outcome(result)}`;
-        stream.write((result.status === "failed" ? chalk.red(line) : line) + "\n");
+        stream.write(wrapToWidth(result.status === "failed" ? chalk.red(line) : line, width) + "\n");
       },
       stop: () => undefined,
     };
@@ -60,7 +62,7 @@ export function sweepProgress(
   return {
     // A line printed while the bar is drawn would land inside it: clear the bar's line first, then redraw it.
     log: (line) => {
-      stream.write((active ? "\r\x1b[2K" : "") + line + "\n");
+      stream.write((active ? "\r\x1b[2K" : "") + wrapToWidth(line, width) + "\n");
       if (active) bar.update({});
     },
     start: (trials, estimatedS) => {

@@ -1,5 +1,4 @@
 import type { ChalkInstance } from "chalk";
-import Table from "cli-table3";
 import { existsSync } from "node:fs";
 import { join, relative } from "node:path";
 import type { RunAnalysis as Analysis } from "../store/analysis-schema.js";
@@ -13,6 +12,8 @@ import { formatSize } from "../util/sizes.js";
 import { consumerText, modelledText } from "./consumer-text.js";
 import { deviceColumns } from "./device-columns.js";
 import { glossaryLine, runGlossaryIds } from "./glossary-text.js";
+import { adviceLines, diagnosisLine, findingLines, findingTitles } from "./analysis-text.js";
+import { FULL_LAYOUT, fitTable, wrapToWidth, type TableColumn, type TableRow, type TerminalLayout } from "./terminal-layout.js";
 
 type OkTrial = Extract<TrialResult, { status: "ok" }>;
 
@@ -22,39 +23,33 @@ function cpuCell(t: OkTrial): string {
   return `${f(c.userPct)}/${f(c.systemPct)}/${f(c.iowaitPct)}`;
 }
 
-export function renderRunTable(results: RunResults, chalk: ChalkInstance): string {
+export function renderRunTable(results: RunResults, chalk: ChalkInstance, layout: TerminalLayout = FULL_LAYOUT): string {
   // Interrupted before the first trial ended: the answer below says so; an empty table says nothing.
   if (results.trials.length === 0) return "";
   const device = deviceColumns(results);
-  const head = [
-    "#",
-    message("report.col.configuration"),
-    message("report.col.samples-per-s"),
-    message("report.col.steps-per-s"),
-    message("report.col.au"),
-    ...device.head,
-    message("report.col.stall"),
-    message("report.col.wait-p95"),
-    message("report.col.transport"),
-    message("report.col.host-cpu"),
-    message("report.col.read-mbs"),
-    message("report.col.rss"),
+  // When the table is wider than the terminal, the columns with a drop number go, the lowest first;
+  // #, configuration, samples/s, AU, stall and wait p95 stay (summary.md and report.html have them all).
+  const columns: TableColumn[] = [
+    { head: "#", align: "right" },
+    { head: message("report.col.configuration"), align: "left", wrap: true },
+    { head: message("report.col.samples-per-s"), align: "right" },
+    { head: message("report.col.steps-per-s"), align: "right", drop: 3 },
+    { head: message("report.col.au"), align: "right" },
+    ...device.head.map((head) => ({ head, align: "right" as const, drop: 6 })),
+    { head: message("report.col.stall"), align: "right" },
+    { head: message("report.col.wait-p95"), align: "right" },
+    { head: message("report.col.transport"), align: "right", drop: 1 },
+    { head: message("report.col.host-cpu"), align: "right", drop: 4 },
+    { head: message("report.col.read-mbs"), align: "right", drop: 2 },
+    { head: message("report.col.rss"), align: "right", drop: 5 },
   ];
-  const table = new Table({
-    head,
-    style: { head: [], border: [], compact: true },
-    colAligns: ["right", "left", ...head.slice(2).map(() => "right" as const)],
-  });
+  const rows: TableRow[] = [];
   for (const t of results.trials) {
     const best = t.spec.id === results.bestTrialId;
     const mark = (s: string): string => (best ? chalk.bold.green(s) : s);
     const label = (best ? "* " : "") + trialLabel(t.spec) + (results.plan.trials.some((p) => p.repeat > 1) ? ` #${t.spec.repeat}` : "");
     if (t.status === "failed") {
-      table.push([
-        String(t.spec.id),
-        label,
-        { colSpan: head.length - 2, content: chalk.red(message("report.trial.failed", { reason: t.reason })) },
-      ]);
+      rows.push({ lead: [String(t.spec.id), label], span: chalk.red(message("report.trial.failed", { reason: t.reason })) });
       continue;
     }
     const m = t.metrics;
@@ -72,9 +67,9 @@ export function renderRunTable(results: RunResults, chalk: ChalkInstance): strin
       t.telemetry.io.procReadMBPerS ? n0(t.telemetry.io.procReadMBPerS.mean) : "-",
       `${m.peakRssMiB.toFixed(0)} MiB`,
     ];
-    table.push(row.map(mark));
+    rows.push(row.map(mark));
   }
-  return table.toString() + "\n" + chalk.dim(glossaryLine(runGlossaryIds(results))) + "\n";
+  return fitTable(columns, rows, layout.width) + "\n" + chalk.dim(wrapToWidth(glossaryLine(runGlossaryIds(results)), layout.width)) + "\n";
 }
 
 /** Notes of single trials, each said once with the trials it came from. */
@@ -93,17 +88,77 @@ function levelWords(level: StallLevel): string {
   return message(`level.${level}`);
 }
 
+/**
+ * What `gpuprof run` prints: the verdict first (the diagnosis, the best configuration, what to change),
+ * then the table sized to the width, then, with --verbose, the comparisons, every finding and the
+ * notes; without it one line says where they are. Every line is wrapped to the width.
+ */
+export function renderRunTerminal(
+  results: RunResults,
+  analysis: Analysis,
+  outDir: string,
+  cwd: string,
+  chalk: ChalkInstance,
+  layout: TerminalLayout,
+): string {
+  const answer = runAnswerParts(results, analysis, outDir, cwd, chalk);
+  const findings = findingTitles(analysis, chalk);
+  const text = [
+    diagnosisLine(analysis, chalk),
+    ...answer.best,
+    ...(layout.verbose ? answer.comparisons : []),
+    ...answer.partial,
+    ...adviceLines(analysis, chalk),
+  ].join("\n");
+  const after = [
+    ...(layout.verbose ? [message("terminal.findings.heading"), ...findingLines(analysis, chalk)] : findings ? [findings] : []),
+    ...(layout.verbose ? [answer.dataset] : []),
+    ...answer.modelled,
+    ...(layout.verbose ? answer.notes : []),
+    answer.saved,
+    ...(layout.verbose ? [] : [message("terminal.more.run", { report: moreReport(outDir, cwd) })]),
+  ].join("\n");
+  return wrapToWidth(text, layout.width) + "\n" + renderRunTable(results, chalk, layout) + wrapToWidth(after, layout.width) + "\n";
+}
+
+/** Where the rest is: report.html or summary.md in the run folder, or `gpuprof report` on it. */
+export function moreReport(outDir: string, cwd: string): string {
+  const file = ["report.html", "summary.md"].find((f) => existsSync(join(outDir, f)));
+  return file ?? message("terminal.more.report-cli", { dir: shownDir(outDir, cwd) });
+}
+
+function shownDir(outDir: string, cwd: string): string {
+  const shown = relative(cwd, outDir) || ".";
+  return shown.startsWith("..") ? outDir : shown;
+}
+
 /** The answer: the best configuration and the evidence for each lever the sweep varied, as the analysis decided them. */
 export function renderRunAnswer(results: RunResults, analysis: Analysis, outDir: string, cwd: string, chalk: ChalkInstance): string {
+  const p = runAnswerParts(results, analysis, outDir, cwd, chalk);
+  return [...p.best, ...p.comparisons, p.dataset, ...p.modelled, ...p.notes, ...p.partial, p.saved].join("\n") + "\n";
+}
+
+interface RunAnswerParts {
+  best: string[];
+  comparisons: string[];
+  dataset: string;
+  modelled: string[];
+  notes: string[];
+  partial: string[];
+  saved: string;
+}
+
+function runAnswerParts(results: RunResults, analysis: Analysis, outDir: string, cwd: string, chalk: ChalkInstance): RunAnswerParts {
   const a = analysis.answer;
   const label = (id: number): string => {
     const trial = results.trials.find((t) => t.spec.id === id);
     return trial ? trialLabel(trial.spec) : message("report.trial.fallback", { id: String(id) });
   };
+  const head: string[] = [];
   const lines: string[] = [];
   const best = a.best;
   if (!best) {
-    lines.push(
+    head.push(
       chalk.red(
         a.failedTrials > 0 ? message("answer.none-finished-failed", { failed: String(a.failedTrials) }) : message("answer.none-finished"),
       ),
@@ -120,7 +175,7 @@ export function renderRunAnswer(results: RunResults, analysis: Analysis, outDir:
               basis: results.consumer.kind === "sim" ? message("answer.basis.modelled") : message("answer.basis.measured"),
             })
           : message("answer.best.limit.loading", { usable: String(results.host.usableCores) });
-    lines.push(
+    head.push(
       chalk.bold(
         message("answer.best", {
           label: label(best.trialId),
@@ -192,17 +247,20 @@ export function renderRunAnswer(results: RunResults, analysis: Analysis, outDir:
       );
     }
   }
-  lines.push(datasetLine(results, a));
-  if (results.consumer.kind === "webgpu") lines.push(consumerText(results.consumer));
-  lines.push(modelledText(results.consumer));
-  for (const note of results.notes) lines.push(chalk.yellow(message("answer.note", { note })));
+  const notes = results.notes.map((note) => chalk.yellow(message("answer.note", { note })));
   for (const [note, ids] of trialNotes(results))
-    lines.push(chalk.yellow(message(ids.length === 1 ? "answer.trial-note" : "answer.trials-note", { ids: ids.join(", "), note })));
-  if (a.partial)
-    lines.push(chalk.yellow(message("answer.interrupted", { finished: String(a.partial.finished), planned: String(a.partial.planned) })));
-  const shown = relative(cwd, outDir) || ".";
-  lines.push(message("answer.saved", { dir: shown.startsWith("..") ? outDir : shown, files: savedFiles(outDir).join(", ") }));
-  return lines.join("\n") + "\n";
+    notes.push(chalk.yellow(message(ids.length === 1 ? "answer.trial-note" : "answer.trials-note", { ids: ids.join(", "), note })));
+  return {
+    best: head,
+    comparisons: lines,
+    dataset: datasetLine(results, a),
+    modelled: [...(results.consumer.kind === "webgpu" ? [consumerText(results.consumer)] : []), modelledText(results.consumer)],
+    notes,
+    partial: a.partial
+      ? [chalk.yellow(message("answer.interrupted", { finished: String(a.partial.finished), planned: String(a.partial.planned) }))]
+      : [],
+    saved: message("answer.saved", { dir: shownDir(outDir, cwd), files: savedFiles(outDir).join(", ") }),
+  };
 }
 
 /** What the sweep read: the dataset, where it lives, and how much of it came from storage. */

@@ -6,6 +6,9 @@ import type { WatchResult } from "../store/summary-schema.js";
 import type { SeriesStats } from "../telemetry/series-stats.js";
 import { displayCommand } from "../util/display-command.js";
 import { mbPerS, mib, pct, seconds } from "../util/format.js";
+import { isMessageId, renderMessage } from "../messages/catalogue.js";
+import type { Finding } from "../store/analysis-schema.js";
+import { wrapToWidth, type TerminalLayout } from "./terminal-layout.js";
 
 function utilColour(c: ChalkInstance, stats: SeriesStats | null): (text: string) => string {
   if (!stats) return c.dim;
@@ -74,4 +77,32 @@ export function renderWatchSummary(result: WatchResult, c: ChalkInstance, cwd = 
     `  ${label(message("report.watch.label.saved"))} ${dir}/ (${[...reports, "timeline.json", "timeline.csv", "summary.json"].join(", ")})`,
   );
   return lines.join("\n") + "\n";
+}
+
+/**
+ * What `gpuprof watch` prints when the command ends: the summary and the verdict, wrapped to the
+ * width; with --verbose, what to change (the verdict's advice), and without it one line saying where it is.
+ */
+export function renderWatchTerminal(
+  result: WatchResult & { diagnosis: Finding },
+  c: ChalkInstance,
+  cwd: string,
+  layout: TerminalLayout,
+): string {
+  const lines = [renderWatchSummary(result, c, cwd).trimEnd(), `  ${c.bold("Verdict")}  ${result.diagnosis.summary}`];
+  // Advice read from an older file may name a message no longer in the catalogue: it is left out.
+  const advice = result.diagnosis.recommend.filter((r) => isMessageId(r.template));
+  if (layout.verbose && advice.length > 0) {
+    lines.push(`  ${c.bold(message("terminal.watch.advice"))}:`);
+    advice.forEach((r, i) => {
+      const text = renderMessage(r.template as Parameters<typeof renderMessage>[0], r.values)
+        .replace(/\*\*(.+?)\*\*/g, (_, t: string) => c.bold(t))
+        .replace(/`([^`]+)`/g, "$1");
+      lines.push(`    ${i + 1}. ${text}`);
+    });
+  }
+  const reports = ["report.html", "summary.md"].filter((f) => existsSync(join(result.outDir, f)));
+  if (!layout.verbose && advice.length > 0 && reports.length > 0)
+    lines.push(`  ${message("terminal.more.watch", { report: reports.join(" and ") })}`);
+  return wrapToWidth(lines.join("\n"), layout.width) + "\n";
 }

@@ -6,7 +6,7 @@ import { ensureSyntheticH5 } from "../../src/h5/synthetic-h5.js";
 import { AnalysisFileSchema } from "../../src/store/analysis-schema.js";
 import { H5ResultsSchema } from "../../src/store/h5-results-schema.js";
 import { RunResultsSchema } from "../../src/store/results-schema.js";
-import { root, runCli, tempDir, type CliOptions } from "../helpers.js";
+import { root, runCli, tempDir, unwrapped, type CliOptions } from "../helpers.js";
 
 let cacheDir: string;
 const SMALL = ["--samples", "40", "--shape", "3,16,16", "--batch", "8"];
@@ -65,6 +65,8 @@ describe("gpuprof h5", () => {
         "random,chunk-shuffle",
         "--workers",
         "1,2",
+        // The agreement line and the smallest caches are details, printed with --verbose.
+        "--verbose",
       ],
       { cwd },
     );
@@ -90,8 +92,8 @@ describe("gpuprof h5", () => {
       expect(c.live!.agrees).toBe(true);
       expect(c.notes).toEqual([]);
     }
-    expect(run.stdout).toContain("agree with the HDF5 chunk-cache model within 1% for every configuration");
-    expect(run.stdout).toMatch(/Smallest cache per worker reaching 90\.0% chunk hits/);
+    expect(unwrapped(run.stdout)).toContain("agree with the HDF5 chunk-cache model within 1% for every configuration");
+    expect(unwrapped(run.stdout)).toMatch(/Smallest cache per worker reaching 90\.0% chunk hits/);
     expect(results.smallestCache).toHaveLength(2 * 2 * 2);
     const summary = readFileSync(join(cwd, "reports", dir!, "summary.md"), "utf8");
     expect(summary).toMatch(/^# gpuprof h5: /);
@@ -144,19 +146,22 @@ describe("gpuprof h5", () => {
     expect(readFileSync(existing, "utf8")).toBe("earlier results\n");
     const cwd = tempDir();
     const small = await gpuprofH5(
-      ["--samples", "50", "--shape", "3,8,8", "--cache", "64KiB", "--no-live", "--epochs", "1", "--workers", "1"],
+      // The notes are details, printed with --verbose.
+      ["--samples", "50", "--shape", "3,8,8", "--cache", "64KiB", "--no-live", "--epochs", "1", "--workers", "1", "--verbose"],
       { cwd },
     );
     expect(small.code).toBe(0);
-    expect(small.stderr).toMatch(
+    expect(unwrapped(small.stderr)).toMatch(
       /--samples 50 is fewer than the default chunk of 100 samples: the synthetic chunked file uses chunks of 50/,
     );
-    expect(small.stdout).toMatch(/nothing was read \(--no-live\), so there are no measured speeds or bytes/);
-    expect(small.stdout).toMatch(/--epochs 1: the only epoch is the first, cold one/);
+    expect(unwrapped(small.stdout)).toMatch(/nothing was read \(--no-live\), so there are no measured speeds or bytes/);
+    expect(unwrapped(small.stdout)).toMatch(/--epochs 1: the only epoch is the first, cold one/);
     // ...and the hit rates are not called "once warm" anywhere.
     expect(small.stdout).not.toMatch(/once warm/);
-    expect(small.stdout).toMatch(/in the one \(cold\) epoch/);
-    expect(small.stdout).toMatch(/Saved .*\(report\.html, summary\.md, summary\.png, hitrate\.png, analysis\.json, results\.json\)/);
+    expect(unwrapped(small.stdout)).toMatch(/in the one \(cold\) epoch/);
+    expect(unwrapped(small.stdout)).toMatch(
+      /Saved .*\(report\.html, summary\.md, summary\.png, hitrate\.png, analysis\.json, results\.json\)/,
+    );
   });
 
   it("counts a replayed trace once per epoch in samples/s", async () => {

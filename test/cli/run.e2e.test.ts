@@ -6,7 +6,7 @@ import { ensureSyntheticH5 } from "../../src/h5/synthetic-h5.js";
 import { fillSyntheticSample } from "../../src/harness/dataset/synthetic-pixels.js";
 import { RunResultsSchema } from "../../src/store/results-schema.js";
 import { TimelineFileSchema } from "../../src/store/timeline-schema.js";
-import { fakeNvidiaSmi, root, runCli, tempDir, type CliOptions } from "../helpers.js";
+import { fakeNvidiaSmi, root, runCli, tempDir, unwrapped, type CliOptions } from "../helpers.js";
 
 // Small data and short windows: these tests check behaviour, not speed.
 const SMALL = ["--samples", "64", "--shape", "3,16,16", "--batch", "8", "--step-ms", "5", "--warmup", "2"];
@@ -160,11 +160,11 @@ describe("gpuprof run", () => {
   it("--step-ms 0 says the device advice then describes an infinitely fast GPU", async () => {
     const run = await gpuprofRun([...SMALL, "--step-ms", "0", "--dry-run"], { cwd: tempDir() });
     expect(run.code).toBe(0);
-    expect(run.stderr).toMatch(/note: --step-ms 0 models a device with no compute .*give your model's step/);
+    expect(unwrapped(run.stderr)).toMatch(/note: --step-ms 0 models a device with no compute .*give your model's step/);
     const short = await gpuprofRun([...SMALL, "--duration", "0.2", "--dry-run"], { cwd: tempDir() });
-    expect(short.stderr).toMatch(/note: --duration 0\.2 s gives each trial window only a few telemetry samples/);
+    expect(unwrapped(short.stderr)).toMatch(/note: --duration 0\.2 s gives each trial window only a few telemetry samples/);
     const steps = await gpuprofRun([...SMALL, "--steps", "4", "--dry-run"], { cwd: tempDir() });
-    expect(steps.stderr).toMatch(
+    expect(unwrapped(steps.stderr)).toMatch(
       /note: --steps 4 at 5\.0 ms of device time a step \(about 0\.02 s or a little more\) gives each trial window only a few/,
     );
   });

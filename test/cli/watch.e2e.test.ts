@@ -6,7 +6,7 @@ import { afterEach, describe, expect, it } from "vitest";
 import { AnalysisFileSchema } from "../../src/store/analysis-schema.js";
 import { WatchResultSchema } from "../../src/store/summary-schema.js";
 import { SampleSchema, TimelineFileSchema } from "../../src/store/timeline-schema.js";
-import { fakeNvidiaSmi, missingNvidiaSmi, root, runCli, tempDir } from "../helpers.js";
+import { fakeNvidiaSmi, missingNvidiaSmi, root, runCli, tempDir, unwrapped } from "../helpers.js";
 import { describeNeeding, SCRIPT } from "../system-packages.js";
 import { pidsDir, silentNvidiaSmi, survivors, until } from "../telemetry/fake-processes.js";
 
@@ -206,7 +206,9 @@ describe("gpuprof watch", () => {
   it("says '1 sample', not '1 samples', and lists every file it saved", async () => {
     const run = await runCli(["watch", "--interval", "60000", "--", "true"]);
     expect(run.stderr).toMatch(/\(1 sample every 60000 ms\)/);
-    expect(run.stderr).toMatch(/Saved .*\(report\.html, summary\.md, summary\.png, timeline\.png, analysis\.json, timeline\.json/);
+    expect(unwrapped(run.stderr)).toMatch(
+      /Saved .*\(report\.html, summary\.md, summary\.png, timeline\.png, analysis\.json, timeline\.json/,
+    );
   });
 });
 
@@ -247,7 +249,9 @@ describe("gpuprof watch with a fake nvidia-smi", () => {
   it("tells the user about a driver problem in one line, even when the command ends before nvidia-smi has answered", async () => {
     const run = await runCli(["watch", "--", "true"], withFake("driver-mismatch"));
     expect(run.code).toBe(0);
-    const notes = run.stderr.split("\n").filter((l) => l.startsWith("gpuprof: "));
+    const notes = unwrapped(run.stderr)
+      .split("\n")
+      .filter((l) => l.startsWith("gpuprof: "));
     expect(notes).toEqual([
       "gpuprof: nvidia-smi: the NVIDIA driver and its library versions do not match (NVML: Driver/library version mismatch); reboot or reload the nvidia kernel module; continuing without GPU telemetry",
     ]);
@@ -277,7 +281,11 @@ describe("gpuprof watch with a fake nvidia-smi", () => {
   ])("shows the %s case in one line", async (scenario, line) => {
     const run = await runCli(["watch", "--", "true"], withFake(scenario));
     expect(run.code).toBe(0);
-    expect(run.stderr.split("\n").filter((l) => l.startsWith("gpuprof: "))).toEqual([line]);
+    expect(
+      unwrapped(run.stderr)
+        .split("\n")
+        .filter((l) => l.startsWith("gpuprof: ")),
+    ).toEqual([line]);
   });
 
   it("shows the na-fields case (dmon unsupported) in one line", async () => {
@@ -286,18 +294,22 @@ describe("gpuprof watch with a fake nvidia-smi", () => {
     const waitForDmon = `until [ -n "$(ls "$0" | grep '^dmon-')" ]; do sleep 0.05; done`;
     const run = await runCli(["watch", "--", "sh", "-c", waitForDmon, env.FAKE_NVIDIA_SMI_PIDS], { env });
     expect(run.code).toBe(0);
-    expect(run.stderr.split("\n").filter((l) => l.startsWith("gpuprof: "))).toEqual([
-      "gpuprof: PCIe throughput unavailable: nvidia-smi dmon is not supported on this GPU",
-    ]);
+    expect(
+      unwrapped(run.stderr)
+        .split("\n")
+        .filter((l) => l.startsWith("gpuprof: ")),
+    ).toEqual(["gpuprof: PCIe throughput unavailable: nvidia-smi dmon is not supported on this GPU"]);
   });
 
   it("gives an nvidia-smi that never answers a bounded wait, kills it though it ignores SIGTERM, and says so", async () => {
     const started = Date.now();
     const run = await runCli(["watch", "--", "true"], { env: fakeEnv("one-gpu", silentNvidiaSmi()) });
     expect(run.code).toBe(0);
-    expect(run.stderr.split("\n").filter((l) => l.startsWith("gpuprof: "))).toEqual([
-      "gpuprof: nvidia-smi had not reported any GPU 2.0 s after sampling ended; killed it, no GPU telemetry for this run",
-    ]);
+    expect(
+      unwrapped(run.stderr)
+        .split("\n")
+        .filter((l) => l.startsWith("gpuprof: ")),
+    ).toEqual(["gpuprof: nvidia-smi had not reported any GPU 2.0 s after sampling ended; killed it, no GPU telemetry for this run"]);
     expect(Date.now() - started).toBeLessThan(10000);
   });
 

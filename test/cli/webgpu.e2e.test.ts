@@ -2,7 +2,7 @@ import { existsSync, readFileSync, readdirSync } from "node:fs";
 import { join } from "node:path";
 import { beforeAll, expect, it } from "vitest";
 import { RunResultsSchema } from "../../src/store/results-schema.js";
-import { runCli, tempDir, type CliOptions } from "../helpers.js";
+import { runCli, tempDir, unwrapped, type CliOptions } from "../helpers.js";
 import { describeNeeding, LAVAPIPE } from "../system-packages.js";
 
 // lavapipe (Mesa's CPU Vulkan driver) is this machine's only adapter: CI installs it, as .ci/run shows.
@@ -31,7 +31,9 @@ describeNeeding(LAVAPIPE, "gpuprof run --consumer webgpu", () => {
       [...SMALL, "--consumer", "webgpu", "--workers", "0,1", "--transport", "shared", "--duration", "0.4", "--format", "md"],
       { cwd },
     );
-    expect(run.stderr).toMatch(/gpuprof: consumer: webgpu \(drives 'llvmpipe[^']*' \(WebGPU adapter 0, vulkan\): a CPU implementation/);
+    expect(unwrapped(run.stderr)).toMatch(
+      /gpuprof: consumer: webgpu \(drives 'llvmpipe[^']*' \(WebGPU adapter 0, vulkan\): a CPU implementation/,
+    );
     expect(run.stderr).toMatch(/gpuprof: GPU load: \d+ multiplies of \d+x\d+ a batch take/);
     expect(run.code).toBe(0);
     expect(run.stdout).toMatch(/AU +│ H2D GB\/s │ step ms/);
@@ -90,7 +92,11 @@ describeNeeding(LAVAPIPE, "gpuprof run --consumer auto", () => {
   it("picks sim over a CPU-only adapter and says why", async () => {
     const run = await gpuprofRun([...SMALL, "--workers", "0", "--dtype", "uint8", "--duration", "0.2", "--format", "md"]);
     expect(run.code).toBe(0);
-    expect(run.stderr).toMatch(
+    // One short line by default; the reason with --verbose.
+    expect(run.stderr).toMatch(/^gpuprof: no GPU: the device step is modelled \(sim\); see gpuprof info, or --verbose for why$/m);
+    expect(run.stderr).not.toContain("llvmpipe");
+    const verbose = await gpuprofRun([...SMALL, "--workers", "0", "--dtype", "uint8", "--duration", "0.2", "--format", "md", "--verbose"]);
+    expect(unwrapped(verbose.stderr)).toMatch(
       /gpuprof: consumer: sim \(the only WebGPU adapter is 'llvmpipe[^']*' \(WebGPU adapter 0, vulkan\), a CPU implementation/,
     );
     expect(run.stdout).toContain("Modelled, not measured: the device step");
@@ -108,7 +114,7 @@ describeNeeding(LAVAPIPE, "gpuprof run --consumer auto", () => {
     // --device 0 is lavapipe here: auto does not drive a CPU implementation, and says so before the trials.
     const run = await gpuprofRun([...SMALL, "--device", "0", "--workers", "0", "--dtype", "uint8", "--duration", "0.2", "--format", "md"]);
     expect(run.code).toBe(0);
-    expect(run.stderr).toMatch(
+    expect(unwrapped(run.stderr)).toMatch(
       /gpuprof: consumer: sim \(--device 0 is 'llvmpipe[^']*' \(WebGPU adapter 0, vulkan\), a CPU implementation, not a GPU, which --consumer auto does not drive, so --device 0 was not used/,
     );
   });
