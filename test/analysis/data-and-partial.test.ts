@@ -68,7 +68,7 @@ describe("a partial run", () => {
   it("says so in the terminal, summary.md, report.html and the PNG card", () => {
     const dir = tempDir();
     const terminal = renderRunAnswer(partial, analysis, dir, dir, plain) + renderAnalysis(analysis, plain);
-    expect(terminal).toMatch(/^Diagnosis: partial: 2 of 6 trials; .* among the trials that finished$/m);
+    expect(terminal).toMatch(/^Diagnosis: partial: 2 of 6 trials; .* among the trials that finished \(modelled device: [^)]+\)$/m);
     expect(renderRunMarkdown(partial, analysis)).toMatch(/^# gpuprof run: partial: 2 of 6 trials; /);
     expect(renderRunHtml(partial, analysis, [])).toContain("partial: 2 of 6 trials");
     const card = runCard(analysis);

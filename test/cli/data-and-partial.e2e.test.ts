@@ -8,7 +8,7 @@ import { npyHeaderUint8 } from "../../src/harness/dataset/npy-format.js";
 import { AnalysisFileSchema } from "../../src/store/analysis-schema.js";
 import { RunResultsSchema } from "../../src/store/results-schema.js";
 import { syntheticRun } from "../analysis/synthetic-results.js";
-import { runCli, tempDir, type CliOptions } from "../helpers.js";
+import { runCli, tempDir, type CliOptions, unwrapped } from "../helpers.js";
 
 const QUICK = ["--batch", "4", "--step-ms", "5", "--warmup", "1", "--steps", "4", "--workers", "0", "--dtype", "uint8", "--format", "md"];
 let cacheDir: string;
@@ -33,7 +33,7 @@ describe("gpuprof run on suspicious data", () => {
     writeNpy(npy, [64, 12, 10, 3]);
     const plain = await gpuprof(["run", "--data", npy, ...QUICK, "--out", join(dir, "plain")]);
     expect(plain.code).toBe(0);
-    expect(plain.stderr).toMatch(/warning: --data .*nhwc\.npy has shape \(64, 12, 10, 3\).*pass --layout nhwc/);
+    expect(unwrapped(plain.stderr)).toMatch(/warning: --data .*nhwc\.npy has shape \(64, 12, 10, 3\).*pass --layout nhwc/);
     const results = RunResultsSchema.parse(JSON.parse(readFileSync(join(dir, "plain", "results.json"), "utf8")));
     expect(results.dataset.sampleShape).toEqual([12, 10, 3]);
     expect(results.notes.some((n) => n.includes("--layout nhwc"))).toBe(true);
@@ -74,9 +74,11 @@ describe("gpuprof run on suspicious data", () => {
     }
     const run = await gpuprof(["run", "--data", images, ...QUICK, "--out", join(dir, "out")]);
     expect(run.code).toBe(0);
-    expect(run.stderr).toContain("warning: 2 different image sizes among the 6 images looked at");
-    expect(run.stderr).toContain("resized to the first image's 40x30");
-    expect(run.stderr).toMatch(/warning: the dataset holds only 6 samples, fewer than 8 batches of 4 \(32 samples\).*unreliable/);
+    expect(unwrapped(run.stderr)).toContain("warning: 2 different image sizes among the 6 images looked at");
+    expect(unwrapped(run.stderr)).toContain("resized to the first image's 40x30");
+    expect(unwrapped(run.stderr)).toMatch(
+      /warning: the dataset holds only 6 samples, fewer than 8 batches of 4 \(32 samples\).*unreliable/,
+    );
     const results = RunResultsSchema.parse(JSON.parse(readFileSync(join(dir, "out", "results.json"), "utf8")));
     expect(results.notes.filter((n) => /different image sizes|only 6 samples/.test(n))).toHaveLength(2);
   });
@@ -98,7 +100,9 @@ describe("a partial run's reports", () => {
     const out = join(dir, "out");
     const run = await gpuprof(["report", file, "--out", out]);
     expect(run.code).toBe(0);
-    expect(run.stdout).toMatch(/^Diagnosis: partial: 2 of 6 trials; input-bound.* among the trials that finished$/m);
+    expect(run.stdout).toMatch(
+      /^Diagnosis: partial: 2 of 6 trials; input-bound.* among the trials that finished \(modelled device: [^)]+\)$/m,
+    );
     expect(run.stdout).toContain("Not measured: workers 1, 2");
     expect(readdirSync(out)).toEqual(expect.arrayContaining(["summary.md", "report.html", "analysis.json", "summary.png"]));
     expect(readFileSync(join(out, "summary.md"), "utf8")).toMatch(/^# gpuprof run: partial: 2 of 6 trials; /);

@@ -83,7 +83,7 @@ describe("Ctrl-C and SIGTERM end gpuprof quickly, keep what finished and exit 13
     const cache = join(tempDir(), "cache");
     // About 740 MB to write: seconds of work, so the signal lands while generation runs.
     const args = ["h5", "--samples", "60000", "--shape", "3,64,64", "--chunk", "100,3,64,64", "--no-live"];
-    const run = await signalWhen(args, "SIGINT", (s) => s.includes("gpuprof: generating "), cwd, { GPUPROF_CACHE_DIR: cache });
+    const run = await signalWhen(args, "SIGINT", (s) => /gpuprof: generating\s/.test(s), cwd, { GPUPROF_CACHE_DIR: cache });
     expect(run.code).toBe(130);
     expect(run.stderr).not.toContain("internal error");
     const lines = run.stderr.trim().split("\n");
