@@ -3,10 +3,10 @@ import { analyseRun } from "../../src/analysis/analyse.js";
 import { detectAuVsSmi } from "../../src/analysis/detectors/au-vs-smi.js";
 import { DEFAULT_THRESHOLDS } from "../../src/analysis/types.js";
 import { RunResultsSchema, type RunResults } from "../../src/store/results-schema.js";
-import { syntheticRun } from "./synthetic-results.js";
+import { SYNTHETIC_GPU, syntheticRun, webgpuConsumer } from "./synthetic-results.js";
 
 const stats = (mean: number, coverage = 1) => ({ mean, min: mean, max: mean, p5: mean, p95: mean, coverage });
-const GPU = { index: 3, name: "NVIDIA H100 80GB HBM3", uuid: "GPU-3", busId: "00000000:1B:00.0" };
+const GPU = SYNTHETIC_GPU;
 
 /**
  * A webgpu run: each trial's AU (device busy share, of which `h2dShare` is copies) and the mean
@@ -21,24 +21,7 @@ function webgpuRun(trials: { au: number; smiPct: number; coverage?: number }[], 
   return {
     ...base,
     host: { ...base.host, gpus: [{ index: 0, name: GPU.name, uuid: "GPU-0", busId: null }, GPU] },
-    consumer: {
-      kind: "webgpu",
-      stepModel: { kind: "fixed", msPerBatch: 36, batch: 64 },
-      adapter: { index: 0, backend: "vulkan", name: GPU.name, vendor: "nvidia", architecture: "hopper", description: "", software: false },
-      physicalGpu: physical ? { ...GPU, identifiedBy: "load" } : null,
-      deviceTiming: "gpu-timestamps",
-      upload: { method: "write-buffer", bytes: 7e6, gbPerS: { "write-buffer": 20, "mapped-staging": 12 } },
-      calibration: {
-        targetMsPerBatch: 36,
-        batch: 64,
-        matrixN: 1024,
-        dispatchesPerBatch: 40,
-        achievedMsPerBatch: 36.1,
-        gflopsPerS: 2400,
-        window: null,
-      },
-      modelled: ["what the GPU computes"],
-    },
+    consumer: webgpuConsumer({ physical }),
     trials: base.trials.map((t, i) => {
       if (t.status !== "ok") return t;
       const spec = trials[i]!;

@@ -4,81 +4,11 @@ import { describe, expect, it } from "vitest";
 import { detectH5, primeAtLeast } from "../../src/analysis/detectors/h5.js";
 import { renderH5Results } from "../../src/report/h5-text.js";
 import { tempDir } from "../helpers.js";
+import { h5Config, h5Study } from "./study-cases.js";
 import type { H5ConfigResult, H5Results } from "../../src/store/h5-results-schema.js";
 
-function config(
-  id: number,
-  nbytes: number,
-  hitRate: number,
-  samplesPerS: number | null,
-  access: H5ConfigResult["access"] = "random",
-): H5ConfigResult {
-  const epoch = {
-    hitRate,
-    chunkReads: 100,
-    hits: Math.round(hitRate * 100),
-    misses: 100 - Math.round(hitRate * 100),
-    bypasses: 0,
-    bytesFetched: 1e6,
-    bytesDelivered: 1e6,
-    readAmplification: 1,
-  };
-  const live =
-    samplesPerS === null
-      ? null
-      : ({
-          wallS: 1,
-          samplesPerS,
-          deliveredMBPerS: 1,
-          measuredBytes: 1,
-          storageBytes: 0,
-          simulatedBytes: 1,
-          difference: 0,
-          agrees: true,
-          telemetry: { cpu: {} },
-        } as unknown as H5ConfigResult["live"]);
-  return {
-    id,
-    file: 0,
-    cache: { nbytes, nslots: 521, w0: 0.75 },
-    access,
-    workers: 1,
-    simulated: { epochs: [epoch, epoch], peakCacheBytes: nbytes },
-    live,
-    notes: [],
-    error: null,
-  };
-}
-
-function study(configs: H5ConfigResult[], fits = true): H5Results {
-  return {
-    schemaVersion: 1,
-    kind: "gpuprof.h5",
-    tool: { name: "gpuprof", version: "0" },
-    startedAt: "",
-    finishedAt: null,
-    interrupted: false,
-    settings: { batch: 64, epochs: 2, seed: 0, windowChunks: 4, targetHitRate: 0.9, trace: null },
-    files: [
-      {
-        path: "/d.h5",
-        dataset: "/images",
-        origin: "synthetic",
-        shape: [1000, 3, 218, 178],
-        chunks: [100, 3, 218, 178],
-        compression: "none",
-        chunkCount: 10,
-        chunkBytes: 11641200,
-        storedChunkBytes: 11641200,
-        fileBytes: 116412000,
-        fitsInPageCache: fits,
-      },
-    ],
-    configs,
-    smallestCache: [],
-    notes: [],
-  };
-}
+const config = h5Config;
+const study = (configs: H5ConfigResult[], fits = true): H5Results => h5Study(configs, { fits });
 
 describe("HDF5 detector", () => {
   it("suggests a prime about 100 times the chunks that fit", () => {

@@ -10,9 +10,9 @@ import { detectTransport } from "../../src/analysis/detectors/transport.js";
 import { detectWorkers } from "../../src/analysis/detectors/workers.js";
 import { DEFAULT_THRESHOLDS as T, type Finding } from "../../src/analysis/types.js";
 import type { RunResults } from "../../src/store/results-schema.js";
-import { syntheticRun, type TrialShape } from "./synthetic-results.js";
+import { SYNTHETIC_GPU, syntheticRun, webgpuConsumer, type TrialShape } from "./synthetic-results.js";
 
-const GPU = { index: 3, name: "NVIDIA H100 80GB HBM3", uuid: "GPU-3", busId: "00000000:1B:00.0" };
+const GPU = SYNTHETIC_GPU;
 const stats = (mean: number, coverage = 1) => ({ mean, min: mean, max: mean, p5: mean, p95: mean, coverage });
 
 /** A run on a WebGPU consumer: `software` for a CPU Vulkan driver, `physical` when it was matched to an nvidia-smi GPU. */
@@ -20,32 +20,7 @@ export function onWebgpu(run: RunResults, options: { software?: boolean; physica
   return {
     ...run,
     host: { ...run.host, gpus: [GPU] },
-    consumer: {
-      kind: "webgpu",
-      stepModel: { kind: "fixed", msPerBatch: 36, batch: 64 },
-      adapter: {
-        index: 0,
-        backend: "vulkan",
-        name: options.software ? "llvmpipe" : GPU.name,
-        vendor: "nvidia",
-        architecture: "hopper",
-        description: "",
-        software: options.software ?? false,
-      },
-      physicalGpu: options.physical ? { ...GPU, identifiedBy: "load" } : null,
-      deviceTiming: "gpu-timestamps",
-      upload: { method: "write-buffer", bytes: 7e6, gbPerS: { "write-buffer": 20, "mapped-staging": 12 } },
-      calibration: {
-        targetMsPerBatch: 36,
-        batch: 64,
-        matrixN: 1024,
-        dispatchesPerBatch: 40,
-        achievedMsPerBatch: 36.1,
-        gflopsPerS: 2400,
-        window: null,
-      },
-      modelled: ["what the GPU computes"],
-    },
+    consumer: webgpuConsumer(options),
   };
 }
 

@@ -132,7 +132,7 @@ export function watchRun(samples: Sample[], withGpu = true): { result: WatchResu
   return { result, samples };
 }
 
-function gpuRow(utilPct: number | null = null) {
+export function gpuRow(utilPct: number | null = null) {
   return { index: 0, ageMs: 10, ...MISSING_READING, utilPct, memUsedMiB: null as number | null, pcieRxMBPerS: null, pcieTxMBPerS: null };
 }
 

@@ -159,3 +159,49 @@ export function syntheticRun(
     telemetryNotes: [],
   };
 }
+
+/** The nvidia-smi GPU the synthetic WebGPU adapter is. */
+export const SYNTHETIC_GPU = { index: 3, name: "NVIDIA H100 80GB HBM3", uuid: "GPU-3", busId: "00000000:1B:00.0" };
+
+/**
+ * A WebGPU consumer as results.json records it: `software` for a CPU Vulkan driver, `physical` when it
+ * was matched to the nvidia-smi GPU (`busId: false` for one without a bus id), `timestamps: false`
+ * where the device had no GPU timestamps.
+ */
+export function webgpuConsumer(
+  options: {
+    software?: boolean;
+    physical?: boolean;
+    busId?: boolean;
+    timestamps?: boolean;
+    stepModel?: Extract<RunResults["consumer"], { kind: "webgpu" }>["stepModel"];
+  } = {},
+): Extract<RunResults["consumer"], { kind: "webgpu" }> {
+  const gpu = SYNTHETIC_GPU;
+  return {
+    kind: "webgpu",
+    stepModel: options.stepModel ?? { kind: "fixed", msPerBatch: 36, batch: 64 },
+    adapter: {
+      index: 0,
+      backend: "vulkan",
+      name: options.software ? "llvmpipe" : gpu.name,
+      vendor: "nvidia",
+      architecture: "hopper",
+      description: "",
+      software: options.software ?? false,
+    },
+    physicalGpu: options.physical ? { ...gpu, busId: options.busId === false ? null : gpu.busId, identifiedBy: "load" } : null,
+    deviceTiming: options.timestamps === false ? "submit-to-completion" : "gpu-timestamps",
+    upload: { method: "write-buffer", bytes: 7e6, gbPerS: { "write-buffer": 20, "mapped-staging": 12 } },
+    calibration: {
+      targetMsPerBatch: 36,
+      batch: 64,
+      matrixN: 1024,
+      dispatchesPerBatch: 40,
+      achievedMsPerBatch: 36.1,
+      gflopsPerS: 2400,
+      window: null,
+    },
+    modelled: ["what the GPU computes"],
+  };
+}

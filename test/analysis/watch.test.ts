@@ -1,60 +1,10 @@
-import { MISSING_READING } from "../../src/telemetry/nvidia-smi/query-format.js";
 import { describe, expect, it } from "vitest";
 import { recommendations } from "../../src/analysis/recommend.js";
 import { countDips, detectWatch, dipPeriodS, dipTimes } from "../../src/analysis/detectors/watch.js";
-import type { WatchResult } from "../../src/store/summary-schema.js";
-import { summarizeTelemetry } from "../../src/telemetry/summary.js";
-import type { Sample } from "../../src/telemetry/types.js";
+import { gpuRow, watchRun, watchSamples } from "./study-cases.js";
 
-function run(samples: Sample[], withGpu = true): { result: WatchResult; samples: Sample[] } {
-  const gpus = withGpu ? [{ index: 0, name: "NVIDIA H100 80GB HBM3", uuid: null, busId: null }] : [];
-  const summary = summarizeTelemetry(samples, gpus);
-  const result = {
-    schemaVersion: 1,
-    kind: "gpuprof.watch",
-    tool: { name: "gpuprof", version: "0" },
-    command: ["python", "train.py"],
-    startedAt: "",
-    intervalMs: 100,
-    exit: { code: 0, signal: null },
-    exitCode: 0,
-    interrupted: false,
-    outDir: "",
-    files: { timelineJson: "", timelineCsv: "", summaryJson: "" },
-    summary,
-    notes: [],
-  } as WatchResult;
-  return { result, samples };
-}
-
-function gpuRow(utilPct: number | null = null) {
-  return { index: 0, ageMs: 10, ...MISSING_READING, utilPct, memUsedMiB: null as number | null, pcieRxMBPerS: null, pcieTxMBPerS: null };
-}
-
-function samples(n: number, f: (i: number) => { gpu: number | null; user: number; sys: number; wa: number; storage: number }): Sample[] {
-  return Array.from({ length: n }, (_, i) => {
-    const v = f(i);
-    const cpu = {
-      userPct: v.user,
-      nicePct: 0,
-      systemPct: v.sys,
-      iowaitPct: v.wa,
-      irqPct: 0,
-      softirqPct: 0,
-      stealPct: 0,
-      idlePct: 100 - v.user - v.sys - v.wa,
-    };
-    const gpu = gpuRow(v.gpu);
-    return {
-      tMs: i * 100,
-      cpu,
-      cores: [],
-      mem: { totalMiB: null, availableMiB: null, pageCacheMiB: null },
-      io: { procReadBytesPerS: 1e7, procStorageReadBytesPerS: v.storage, diskReadBytesPerS: null },
-      gpus: v.gpu === null ? [] : [gpu],
-    };
-  });
-}
+const run = watchRun;
+const samples = watchSamples;
 
 describe("watch detector", () => {
   it("a busy GPU is compute-bound: the pipeline is fine", () => {

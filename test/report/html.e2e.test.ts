@@ -1,7 +1,7 @@
 import { spawnSync } from "node:child_process";
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { beforeAll, describe, expect, it } from "vitest";
+import { beforeAll, expect, it } from "vitest";
 import type { RunResults } from "../../src/store/results-schema.js";
 import { root, runCli, tempDir } from "../helpers.js";
 import { CHROMIUM_EXECUTABLE, CHROMIUM as CHROMIUM_PACKAGE, describeNeeding } from "../system-packages.js";

@@ -32,39 +32,14 @@ import type { H5Results } from "../../src/store/h5-results-schema.js";
 import type { InfoResult } from "../../src/store/info-schema.js";
 import type { ConsumerInfo, RunResults, TrialResult } from "../../src/store/results-schema.js";
 import { h5Cases, h5Config, h5Study, watchCases, watchSamples } from "../analysis/study-cases.js";
-import { syntheticRun } from "../analysis/synthetic-results.js";
+import { SYNTHETIC_GPU, syntheticRun, webgpuConsumer } from "../analysis/synthetic-results.js";
 
 const chalk = new Chalk({ level: 0 });
-const GPU = { index: 3, name: "NVIDIA H100 80GB HBM3", uuid: "GPU-3", busId: "00000000:1B:00.0" };
+const GPU = SYNTHETIC_GPU;
 const stats = (mean: number) => ({ mean, min: mean, max: mean, p5: mean, p95: mean, coverage: 1 });
 
 function webgpu(options: { software?: boolean; physical?: boolean; busId?: boolean; timestamps?: boolean } = {}): ConsumerInfo {
-  return {
-    kind: "webgpu",
-    stepModel: { kind: "preset", name: "resnet50-a100", msPerSample: 0.4, source: "test" },
-    adapter: {
-      index: 0,
-      backend: "vulkan",
-      name: options.software ? "llvmpipe" : GPU.name,
-      vendor: "nvidia",
-      architecture: "hopper",
-      description: "",
-      software: options.software ?? false,
-    },
-    physicalGpu: options.physical ? { ...GPU, busId: options.busId === false ? null : GPU.busId, identifiedBy: "load" } : null,
-    deviceTiming: options.timestamps === false ? "submit-to-completion" : "gpu-timestamps",
-    upload: { method: "write-buffer", bytes: 7e6, gbPerS: { "write-buffer": 20, "mapped-staging": 12 } },
-    calibration: {
-      targetMsPerBatch: 36,
-      batch: 64,
-      matrixN: 1024,
-      dispatchesPerBatch: 40,
-      achievedMsPerBatch: 36.1,
-      gflopsPerS: 2400,
-      window: null,
-    },
-    modelled: ["what the GPU computes"],
-  } as ConsumerInfo;
+  return webgpuConsumer({ ...options, stepModel: { kind: "preset", name: "resnet50-a100", msPerSample: 0.4, source: "test" } });
 }
 
 /** A run on a WebGPU consumer with nvidia-smi readings for its GPU. */
