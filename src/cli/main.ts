@@ -177,8 +177,10 @@ function buildProgram(io: CliIo, setExit: (code: number) => void): Command {
       });
       const chalk = chalkFor(io.stdout, io.env);
       const json = outcome.analysis;
-      if (formats.includes("terminal"))
-        io.stdout.write(outcome.kind === "run" ? renderAnalysis(outcome.analysis, chalk) : renderH5Verdict(outcome.analysis, chalk));
+      if (formats.includes("terminal")) {
+        const text = outcome.kind === "run" ? renderAnalysis(outcome.analysis, chalk) : renderH5Verdict(outcome.analysis, chalk);
+        io.stdout.write(wrapToWidth(text, terminalWidth(io.stdout, io.env)));
+      }
       if (opts.out === undefined && formats.includes("md")) io.stdout.write(outcome.markdown + "\n");
       if (opts.out === undefined && formats.includes("json")) io.stdout.write(JSON.stringify(json, null, 2) + "\n");
       for (const file of outcome.written) say(`wrote ${file}`);

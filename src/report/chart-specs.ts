@@ -59,6 +59,8 @@ function workersAxis(series: ReturnType<typeof workerSeries>["series"]) {
   return {
     type: "linear" as const,
     min: 0,
+    // Room beside the first and last counts, so points at workers 0 do not sit on the axis line.
+    offset: true,
     ...(counts.size === 1 ? { max: Math.max(1, [...counts][0]! + 1) } : {}),
     title: { display: true, text: message("report.chart.throughput.x") },
     ticks: { stepSize: 1 },

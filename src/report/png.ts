@@ -163,23 +163,25 @@ export async function summaryCardPng(card: CardText, keyChart: ChartSpec | null,
   ctx.fillStyle = { good: "#2ca02c", fair: "#e69f00", bad: "#d62728", unknown: "#777777" }[card.tone];
   ctx.fillRect(0, 0, width, 8);
   ctx.fillStyle = "#111111";
-  // The headline fits the card: its font shrinks (to 20px at least) rather than running off the edge.
+  // The headline fits the card: its font shrinks (to 22px at least), then it takes a second line at a word.
   const headline = message("report.png.headline", { headline: card.headline });
   let size = 30;
   ctx.font = `bold ${size}px "${FONT}"`;
-  while (size > 20 && ctx.measureText(headline).width > width - 64) ctx.font = `bold ${--size}px "${FONT}"`;
-  ctx.fillText(headline, 32, 56);
+  while (size > 22 && ctx.measureText(headline).width > width - 64) ctx.font = `bold ${--size}px "${FONT}"`;
+  const headlines = splitAtWord(headline, (line) => ctx.measureText(line).width, width - 64);
+  headlines.forEach((line, i) => ctx.fillText(line, 32, 56 + i * (size + 6)));
+  const shift = (headlines.length - 1) * (size + 6);
   ctx.font = `16px "${FONT}"`;
   ctx.fillStyle = "#555555";
-  ctx.fillText(subtitle, 32, 84);
-  let y = 120;
+  ctx.fillText(subtitle, 32, 84 + shift);
+  let y = 120 + shift;
   const plain = (md: string): string => md.replace(/\*\*/g, "").replace(/`/g, "");
   const advice = card.advice.slice(0, 3).map(plain);
   // AU is spelled out on the card wherever the card says it.
   if (card.key && [card.headline, ...advice].some((text) => /\bAU\b/.test(text))) {
     ctx.font = `14px "${FONT}"`;
-    ctx.fillText(card.key, 32, 106);
-    y = 134;
+    ctx.fillText(card.key, 32, 106 + shift);
+    y = 134 + shift;
   }
   ctx.fillStyle = "#222222";
   ctx.font = `17px "${FONT}"`;
@@ -199,4 +201,14 @@ export async function summaryCardPng(card: CardText, keyChart: ChartSpec | null,
     chart.destroy();
   }
   return canvas.encode("png");
+}
+
+/** The text as one line when it fits, else two, broken at the last word that fits on the first. */
+export function splitAtWord(text: string, measure: (line: string) => number, maxWidth: number): string[] {
+  if (measure(text) <= maxWidth) return [text];
+  const words = text.split(" ");
+  let first = words[0]!;
+  let i = 1;
+  while (i < words.length && measure(`${first} ${words[i]}`) <= maxWidth) first += ` ${words[i++]}`;
+  return i < words.length ? [first, words.slice(i).join(" ")] : [first];
 }

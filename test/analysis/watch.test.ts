@@ -7,6 +7,13 @@ const run = watchRun;
 const samples = watchSamples;
 
 describe("watch detector", () => {
+  it("never puts more than all the reads down to storage (pages of mapped files count in read_bytes, not in rchar)", () => {
+    const r = run(samples(100, () => ({ gpu: 35, user: 15, sys: 20, wa: 30, storage: 5e9 })));
+    const f = detectWatch(r.result, r.samples);
+    expect(f.evidence["kind"]).toBe("io-bound input");
+    expect((f.recommend[0]!.values as Record<string, string>)["storage"]).toBe("100.0%");
+  });
+
   it("a busy GPU is compute-bound: the pipeline is fine", () => {
     const r = run(samples(100, () => ({ gpu: 97, user: 30, sys: 3, wa: 0, storage: 0 })));
     const f = detectWatch(r.result, r.samples);
@@ -113,7 +120,7 @@ describe("watch detector", () => {
       const f = noGpu(() => ({ user: 90, sys: 5, wa: 0, storage: 0 }), 5);
       expect(f.verdict).toBe("insufficient-data");
       expect(f.evidence["kind"]).toBe("no gpu");
-      expect(f.summary).toMatch(/too short \(0\.4 s, under 1\.0 s\)/);
+      expect(f.summary).toMatch(/too short \(0\.40 s, under 1\.0 s\)/);
     });
   });
 

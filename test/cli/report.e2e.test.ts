@@ -18,7 +18,7 @@ describe("gpuprof report", () => {
     const run = await runCli(["report", fixture, "--format", "terminal,md,json", "--out", out]);
     expect(run.code).toBe(0);
     expect(run.stdout).toMatch(
-      /^Key: AU: accelerator utilisation[^\n]*\nDiagnosis: input-bound \(CPU\) \(modelled device: resnet50-h100\)/,
+      /^Key: AU: accelerator utilisation[\s\S]*?\nDiagnosis: input-bound \(CPU\) \(modelled device: resnet50-h100\)/,
     );
     expect(run.stdout).toMatch(/1\. Feed the device faster/);
     expect(existsSync(join(out, "summary.md"))).toBe(true);
@@ -35,7 +35,7 @@ describe("gpuprof report", () => {
     const run = await runCli(["report", fixture, "--out", out]);
     expect(run.code).toBe(0);
     expect(run.stdout).toMatch(
-      /^Key: AU: accelerator utilisation[^\n]*\nDiagnosis: input-bound \(CPU\) \(modelled device: resnet50-h100\)/,
+      /^Key: AU: accelerator utilisation[\s\S]*?\nDiagnosis: input-bound \(CPU\) \(modelled device: resnet50-h100\)/,
     );
     // The files go to --out, not to stdout.
     expect(run.stdout).not.toContain("# gpuprof");

@@ -39,7 +39,7 @@ describe("terminal width", () => {
     expect(lines.findIndex((l) => l.startsWith("What to change:"))).toBeLessThan(table);
     // The columns that stay however narrow: #, configuration, samples/s, AU, stall, wait p95.
     expect(lines[table + 1]).toMatch(/# .*configuration .*samples\/s .*AU .*stall .*wait p95/);
-    expect(run.stdout).toMatch(/^Findings: /m);
+    expect(run.stdout).toMatch(/^Findings \(! issue, ok no issue, \? not enough data\): /m);
     expect(unwrapped(run.stdout)).toMatch(/\nMore: --verbose .*report\.html/);
     // Details wait for --verbose: no finding in full, no note.
     expect(run.stdout).not.toMatch(/^Note: /m);

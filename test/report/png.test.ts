@@ -5,7 +5,7 @@ import { createCanvas, loadImage } from "@napi-rs/canvas";
 import { describe, expect, it } from "vitest";
 import { analyseRun } from "../../src/analysis/analyse.js";
 import { downsample, stallChart, throughputChart, timelineChart, waitChart } from "../../src/report/chart-specs.js";
-import { chartPng, runCard, summaryCardPng } from "../../src/report/png.js";
+import { chartPng, runCard, splitAtWord, summaryCardPng } from "../../src/report/png.js";
 import { RunResultsSchema } from "../../src/store/results-schema.js";
 import { root } from "../helpers.js";
 
@@ -91,5 +91,18 @@ describe("PNG charts", () => {
     expect(samples).toHaveLength(36000);
     const spec = timelineChart([], []);
     expect(spec).toBeNull();
+  });
+});
+
+describe("the card's headline", () => {
+  const measure = (line: string): number => line.length * 10;
+  it("stays one line when it fits, and breaks at a word into two when it does not", () => {
+    expect(splitAtWord("device-bound", measure, 200)).toEqual(["device-bound"]);
+    const long = "partial: 2 of 6 trials; AU target met, moderately input-bound among the trials that finished";
+    const lines = splitAtWord(long, measure, 400);
+    expect(lines).toHaveLength(2);
+    expect(lines.join(" ")).toBe(long);
+    expect(measure(lines[0]!)).toBeLessThanOrEqual(400);
+    expect(lines[0]!.endsWith(" ")).toBe(false);
   });
 });

@@ -82,7 +82,9 @@ export function detectWatch(result: WatchResult, samples: readonly Sample[]): Fi
   const storage = result.summary.io.procStorageReadBytes ?? 0;
   const allReads = result.summary.io.procReadBytes ?? 0;
   // The templates speak of the share of reads that reached storage (the rest came from the page cache).
-  const storageShare = allReads > 0 ? `${((100 * storage) / allReads).toFixed(1)}%` : "0.0%";
+  // read_bytes also counts pages of memory-mapped files (the program itself) that rchar never sees, so
+  // storage can exceed all reads: the share that reached storage is then all of it.
+  const storageShare = allReads > 0 ? `${(100 * Math.min(1, storage / allReads)).toFixed(1)}%` : "0.0%";
   const times = dipTimes(samples);
   const dips = times.length;
   const periodS = dipPeriodS(times);
@@ -108,7 +110,7 @@ export function detectWatch(result: WatchResult, samples: readonly Sample[]): Fi
   if (!first) {
     if (user === null || kernel === null || result.summary.durationS < MIN_HOST_S) {
       return insufficient(
-        message("watch.summary.no-gpu", { duration: seconds(result.summary.durationS), min: seconds(MIN_HOST_S) }),
+        message("watch.summary.no-gpu", { duration: `${result.summary.durationS.toFixed(2)} s`, min: seconds(MIN_HOST_S) }),
         "no gpu",
       );
     }
