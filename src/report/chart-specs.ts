@@ -67,73 +67,62 @@ function workersAxis(series: ReturnType<typeof workerSeries>["series"]) {
   };
 }
 
-/** Fresh samples/s against workers, one line per dtype, transport and echo factor; AU has a chart of its own (auChart). */
-export function throughputChart(results: RunResults, analysis: Pick<RunAnalysis, "answer">): ChartSpec | null {
+/** One line per series of `workerSeries` against workers, the y value and axis given: throughput and AU share it. */
+function workersChart(
+  results: RunResults,
+  analysis: Pick<RunAnalysis, "answer">,
+  chart: {
+    id: string;
+    title: string;
+    label: (key: string) => string;
+    y: (t: { metrics: { samplesPerS: number; au: number } }) => number;
+    yAxis: object;
+  },
+): ChartSpec | null {
   const { empty, series, subtitle } = workerSeries(results, analysis);
   if (empty) return null;
   const datasets: ChartConfiguration["data"]["datasets"] = series.map(({ key, color, points }) => ({
-    label: message("report.chart.throughput.samples", { key }),
-    data: points.map((t) => ({ x: t.spec.workers, y: Math.round(t.metrics.samplesPerS) })),
+    label: chart.label(key),
+    data: points.map((t) => ({ x: t.spec.workers, y: chart.y(t) })),
     borderColor: color,
     backgroundColor: color,
   }));
-  const title = message("report.chart.throughput.title");
   return {
-    id: "throughput",
-    title,
+    id: chart.id,
+    title: chart.title,
     config: {
       type: "line",
       data: { datasets },
       options: {
-        scales: {
-          x: workersAxis(series),
-          y: { type: "linear", beginAtZero: true, title: { display: true, text: message("report.chart.throughput.y") } },
-        },
-        plugins: { title: { display: true, text: title }, ...subtitle },
+        scales: { x: workersAxis(series), y: chart.yAxis },
+        plugins: { title: { display: true, text: chart.title }, ...subtitle },
       },
     },
   };
 }
 
+/** Fresh samples/s against workers, one line per dtype, transport and echo factor; AU has a chart of its own (auChart). */
+export function throughputChart(results: RunResults, analysis: Pick<RunAnalysis, "answer">): ChartSpec | null {
+  return workersChart(results, analysis, {
+    id: "throughput",
+    title: message("report.chart.throughput.title"),
+    label: (key) => message("report.chart.throughput.samples", { key }),
+    y: (t) => Math.round(t.metrics.samplesPerS),
+    yAxis: { type: "linear", beginAtZero: true, title: { display: true, text: message("report.chart.throughput.y") } },
+  });
+}
+
 /** AU against workers, the same series and colours as the throughput chart, on an axis of its own (0 to 100%). */
 export function auChart(results: RunResults, analysis: Pick<RunAnalysis, "answer">): ChartSpec | null {
-  const { empty, series, subtitle } = workerSeries(results, analysis);
-  if (empty) return null;
-  const datasets: ChartConfiguration["data"]["datasets"] = series.map(({ key, color, points }) => ({
-    label: message("report.chart.au.series", { key }),
-    data: points.map((t) => ({ x: t.spec.workers, y: Math.round(t.metrics.au * 1000) / 10 })),
-    borderColor: color,
-    backgroundColor: color,
-  }));
-  const title = message("report.chart.au.title");
-  return {
+  const basis =
+    results.consumer.kind === "sim" ? message("report.chart.throughput.y1.modelled") : message("report.chart.throughput.y1.measured");
+  return workersChart(results, analysis, {
     id: "au",
-    title,
-    config: {
-      type: "line",
-      data: { datasets },
-      options: {
-        scales: {
-          x: workersAxis(series),
-          y: {
-            type: "linear",
-            min: 0,
-            max: 100,
-            title: {
-              display: true,
-              text: message("report.chart.au.y", {
-                basis:
-                  results.consumer.kind === "sim"
-                    ? message("report.chart.throughput.y1.modelled")
-                    : message("report.chart.throughput.y1.measured"),
-              }),
-            },
-          },
-        },
-        plugins: { title: { display: true, text: title }, ...subtitle },
-      },
-    },
-  };
+    title: message("report.chart.au.title"),
+    label: (key) => message("report.chart.au.series", { key }),
+    y: (t) => Math.round(t.metrics.au * 1000) / 10,
+    yAxis: { type: "linear", min: 0, max: 100, title: { display: true, text: message("report.chart.au.y", { basis }) } },
+  });
 }
 
 const LEVEL_COLOURS: Record<StallLevel, string> = { high: "#d62728", moderate: "#ff7f0e", low: "#2ca02c" };
