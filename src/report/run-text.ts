@@ -17,6 +17,13 @@ import { FULL_LAYOUT, fitTable, wrapToWidth, type TableColumn, type TableRow, ty
 
 type OkTrial = Extract<TrialResult, { status: "ok" }>;
 
+/** The text in a column head that says the table shows the column an abbreviation belongs to. */
+const COLUMN_MARKERS: Partial<Record<ReturnType<typeof runGlossaryIds>[number], string>> = {
+  "glossary.p95": "p95",
+  "glossary.us-sy-wa": "us/sy/wa",
+  "glossary.rss": "RSS",
+};
+
 function cpuCell(t: OkTrial): string {
   const c = t.telemetry.cpu;
   const f = (s: { mean: number } | null): string => (s ? s.mean.toFixed(0) : "-");
@@ -69,7 +76,13 @@ export function renderRunTable(results: RunResults, chalk: ChalkInstance, layout
     ];
     rows.push(row.map(mark));
   }
-  return fitTable(columns, rows, layout.width) + "\n" + chalk.dim(wrapToWidth(glossaryLine(runGlossaryIds(results)), layout.width)) + "\n";
+  const table = fitTable(columns, rows, layout.width);
+  // The key defines what this table shows: a column dropped to fit the width takes its abbreviation with it.
+  const ids = runGlossaryIds(results).filter((id) => {
+    const marker = COLUMN_MARKERS[id];
+    return marker === undefined || table.includes(marker);
+  });
+  return table + "\n" + chalk.dim(wrapToWidth(glossaryLine(ids), layout.width)) + "\n";
 }
 
 /** Notes of single trials, each said once with the trials it came from. */

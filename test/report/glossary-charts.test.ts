@@ -227,3 +227,19 @@ describe("charts", () => {
     expect(fitCardText("One two. Three four. Five six seven eight nine ten.", measure, 120, 2)).toEqual(["One two.", "Three four. …"]);
   });
 });
+
+describe("the key under the run table", () => {
+  it("defines only the abbreviations of the columns the table kept at this width", () => {
+    const results = syntheticRun([
+      { workers: 0, samplesPerS: 300, au: 0.3 },
+      { workers: 2, samplesPerS: 600, au: 0.6 },
+    ]);
+    const plain = new Chalk({ level: 0 });
+    const full = renderRunTable(results, plain);
+    expect(full).toContain("us/sy/wa: CPU time");
+    const narrow = renderRunTable(results, plain, { width: 80, verbose: false });
+    expect(narrow).not.toContain("us/sy/wa %");
+    expect(narrow).not.toContain("us/sy/wa:");
+    expect(narrow).toContain("AU: accelerator utilisation");
+  });
+});
