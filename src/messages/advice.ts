@@ -6,7 +6,7 @@ export const ADVICE_MESSAGES = {
   "advice.cold":
     "**Measure the disk too** (see the Page cache finding): run again with `gpuprof run --cold` (drops the files from the page cache before each trial), or with a dataset larger than RAM, before sizing a cluster's storage.",
   "advice.cpu-bound":
-    "**The loader is CPU-bound** (user {{user}}, system + iowait {{kernel}}; {{storage}} of reads from storage). Move work off the host: decode fewer bytes (smaller images, pre-resized data), keep batches as uint8 and normalise on the GPU, or add workers up to the usable cores.",
+    "**The loader is CPU-bound** (see its finding for the measure behind this; the whole host: user {{user}}, system + iowait {{kernel}}; {{storage}} of reads from storage). Move work off the host: decode fewer bytes (smaller images, pre-resized data), keep batches as uint8 and normalise on the GPU, or add workers up to the usable cores.",
   "advice.echo-serial":
     "**Loading runs on the main thread, in series with the step** ({{load}} ms of loading before each {{step}} ms of device time): the device waits through every load. Prefetch workers overlap the two (PyTorch `num_workers`, see the workers finding); where they cannot, batch echoing with a factor of {{e}} spreads each load over {{e}} uses of the batch, reshuffled into new sub-batches: {{gain}}. It trades randomness for speed: each sample is seen {{e}} times per load, which can cost accuracy per epoch.",
   "advice.echo":

@@ -66,7 +66,7 @@ describe("watch detector", () => {
   it("words CPU-bound advice with the share of reads from storage", () => {
     const r = run(samples(100, () => ({ gpu: 40, user: 85, sys: 5, wa: 0, storage: 0 })));
     const f = detectWatch(r.result, r.samples);
-    expect(recommendations([f])[0]!.text).toMatch(/\(user 85%, system \+ iowait 5%; 0\.0% of reads from storage\)/);
+    expect(recommendations([f])[0]!.text).toMatch(/the whole host: user 85%, system \+ iowait 5%; 0\.0% of reads from storage\)/);
     expect(f.summary).toMatch(/every process on it/);
   });
 
@@ -87,7 +87,7 @@ describe("watch detector", () => {
       expect(f.summary).toMatch(hostOnly);
       expect(f.summary).toMatch(/CPU user time .* is 90% of its cores against 5% system \+ iowait: the command is CPU-bound/);
       expect(recommendations([f])[0]!.text).toMatch(
-        /^\*\*The loader is CPU-bound\*\* \(user 90%, system \+ iowait 5%; 0\.0% of reads from storage\)/,
+        /^\*\*The loader is CPU-bound\*\* \(see its finding for the measure behind this; the whole host: user 90%, system \+ iowait 5%; 0\.0% of reads from storage\)/,
       );
     });
 
