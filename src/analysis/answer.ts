@@ -60,7 +60,15 @@ export function runAnswer(results: RunResults, perConfig: RunResults, t: Thresho
     au: m.au,
     stallFraction: m.stallFraction,
     level,
-    limit: level !== "low" ? "loading" : (overhead ?? 0) >= t.moderateStall ? "host-overhead" : "device",
+    // Loading limits: more workers is a lever only while the best configuration leaves usable cores unused.
+    limit:
+      level !== "low"
+        ? best.spec.workers >= results.host.usableCores
+          ? "loading-at-cores"
+          : "loading"
+        : (overhead ?? 0) >= t.moderateStall
+          ? "host-overhead"
+          : "device",
     hostOverheadFraction: overhead,
     repeats: spread ? { count: spread.repeats, spread: spread.spread } : null,
   };

@@ -12,6 +12,8 @@ export const ANSWER_MESSAGES = {
   "answer.best.limit.device": " (the {{basis}} device step is the limit; more loading capacity will not help)",
   "answer.best.limit.loading":
     " (loading is the limit: the levers are more workers, up to the {{usable}} usable cores; uint8 transfer with normalisation on the device; data in the page cache or on faster storage; batch echoing)",
+  "answer.best.limit.loading-at-cores":
+    " (loading is the limit, with the workers already at the {{usable}} usable cores: the levers are uint8 transfer with normalisation on the device; less decoding and transforming per sample; data in the page cache or on faster storage; batch echoing)",
   "answer.basis.modelled": "modelled",
   "answer.basis.measured": "measured",
   "answer.fastest":

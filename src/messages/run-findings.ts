@@ -49,6 +49,8 @@ export const RUN_FINDING_MESSAGES = {
   "workers.summary": "{{reach}}{{gain}}{{falls}}{{ceiling}}.",
   "workers.clause.reach.one": "{{workers}} worker reaches {{rate}} samples/s, within {{tie}}% of the best ({{top}})",
   "workers.clause.reach.many": "{{workers}} workers reach {{rate}} samples/s, within {{tie}}% of the best ({{top}})",
+  "workers.clause.best.one": "{{workers}} worker reaches {{rate}} samples/s, the most of any count tried",
+  "workers.clause.best.many": "{{workers}} workers reach {{rate}} samples/s, the most of any count tried",
   "workers.clause.gain": ": {{gain}}x loading on the training thread",
   "workers.clause.falls": "; throughput falls from {{workers}} workers on ({{why}})",
   "workers.falls.cores": "more workers than the {{usable}} usable cores compete for them",

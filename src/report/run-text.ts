@@ -187,7 +187,9 @@ function runAnswerParts(results: RunResults, analysis: Analysis, outDir: string,
           ? message("answer.best.limit.device", {
               basis: results.consumer.kind === "sim" ? message("answer.basis.modelled") : message("answer.basis.measured"),
             })
-          : message("answer.best.limit.loading", { usable: String(results.host.usableCores) });
+          : best.limit === "loading-at-cores"
+            ? message("answer.best.limit.loading-at-cores", { usable: String(results.host.usableCores) })
+            : message("answer.best.limit.loading", { usable: String(results.host.usableCores) });
     head.push(
       chalk.bold(
         message("answer.best", {

@@ -80,8 +80,8 @@ export const RunAnswerSchema = z.object({
       au: z.number(),
       stallFraction: z.number(),
       level: StallLevelSchema,
-      /** What limits the best configuration: the device step, the consumer's own host work, or loading. */
-      limit: z.enum(["device", "host-overhead", "loading"]),
+      /** What limits the best configuration: the device step, the consumer's own host work, or loading (with workers to spare, or already at the usable cores). */
+      limit: z.enum(["device", "host-overhead", "loading", "loading-at-cores"]),
       hostOverheadFraction: z.number().nullable(),
       repeats: z.object({ count: z.number().int(), spread: z.number() }).nullable(),
     })

@@ -94,6 +94,16 @@ export const CASES: Record<string, (() => Finding)[]> = {
   ],
   workers: [
     () => detectWorkers(lone, T),
+    // One worker within the tie of two, not the fastest itself.
+    () =>
+      detectWorkers(
+        run([
+          { workers: 0, samplesPerS: 500, au: 0.5 },
+          { workers: 1, samplesPerS: 980, au: 0.97 },
+          { workers: 2, samplesPerS: 1000, au: 0.99 },
+        ]),
+        T,
+      ),
     () => detectWorkers(mixed, T),
     () =>
       detectWorkers(

@@ -147,6 +147,8 @@ const ANSWERS: Record<string, () => RunResults> = {
       },
     };
   },
+  "loading the limit with the workers at the usable cores": () =>
+    syntheticRun([{ workers: 2, samplesPerS: 500, au: 0.5 }], { usableCores: 2 }),
   "a measured device that is the limit": () => onWebgpu(sweep([{ workers: 2, samplesPerS: 500, au: 0.99 }])),
   "a device idle in the consumer's own host work": () => onWebgpu(sweep([{ workers: 2, samplesPerS: 500, au: 0.8, hostOverhead: 0.18 }])),
   "loading on the training thread that delivered nothing": () =>

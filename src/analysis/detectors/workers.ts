@@ -58,12 +58,19 @@ export function detectWorkers(results: RunResults, t: Thresholds): Finding {
     enough.rate < top * (1 + t.tie) &&
     best.metrics.stallFraction >= t.moderateStall;
   const summary = message("workers.summary", {
-    reach: message(enough.workers === 1 ? "workers.clause.reach.one" : "workers.clause.reach.many", {
-      workers: String(enough.workers),
-      rate: n0(enough.rate),
-      tie: (t.tie * 100).toFixed(0),
-      top: n0(top),
-    }),
+    // The smallest count that is as good may be the fastest itself: then there is no "within" to speak of.
+    reach:
+      enough.rate >= top
+        ? message(enough.workers === 1 ? "workers.clause.best.one" : "workers.clause.best.many", {
+            workers: String(enough.workers),
+            rate: n0(enough.rate),
+          })
+        : message(enough.workers === 1 ? "workers.clause.reach.one" : "workers.clause.reach.many", {
+            workers: String(enough.workers),
+            rate: n0(enough.rate),
+            tie: (t.tie * 100).toFixed(0),
+            top: n0(top),
+          }),
     gain: gain !== null && enough.workers > 0 ? message("workers.clause.gain", { gain: gain.toFixed(2) }) : "",
     falls: falls
       ? message("workers.clause.falls", {
