@@ -116,7 +116,7 @@ export const STUDY_FINDING_MESSAGES = {
   "h5.report.note.config": "Note [{{id}}]: {{note}}",
   "h5.report.note": "Note: {{note}}",
   "h5.report.method.terminal.live":
-    "Hit rates and read amplification are simulated (HDF5's chunk-cache rules); samples/s, MB/s, bytes measured and CPU are measured on this machine.",
+    "Hit rates and read amplification are simulated (HDF5's chunk-cache rules); samples/s, MB/s, the bytes read and CPU time are measured on this machine.",
   "h5.report.method.terminal.no-live":
     "Hit rates and read amplification are simulated (HDF5's chunk-cache rules); nothing was read (--no-live), so there are no measured speeds or bytes.",
   "h5.report.method.md":
