@@ -97,7 +97,8 @@ describe("gpuprof run", () => {
       "--step-ms",
       "5",
       "--steps",
-      "6",
+      // Long enough a window (about 0.3 s) that the kernel, which counts CPU time by the tick, sees the loader run.
+      "60",
       "--workers",
       "0,2",
       "--dtype",
