@@ -132,3 +132,17 @@ export function h5SpeedChart(results: H5Results): ChartSpec | null {
 export function h5Charts(results: H5Results): ChartSpec[] {
   return [hitRateChart(results), h5SpeedChart(results)].filter((c): c is ChartSpec => c !== null);
 }
+
+/** The heads of the configurations table after "#", the same in summary.md and report.html but for the samples/s head. */
+export function h5ConfigHeads(samplesHead: string): string[] {
+  return [
+    message("h5.report.col.file"),
+    message("h5.report.col.cache-slots"),
+    message("h5.report.col.access"),
+    message("h5.report.col.workers"),
+    message("h5.report.col.hit-rate"),
+    message("h5.report.col.read-amp"),
+    samplesHead,
+    message("h5.report.col.bytes-vs-model"),
+  ];
+}

@@ -5,7 +5,7 @@ import type { H5Results } from "../store/h5-results-schema.js";
 import { formatSize } from "../util/sizes.js";
 import { share as pct, markdownCell as cell } from "../util/format.js";
 import { adviceLine } from "./advice-text.js";
-import { h5FileLabel, workersText } from "./h5-charts.js";
+import { h5ConfigHeads, h5FileLabel, workersText } from "./h5-charts.js";
 import { message } from "../messages/catalogue.js";
 import { glossaryLine } from "./glossary-text.js";
 
@@ -21,19 +21,7 @@ export function renderH5Markdown(results: H5Results, analysis: AnalysisFile, png
     advice.forEach((r, i) => out.push(`${i + 1}. ${r.text}`, `   <br>_${cell(adviceLine(r))}_`));
     out.push("", `## ${message("h5.report.heading.configurations")}`, "");
   }
-  out.push(
-    `| # | ${[
-      message("h5.report.col.file"),
-      message("h5.report.col.cache-slots"),
-      message("h5.report.col.access"),
-      message("h5.report.col.workers"),
-      message("h5.report.col.hit-rate"),
-      message("h5.report.col.read-amp"),
-      message("h5.report.col.samples-measured"),
-      message("h5.report.col.bytes-vs-model"),
-    ].join(" | ")} |`,
-    "|---:|---|---|---|---:|---|---|---:|---|",
-  );
+  out.push(`| # | ${h5ConfigHeads(message("h5.report.col.samples-measured")).join(" | ")} |`, "|---:|---|---|---|---:|---|---|---:|---|");
   for (const c of results.configs) {
     const sim = c.simulated?.epochs;
     out.push(

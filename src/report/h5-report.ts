@@ -7,7 +7,7 @@ import type { H5Results } from "../store/h5-results-schema.js";
 import type { RunFiles } from "../store/run-files.js";
 import { formatSize } from "../util/sizes.js";
 import { bytes, count as n0, share as pct } from "../util/format.js";
-import { epochsText, h5Charts, h5FileLabel, hitRateChart, workersText } from "./h5-charts.js";
+import { epochsText, h5Charts, h5ConfigHeads, h5FileLabel, hitRateChart, workersText } from "./h5-charts.js";
 import { adviceList, escapeHtml, findingsList, htmlTable, renderHtmlPage } from "./html-page.js";
 import { chartPng, summaryCardPng, type CardText } from "./png.js";
 
@@ -39,17 +39,7 @@ export async function writeH5Pngs(files: RunFiles, results: H5Results, analysis:
 
 /** report.html of an HDF5 study: verdict and h5py settings first, then the configurations, the charts, the files, the method. */
 export function renderH5Html(results: H5Results, analysis: AnalysisFile): string {
-  const head = [
-    "#",
-    message("h5.report.col.file"),
-    message("h5.report.col.cache-slots"),
-    message("h5.report.col.access"),
-    message("h5.report.col.workers"),
-    message("h5.report.col.hit-rate"),
-    message("h5.report.col.read-amp"),
-    message("report.col.samples-per-s"),
-    message("h5.report.col.bytes-vs-model"),
-  ];
+  const head = ["#", ...h5ConfigHeads(message("report.col.samples-per-s"))];
   const rows = results.configs.map((c) => {
     const sim = c.simulated?.epochs;
     const live = c.live;

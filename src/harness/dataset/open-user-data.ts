@@ -85,24 +85,13 @@ function openNpy(path: string, size: number, shown: string, layout: DataLayout):
   const needed = header.dataOffset + count * sampleBytes;
   if (size < needed) throw new UsageError(`--data ${shown} is truncated: ${size} bytes, its header needs ${needed}; save it again`);
   if (layout === "nhwc") {
-    const [h, w, c] = sampleShape;
+    const [, , c] = sampleShape;
     if (sampleShape.length !== 3 || (c !== 1 && c !== 3)) {
       throw new UsageError(message("data.layout.shape", { path: shown, shape: header.shape.join(", ") }));
     }
-    // Samples are C x H x W everywhere downstream; the reader transposes each one as it reads it.
-    return {
-      kind: "npy",
-      label: shown,
-      origin: "user",
-      path,
-      dataOffset: header.dataOffset,
-      count,
-      sampleShape: [c, h!, w!],
-      sampleBytes,
-      diskBytes: size,
-      layout,
-    };
   }
+  // Samples are C x H x W everywhere downstream; for NHWC the reader transposes each one as it reads it.
+  const [h, w, c] = sampleShape;
   return {
     kind: "npy",
     label: shown,
@@ -110,9 +99,10 @@ function openNpy(path: string, size: number, shown: string, layout: DataLayout):
     path,
     dataOffset: header.dataOffset,
     count,
-    sampleShape,
+    sampleShape: layout === "nhwc" ? [c!, h!, w!] : sampleShape,
     sampleBytes,
     diskBytes: size,
+    ...(layout === "nhwc" ? { layout } : {}),
   };
 }
 
