@@ -8,7 +8,7 @@ const TRANSPORT_RANK: Record<TrialSpec["transport"], number> = { none: 0, transf
 
 /** Same configuration, any repeat. */
 export function configKey(spec: TrialSpec): string {
-  return JSON.stringify([spec.workers, spec.dtype, spec.transport, spec.echo, spec.echoSplit, spec.baseline]);
+  return JSON.stringify([spec.loader, spec.workers, spec.dtype, spec.transport, spec.pinMemory, spec.echo, spec.echoSplit, spec.baseline]);
 }
 
 /**
@@ -27,7 +27,14 @@ export function bestTrial(trials: readonly TrialResult[], tie: number = DEFAULT_
   const scored = [...groups.values()].map((g) => ({ first: g[0]!, rate: g.reduce((s, t) => s + t.metrics.samplesPerS, 0) / g.length }));
   if (scored.length === 0) return null;
   const top = Math.max(...scored.map((s) => s.rate));
-  const cost = (spec: TrialSpec): number[] => [spec.workers, BYTES_PER_VALUE[spec.dtype], TRANSPORT_RANK[spec.transport], spec.echo];
+  // The Dataset's own dtype (--dataset-factory) is not a choice, so it costs nothing to rank.
+  const cost = (spec: TrialSpec): number[] => [
+    spec.workers,
+    spec.dtype === "dataset" ? 0 : BYTES_PER_VALUE[spec.dtype],
+    TRANSPORT_RANK[spec.transport],
+    spec.pinMemory ? 1 : 0,
+    spec.echo,
+  ];
   const candidates = scored.filter((s) => s.rate >= top * (1 - tie));
   candidates.sort((a, b) => {
     const ca = cost(a.first.spec);

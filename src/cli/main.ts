@@ -388,6 +388,8 @@ function addRunCommand(program: Command, io: CliIo, setExit: (code: number) => v
         const outcome = await run(
           {
             axes: {
+              loaders: ["harness"],
+              pinMemory: [false],
               workers: opts.workers ?? [...new Set([0, 1, cores])],
               dtypes: opts.dtype,
               transports: opts.transport,

@@ -1,5 +1,5 @@
 import type { TrialSpec } from "../store/results-schema.js";
-import type { Dtype, Transport } from "../store/trial-axes.js";
+import type { Dtype, Loader, Transport } from "../store/trial-axes.js";
 import type { SampleOrder } from "./index-order.js";
 import { message } from "../messages/catalogue.js";
 
@@ -18,8 +18,13 @@ export interface TrialSettings {
 }
 
 export interface SweepAxes {
+  /** harness, torch or both (side by side at every setting). */
+  loaders: Loader[];
   workers: number[];
+  /** Empty for the user's own Dataset (--dataset-factory): its dtype is its own. */
   dtypes: Dtype[];
+  /** torch's pin_memory; the harness has no pinned memory, so its trials take false alone. */
+  pinMemory: boolean[];
   transports: Transport[];
   echoes: number[];
   echoSplit: number;
@@ -27,7 +32,12 @@ export interface SweepAxes {
   repeat: number;
 }
 
-/** The cartesian product of the axes, workers 0 taking no transport, then the baseline trials. */
+/**
+ * The cartesian product of the axes, workers 0 taking no transport, then the baseline trials. The
+ * loaders are the innermost axis but one, so the harness and torch trials of one setting run
+ * minutes apart at most and meet the same machine. The torch loader has its own transport (worker
+ * processes and shared memory), so the transport axis is the harness's, and pin memory torch's.
+ */
 export function buildPlan(axes: SweepAxes): TrialSpec[] {
   const plan: TrialSpec[] = [];
   const seen = new Set<string>();
@@ -37,16 +47,21 @@ export function buildPlan(axes: SweepAxes): TrialSpec[] {
     seen.add(key);
     plan.push({ id: plan.length + 1, ...spec });
   };
+  const dtypes: TrialSpec["dtype"][] = axes.dtypes.length > 0 ? axes.dtypes : ["dataset"];
   for (let repeat = 1; repeat <= axes.repeat; repeat++) {
     for (const workers of axes.workers) {
-      for (const dtype of axes.dtypes) {
-        for (const transport of axes.transports) {
-          const t = workers === 0 ? "none" : transport;
-          for (const echo of axes.echoes) {
+      for (const dtype of dtypes) {
+        for (const loader of axes.loaders) {
+          const variants =
+            loader === "harness"
+              ? axes.transports.map((transport) => ({ transport: workers === 0 ? ("none" as const) : transport, pinMemory: false }))
+              : axes.pinMemory.map((pinMemory) => ({ transport: "none" as const, pinMemory }));
+          for (const { transport, pinMemory } of variants) {
+            const base = { loader, workers, dtype, transport, echoSplit: axes.echoSplit, repeat, pinMemory };
             // The split applies to echo 1 too, so every trial of a sweep steps on sub-batches of the same size.
-            add({ workers, dtype, transport: t, echo, echoSplit: axes.echoSplit, baseline: false, repeat });
+            for (const echo of axes.echoes) add({ ...base, echo, baseline: false });
+            if (axes.baseline) add({ ...base, echo: 1, baseline: true });
           }
-          if (axes.baseline) add({ workers, dtype, transport: t, echo: 1, echoSplit: axes.echoSplit, baseline: true, repeat });
         }
       }
     }
@@ -55,8 +70,11 @@ export function buildPlan(axes: SweepAxes): TrialSpec[] {
 }
 
 export function trialLabel(spec: TrialSpec): string {
-  const parts = [message("report.trial.workers", { n: String(spec.workers) }), spec.dtype];
+  const parts = [message("report.trial.workers", { n: String(spec.workers) })];
+  if (spec.loader === "torch") parts.unshift(message("report.trial.torch"));
+  if (spec.dtype !== "dataset") parts.push(spec.dtype);
   if (spec.transport !== "none") parts.push(spec.transport);
+  if (spec.pinMemory) parts.push(message("report.trial.pinned"));
   if (spec.echo > 1) parts.push(message("report.trial.echo", { n: String(spec.echo) }));
   if (spec.echoSplit > 1) parts.push(message("report.trial.split", { n: String(spec.echoSplit) }));
   if (spec.baseline) parts.push(message("report.trial.baseline"));

@@ -1,4 +1,5 @@
 import type { TrialMetrics, TrialSpec } from "../store/results-schema.js";
+import type { Dtype } from "../store/trial-axes.js";
 import { LoaderFailure, type BatchLoader, type LoadedBatch } from "./batch-loader.js";
 import type { Consumer } from "./consumer.js";
 import { datasetFiles, type DatasetDescriptor } from "./dataset/descriptor.js";
@@ -36,11 +37,18 @@ export class TrialInterrupted extends Error {}
 
 const MIB = 1024 * 1024;
 
+/** The harness converts to one of its dtypes; the user's own Dataset runs only in the torch loader. */
+function harnessDtype(spec: TrialSpec): Dtype {
+  if (spec.dtype === "dataset" || spec.loader !== "harness") throw new Error(`trial ${spec.id} is not a harness trial`);
+  return spec.dtype;
+}
+
 function makeLoader(spec: TrialSpec, ctx: TrialContext, plan: BatchPlan): BatchLoader {
-  if (spec.workers === 0 || spec.transport === "none") return new InlineLoader(ctx.dataset, spec.dtype, plan, spec.baseline);
+  const dtype = harnessDtype(spec);
+  if (spec.workers === 0 || spec.transport === "none") return new InlineLoader(ctx.dataset, dtype, plan, spec.baseline);
   return new ThreadLoader({
     dataset: ctx.dataset,
-    dtype: spec.dtype,
+    dtype,
     transport: spec.transport,
     workers: spec.workers,
     prefetch: ctx.settings.prefetch,
@@ -127,7 +135,7 @@ export async function runTrial(spec: TrialSpec, ctx: TrialContext): Promise<Tria
       const steps = echoSteps(batch.indices, spec.echo, spec.echoSplit, batch.batchId);
       for (const step of steps) ctx.onStep?.(step);
       const work = await Promise.race([
-        consumer.process({ batch, dtype: spec.dtype, stepSizes: steps.map((s) => s.length), startAtMs: startAt }),
+        consumer.process({ batch, dtype: harnessDtype(spec), stepSizes: steps.map((s) => s.length), startAtMs: startAt }),
         aborted,
       ]);
       // release() may hand the buffer back to its worker, which empties this view: measure first.

@@ -41,6 +41,8 @@ export const REPORT_MESSAGES = {
   "report.note.trial": "{{note}} (trial {{ids}})",
   "report.note.trials": "{{note}} (trials {{ids}})",
   "report.trial.fallback": "trial {{id}}",
+  "report.trial.torch": "torch",
+  "report.trial.pinned": "pinned",
   "report.trial.workers": "workers {{n}}",
   "report.trial.echo": "echo {{n}}",
   "report.trial.split": "split {{n}}",
@@ -154,6 +156,8 @@ export const REPORT_MESSAGES = {
   "report.consumer.timing.submit": "submit-to-completion timing (this adapter has no timestamp queries)",
   "report.consumer.modelled.sim":
     "Modelled, not measured: the device step ({{model}}) and the host-to-device copy ({{gbps}} GB/s). Everything else was measured on this machine.",
+  "report.consumer.cuda":
+    "the torch loader's cuda consumer on '{{name}}' (cuda:{{index}}, compute capability {{capability}}): each batch is copied with .to(device), uint8 normalised on the GPU, then {{matmuls}} matrix multiplies of {{n}}x{{n}} stand for a step of {{batch}} samples ({{achieved}} ms achieved for a target of {{target}} ms, {{model}}; {{tflops}} TFLOP/s); device time by CUDA events",
   "report.consumer.modelled.webgpu": "Measured on the device: host-to-device copies and device time. Modelled: {{modelled}}.",
 
   // gpuprof compare

@@ -11,6 +11,21 @@ export function stepModelText(c: ConsumerInfo): string {
 /** Which device stood in for the training step, and how it was set up; plain text for every renderer. */
 export function consumerText(c: ConsumerInfo): string {
   if (c.kind === "sim") return message("report.consumer.sim", { model: stepModelText(c), gbps: String(c.h2dGBPerS) });
+  if (c.kind === "cuda") {
+    const k = c.calibration;
+    return message("report.consumer.cuda", {
+      name: c.device.name,
+      index: String(c.device.index),
+      capability: c.device.capability,
+      matmuls: String(k.matmulsPerBatch),
+      n: String(k.matrixN),
+      batch: String(k.batch),
+      achieved: k.achievedMsPerBatch.toFixed(1),
+      target: k.targetMsPerBatch.toFixed(1),
+      model: stepModelText(c),
+      tflops: String(k.tflopsPerS),
+    });
+  }
   const gpu = c.physicalGpu
     ? message("report.consumer.gpu", {
         index: String(c.physicalGpu.index),

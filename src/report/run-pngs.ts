@@ -31,7 +31,10 @@ export function runCardSubtitle(results: RunResults): string {
     count: String(results.dataset.count),
     shape: results.dataset.sampleShape.join("x"),
     cores: String(results.host.usableCores),
-    device: c.kind === "sim" ? message("report.card.device.modelled") : message("report.card.device.measured", { adapter: c.adapter.name }),
+    device:
+      c.kind === "sim"
+        ? message("report.card.device.modelled")
+        : message("report.card.device.measured", { adapter: c.kind === "webgpu" ? c.adapter.name : c.device.name }),
   });
 }
 

@@ -1,7 +1,7 @@
 import { z } from "zod";
 import { TelemetrySummarySchema } from "./summary-schema.js";
 import { GpuIdentitySchema, TelemetryNoteSchema, ToolSchema } from "./timeline-schema.js";
-import { DTYPES, TRANSPORTS } from "./trial-axes.js";
+import { LOADERS, TRIAL_DTYPES, TRANSPORTS } from "./trial-axes.js";
 
 /** 2: the consumer may be a real GPU (webgpu), and trial metrics say whether device times were modelled or measured. */
 export const RESULTS_SCHEMA_VERSION = 2;
@@ -10,8 +10,11 @@ export const RESULTS_SCHEMA_VERSION = 2;
 export const TrialSpecSchema = z.object({
   /** 1-based position in the plan. */
   id: z.number().int().positive(),
+  /** Who made the batches: gpuprof's worker_threads harness, or the user's PyTorch DataLoader (absent before 0.2: harness). */
+  loader: z.enum(LOADERS).default("harness"),
   workers: z.number().int().nonnegative(),
-  dtype: z.enum(DTYPES),
+  /** "dataset": the user's own Dataset (--dataset-factory) returns its own dtype. */
+  dtype: z.enum(TRIAL_DTYPES),
   /** "none" when workers is 0: the batch never leaves the main thread. */
   transport: z.enum([...TRANSPORTS, "none"]),
   echo: z.number().int().positive(),
@@ -20,6 +23,8 @@ export const TrialSpecSchema = z.object({
   baseline: z.boolean(),
   /** 1-based repetition of the same configuration. */
   repeat: z.number().int().positive(),
+  /** torch: DataLoader(pin_memory=...); always false for the harness. */
+  pinMemory: z.boolean().default(false),
 });
 
 /** One point of the sweep. */
@@ -31,7 +36,7 @@ const StepModelSchema = z.union([
 ]);
 
 /** How the consumer was picked: what was asked (--consumer) and why this one. */
-const SelectionSchema = z.object({ requested: z.enum(["auto", "sim", "webgpu"]), reason: z.string() });
+const SelectionSchema = z.object({ requested: z.enum(["auto", "sim", "webgpu", "cuda"]), reason: z.string() });
 
 export const ConsumerInfoSchema = z.discriminatedUnion("kind", [
   z.object({
@@ -83,7 +88,55 @@ export const ConsumerInfoSchema = z.discriminatedUnion("kind", [
     modelled: z.array(z.string()),
     selection: SelectionSchema.optional(),
   }),
+  /** The torch loader's consumer on a CUDA GPU: real copies and a calibrated matmul load, timed with CUDA events. */
+  z.object({
+    kind: z.literal("cuda"),
+    stepModel: StepModelSchema,
+    device: z.object({ index: z.number().int(), name: z.string(), capability: z.string(), totalMiB: z.number() }),
+    calibration: z.object({
+      targetMsPerBatch: z.number(),
+      batch: z.number().int(),
+      matrixN: z.number().int(),
+      matmulsPerBatch: z.number().int(),
+      achievedMsPerBatch: z.number(),
+      tflopsPerS: z.number(),
+    }),
+    modelled: z.array(z.string()),
+    selection: SelectionSchema.optional(),
+  }),
 ]);
+
+/** One process of the torch loader's tree over a trial: the DataLoader's main process or one of its workers. */
+const ProcessUseSchema = z.object({
+  role: z.enum(["main", "worker"]),
+  pid: z.number().int(),
+  userS: z.number(),
+  systemS: z.number(),
+  peakRssMiB: z.number(),
+  reads: z.object({ allBytes: z.number(), storageBytes: z.number() }).nullable(),
+});
+
+/** The torch loader: the interpreter, its versions, and the consumer that ran in it. */
+export const LoaderInfoSchema = z.object({
+  /** --loader as given, and why the loaders were the ones used (auto's choice). */
+  requested: z.array(z.enum(["auto", ...LOADERS])),
+  reason: z.string(),
+  torch: z
+    .object({
+      interpreter: z.string(),
+      pythonVersion: z.string(),
+      torchVersion: z.string(),
+      numpyVersion: z.string().nullable(),
+      h5pyVersion: z.string().nullable(),
+      pilVersion: z.string().nullable(),
+      torchvisionVersion: z.string().nullable(),
+      /** How images were decoded in the workers (image folders only). */
+      decoder: z.enum(["pil", "torchvision"]).nullable(),
+      consumer: ConsumerInfoSchema,
+    })
+    .nullable(),
+});
+export type LoaderInfo = z.infer<typeof LoaderInfoSchema>;
 
 const percentiles = z.object({ mean: z.number(), p50: z.number(), p95: z.number(), p99: z.number(), max: z.number() });
 
@@ -128,6 +181,10 @@ export const TrialMetricsSchema = z.object({
    * adapter the driver's threads are in it too.
    */
   processCpu: z.object({ userS: z.number(), systemS: z.number() }).optional(),
+  /** torch: the first batch after iter() (worker start-up), kept out of the window, ms. */
+  firstBatchMs: z.number().optional(),
+  /** torch: every process of the loader (main and workers), CPU in the window, peak memory and reads over the trial. */
+  processes: z.array(ProcessUseSchema).optional(),
   /** This process's reads over the trial (warm-up included): every read vs reads that reached storage. */
   reads: z.object({ allBytes: z.number(), storageBytes: z.number() }).nullable(),
   /** The device's side: modelled by the sim consumer, measured on a real GPU by the webgpu consumer. */
@@ -177,7 +234,8 @@ export const RunResultsSchema = z.object({
   dataset: z.object({
     label: z.string(),
     origin: z.enum(["synthetic", "user"]),
-    kind: z.enum(["npy", "raw-files", "image-files", "h5"]),
+    /** "python": the user's own Dataset, made by --dataset-factory. */
+    kind: z.enum(["npy", "raw-files", "image-files", "h5", "python"]),
     location: z.string(),
     count: z.number().int(),
     sampleShape: z.array(z.number().int()),
@@ -197,7 +255,10 @@ export const RunResultsSchema = z.object({
       })
       .optional(),
   }),
+  /** The harness's consumer; for a sweep of the torch loader alone, the torch loader's. */
   consumer: ConsumerInfoSchema,
+  /** The loaders of the sweep (absent before 0.2: the harness alone). */
+  loader: LoaderInfoSchema.optional(),
   settings: z.object({
     batch: z.number().int().positive(),
     prefetch: z.number().int().positive(),

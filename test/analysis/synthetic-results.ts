@@ -5,6 +5,8 @@ import { xoroshiro128plus } from "pure-rand/generator/xoroshiro128plus";
 import type { RunResults, TrialResult, TrialSpec } from "../../src/store/results-schema.js";
 
 export interface TrialShape {
+  loader?: TrialSpec["loader"];
+  pinMemory?: boolean;
   workers: number;
   dtype?: TrialSpec["dtype"];
   transport?: TrialSpec["transport"];
@@ -43,13 +45,15 @@ export function syntheticRun(
       status: "ok",
       spec: {
         id: i + 1,
+        loader: s.loader ?? "harness",
         workers: s.workers,
         dtype: s.dtype ?? "uint8",
-        transport: s.workers === 0 ? "none" : (s.transport ?? "transfer"),
+        transport: s.workers === 0 || s.loader === "torch" ? "none" : (s.transport ?? "transfer"),
         echo: s.echo ?? 1,
         echoSplit: 1,
         baseline: false,
         repeat: 1,
+        pinMemory: s.pinMemory ?? false,
       },
       window: { startMs: i * 4000, endMs: i * 4000 + 3000 },
       metrics: {

@@ -56,6 +56,8 @@ const settings = (order: "sequential" | "shuffle"): TrialSettings => ({
 });
 const spec = (over: Partial<TrialSpec>): TrialSpec => ({
   id: 1,
+  loader: "harness",
+  pinMemory: false,
   workers: 1,
   dtype: "uint8",
   transport: "transfer",

@@ -61,7 +61,18 @@ describe("--cold's page-cache eviction", () => {
       expect(said).toEqual([`--cold: dd said "dd: invalid input flag: nocache"; dropping pages with python3 os.posix_fadvise instead`]);
       const m = (
         await runTrial(
-          { id: 1, workers: 1, dtype: "uint8", transport: "transfer", echo: 1, echoSplit: 1, baseline: false, repeat: 1 },
+          {
+            id: 1,
+            loader: "harness",
+            workers: 1,
+            dtype: "uint8",
+            transport: "transfer",
+            echo: 1,
+            echoSplit: 1,
+            baseline: false,
+            repeat: 1,
+            pinMemory: false,
+          },
           {
             dataset,
             settings: {

@@ -13,6 +13,8 @@ const settings: TrialSettings = {
   steps: null,
 };
 const [spec] = buildPlan({
+  loaders: ["harness"],
+  pinMemory: [false],
   workers: [2],
   dtypes: ["uint8"],
   transports: ["transfer"],
@@ -20,6 +22,48 @@ const [spec] = buildPlan({
   echoSplit: 1,
   baseline: false,
   repeat: 1,
+});
+
+describe("buildPlan", () => {
+  it("puts the loaders side by side at every setting: the harness over its transports, torch over pin memory", () => {
+    const plan = buildPlan({
+      loaders: ["harness", "torch"],
+      pinMemory: [false, true],
+      workers: [0, 2],
+      dtypes: ["uint8"],
+      transports: ["transfer", "shared"],
+      echoes: [1],
+      echoSplit: 1,
+      baseline: false,
+      repeat: 1,
+    });
+    const rows = plan.map((s) => `${s.loader} w${s.workers} ${s.transport} pin=${s.pinMemory}`);
+    expect(rows).toEqual([
+      "harness w0 none pin=false",
+      "torch w0 none pin=false",
+      "torch w0 none pin=true",
+      "harness w2 transfer pin=false",
+      "harness w2 shared pin=false",
+      "torch w2 none pin=false",
+      "torch w2 none pin=true",
+    ]);
+    expect(plan.map((s) => s.id)).toEqual([1, 2, 3, 4, 5, 6, 7]);
+  });
+
+  it("gives the user's own Dataset the dtype 'dataset': its dtype is its own", () => {
+    const plan = buildPlan({
+      loaders: ["torch"],
+      pinMemory: [false],
+      workers: [0],
+      dtypes: [],
+      transports: ["transfer"],
+      echoes: [1],
+      echoSplit: 1,
+      baseline: false,
+      repeat: 1,
+    });
+    expect(plan.map((s) => s.dtype)).toEqual(["dataset"]);
+  });
 });
 
 describe("estimateTrialS", () => {

@@ -18,6 +18,8 @@ function terminal(): Writable & { isTTY: true; columns: number; text(): string }
 }
 
 const plan = buildPlan({
+  loaders: ["harness"],
+  pinMemory: [false],
   workers: [0, 1, 2],
   dtypes: ["uint8"],
   transports: ["transfer"],

@@ -25,7 +25,19 @@ const settings: TrialSettings = {
 };
 
 function spec(over: Partial<TrialSpec> = {}): TrialSpec {
-  return { id: 1, workers: 2, dtype: "uint8", transport: "transfer", echo: 1, echoSplit: 1, baseline: false, repeat: 1, ...over };
+  return {
+    id: 1,
+    loader: "harness",
+    workers: 2,
+    dtype: "uint8",
+    transport: "transfer",
+    echo: 1,
+    echoSplit: 1,
+    baseline: false,
+    repeat: 1,
+    pinMemory: false,
+    ...over,
+  };
 }
 
 // Worker threads still running; counting the process's OS threads instead would also count the threads

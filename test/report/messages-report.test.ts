@@ -308,7 +308,14 @@ describe("the report renderers' messages", () => {
     keep("dry run", renderDryRun(dry({})));
     keep("dry run, one trial", renderDryRun(dry({ steps: 100, dropLast: true, cold: true }, mixed.plan.trials.slice(0, 1), false)));
     keep("dry run, repeats", renderDryRun(dry({}, RUNS["repeats"]!.plan.trials)));
-    const axes = { workers: [0, 2], dtypes: ["uint8" as const], transports: ["clone" as const], echoes: [1, 2] };
+    const axes = {
+      loaders: ["harness" as const],
+      pinMemory: [false],
+      workers: [0, 2],
+      dtypes: ["uint8" as const],
+      transports: ["clone" as const],
+      echoes: [1, 2],
+    };
     const split = buildPlan({ ...axes, echoSplit: 2, baseline: true, repeat: 1 });
     keep("dry run, split and baseline", renderDryRun(dry({}, split)));
     expect(outputs["dry run, split and baseline"]).toContain("workers 2, uint8, clone, split 2, baseline");

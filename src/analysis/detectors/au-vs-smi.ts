@@ -22,7 +22,8 @@ export function detectAuVsSmi(results: RunResults, t: Thresholds): Finding {
       trials: [],
     };
   }
-  const gpu = c.physicalGpu;
+  // torch numbers CUDA devices as nvidia-smi does when there is one GPU or CUDA_DEVICE_ORDER=PCI_BUS_ID.
+  const gpu = c.kind === "cuda" ? { index: c.device.index } : c.physicalGpu;
   const compared = realTrials(results).flatMap((trial) => {
     const smi = gpu ? trial.telemetry.gpus.find((g) => g.index === gpu.index)?.utilPct : null;
     if (!smi || smi.coverage < 0.5) return [];
@@ -36,7 +37,9 @@ export function detectAuVsSmi(results: RunResults, t: Thresholds): Finding {
       verdict: "insufficient-data",
       summary: gpu
         ? message("au-vs-smi.summary.few-readings", { gpu: String(gpu.index) })
-        : message(c.adapter.software ? "au-vs-smi.summary.software" : "au-vs-smi.summary.unmatched", { adapter: c.adapter.name }),
+        : message(c.kind === "webgpu" && c.adapter.software ? "au-vs-smi.summary.software" : "au-vs-smi.summary.unmatched", {
+            adapter: c.kind === "webgpu" ? c.adapter.name : c.device.name,
+          }),
       evidence: {},
       trials: [],
     };
