@@ -17,7 +17,9 @@ import {
   cacheChoice,
   cacheSizeList,
   choice,
+  booleanList,
   choiceList,
+  factorySpec,
   chunkShape,
   fraction,
   int,
@@ -30,6 +32,7 @@ import {
 import { addH5Command } from "./h5-command.js";
 import { cacheSettings, parseCacheChoice, type CacheChoice } from "../h5/cache-choice.js";
 import { CONSUMER_KINDS, type ConsumerRequest } from "../commands/run-consumer.js";
+import { LOADER_REQUESTS, type LoaderRequest } from "../torch/choose-loader.js";
 import { info } from "../commands/info.js";
 import { watch } from "../commands/watch.js";
 import { chalkFor } from "../report/colors.js";
@@ -220,6 +223,11 @@ function buildProgram(io: CliIo, setExit: (code: number) => void): Command {
 }
 
 interface RunCliOptions {
+  loader: LoaderRequest[];
+  python?: string;
+  pinMemory: boolean[];
+  datasetFactory?: { file: string; function: string };
+  decoder: "pil" | "torchvision";
   workers?: number[];
   dtype: Dtype[];
   transport: Transport[];
@@ -266,6 +274,32 @@ function addRunCommand(program: Command, io: CliIo, setExit: (code: number) => v
   program
     .command("run")
     .description("sweep data-loader configurations (workers, dtype, transport, echo) and show which one feeds the GPU best")
+    .addOption(
+      new Option(
+        "--loader <list>",
+        "who makes the batches: torch (your PyTorch DataLoader, in --python), harness (gpuprof's own loader: this machine's ceiling), both side by side (harness,torch), or auto: torch when the Python imports torch",
+      )
+        .argParser(choiceList(LOADER_REQUESTS))
+        .default(["auto"] as LoaderRequest[], "auto"),
+    )
+    .option("--python <path>", "the Python that runs the torch loader (default: $GPUPROF_PYTHON, else python3 on PATH)")
+    .addOption(
+      new Option("--pin-memory <list>", "torch loader: DataLoader(pin_memory=...) values to try: false, true or false,true")
+        .argParser(booleanList)
+        .default([false], "false"),
+    )
+    .addOption(
+      new Option(
+        "--dataset-factory <file.py:function>",
+        "torch loader: your own Dataset; the function returns a torch Dataset, or (Dataset, collate_fn)",
+      ).argParser(factorySpec),
+    )
+    .option(
+      "--decoder <decoder>",
+      "torch loader, image folders: pil (as torchvision's ImageFolder) or torchvision (torchvision.io, when installed)",
+      choice(["pil", "torchvision"] as const),
+      "pil" as "pil" | "torchvision",
+    )
     .option(
       "--workers <list>",
       `prefetch worker threads to try, at most ${MAX_WORKERS}; 0 loads on the training thread (default: 0, 1 and the usable cores)`,
@@ -388,10 +422,9 @@ function addRunCommand(program: Command, io: CliIo, setExit: (code: number) => v
         const outcome = await run(
           {
             axes: {
-              loaders: ["harness"],
-              pinMemory: [false],
+              pinMemory: opts.pinMemory,
               workers: opts.workers ?? [...new Set([0, 1, cores])],
-              dtypes: opts.dtype,
+              dtypes: opts.datasetFactory ? [] : opts.dtype,
               transports: opts.transport,
               echoes: opts.echo,
               echoSplit: opts.echoSplit,
@@ -419,6 +452,15 @@ function addRunCommand(program: Command, io: CliIo, setExit: (code: number) => v
                 cache: cacheSettings([opts.cache], [opts.slots], command.getOptionValueSource("slots") === "cli", opts.w0)[0]!,
                 given: ["dataset", "cache", "slots", "w0"].filter((k) => command.getOptionValueSource(k) === "cli").map((k) => `--${k}`),
               },
+            },
+            loader: {
+              requested: opts.loader,
+              python: opts.python,
+              factory: opts.datasetFactory ?? null,
+              decoder: opts.decoder,
+              datasetFlags: ["dtype", "synthetic", "samples", "shape", "layout", "dataset", "cache", "slots", "w0", "cold"]
+                .filter((k) => command.getOptionValueSource(k) === "cli")
+                .map((k) => `--${k}`),
             },
             stepModel:
               opts.stepMs !== undefined ? { kind: "fixed", msPerBatch: opts.stepMs, batch: opts.batch } : presetStepModel(opts.step)!,

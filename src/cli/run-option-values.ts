@@ -144,3 +144,24 @@ export function fraction(example: string) {
     return value;
   };
 }
+
+/** --pin-memory false,true: each value a trial axis, as DataLoader(pin_memory=...). */
+export function booleanList(raw: string): boolean[] {
+  const parts = raw.split(",").map((p) => p.trim().toLowerCase());
+  const bad = parts.find((p) => !["true", "false", "on", "off", "yes", "no"].includes(p));
+  if (bad !== undefined) throw new InvalidArgumentError(`unknown value '${bad}'; use false, true or both: --pin-memory false,true`);
+  return [...new Set(parts.map((p) => ["true", "on", "yes"].includes(p)))];
+}
+
+/** --dataset-factory path/to/file.py:make_dataset. */
+export function factorySpec(raw: string): { file: string; function: string } {
+  const at = raw.lastIndexOf(":");
+  const file = at > 0 ? raw.slice(0, at) : "";
+  const fn = at > 0 ? raw.slice(at + 1) : "";
+  if (file === "" || !/^[A-Za-z_][A-Za-z0-9_]*$/.test(fn)) {
+    throw new InvalidArgumentError(
+      "give the Python file and the function that returns your Dataset, e.g. --dataset-factory data.py:make_dataset",
+    );
+  }
+  return { file, function: fn };
+}

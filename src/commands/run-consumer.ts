@@ -8,7 +8,7 @@ import { webgpuInstalled } from "../webgpu/module.js";
 import { probeAdapter } from "../webgpu/probe.js";
 import { message } from "../messages/catalogue.js";
 
-export const CONSUMER_KINDS = ["auto", "sim", "webgpu"] as const;
+export const CONSUMER_KINDS = ["auto", "sim", "webgpu", "cuda"] as const;
 export type ConsumerRequest = (typeof CONSUMER_KINDS)[number];
 
 export interface ConsumerOptions {
@@ -27,6 +27,11 @@ const adapterLabel = (a: AdapterDescription): string => `'${a.name}' (WebGPU ada
  */
 export async function chooseConsumer(options: ConsumerOptions, env: NodeJS.ProcessEnv): Promise<ConsumerChoice> {
   const { requested, device } = options;
+  if (requested === "cuda") {
+    throw new UsageError(
+      "--consumer cuda is the torch loader's consumer (a CUDA GPU through torch); the harness's are sim and webgpu: use --loader torch, or --consumer auto",
+    );
+  }
   if (requested === "sim" && device !== null) {
     throw new UsageError(
       `--device ${device} picks a WebGPU adapter, which the sim consumer does not use; drop --device, or drive the adapter with --consumer webgpu --device ${device}`,

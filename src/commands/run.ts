@@ -32,11 +32,23 @@ import { usableCacheDir } from "../store/cache-dir.js";
 import { peekDataset, prepareDataset, type DatasetChoice } from "./run-dataset.js";
 import { chooseConsumer, openConsumer, type ConsumerRequest } from "./run-consumer.js";
 import { identifyPhysicalGpu } from "../webgpu/physical-gpu.js";
+import { chooseLoaders, type LoaderChoice } from "../torch/choose-loader.js";
+import {
+  checkLoaderOptions,
+  describeFactory,
+  loaderInfo,
+  openTorchConsumer,
+  runTorchTrial,
+  torchConsumerChoice,
+  type LoaderOptions,
+} from "./run-torch.js";
+import type { ConsumerInfo } from "../store/results-schema.js";
 import { h5RunNotes } from "../h5/h5wasm-limits.js";
 import { datasetNotes } from "../harness/dataset/data-notes.js";
 
 export interface RunOptions {
-  axes: SweepAxes;
+  /** The sweep's axes; the loaders come from --loader (auto decides them once the interpreter answers). */
+  axes: Omit<SweepAxes, "loaders">;
   settings: TrialSettings;
   dataset: DatasetChoice;
   stepModel: StepModel;
@@ -55,6 +67,8 @@ export interface RunOptions {
   out?: string;
   force: boolean;
   reportsDir: string;
+  /** --loader, --python, --dataset-factory and --decoder: who makes the batches. */
+  loader: LoaderOptions;
   /** --verbose: the consumer line gives its whole reason, install hints included. */
   verbose?: boolean;
   env: NodeJS.ProcessEnv;
@@ -128,15 +142,44 @@ function planEstimate(plan: TrialSpec[], options: RunOptions, datasetFiles: numb
 
 /** `gpuprof run`: the sweep. Library code: returns the outcome, never exits. */
 export async function run(options: RunOptions, hooks: RunHooks): Promise<RunOutcome> {
-  const plan = buildPlan(options.axes);
+  checkLoaderOptions(options.loader, options.dataset);
   // The user's data is checked (header, dtype, size) before anything is generated or started.
-  const peek = await peekDataset(options.dataset);
-  const estimatedS = planEstimate(plan, options, peek.files);
+  const peeked = options.loader.factory === null ? await peekDataset(options.dataset) : null;
   // A run that could not save its results is refused before any probe, plan or trial.
   if (options.out !== undefined) checkOutFolder(options.out, options.force);
+  const loaders = await chooseLoaders(
+    options.loader.requested,
+    { python: options.loader.python, factory: options.loader.factory !== null },
+    options.env,
+  );
+  try {
+    if (loaders.torch) hooks.say(`loader: ${loaders.loaders.join(", ")} (${loaders.reason})`);
+    else if (options.loader.requested.includes("auto") && options.verbose) hooks.say(`loader: harness (${loaders.reason})`);
+    const peek = peeked ?? (await describeFactory(loaders.torch!, options.loader.factory!));
+    return await sweep(options, hooks, loaders, peek);
+  } finally {
+    await loaders.torch?.close();
+  }
+}
+
+async function sweep(
+  options: RunOptions,
+  hooks: RunHooks,
+  loaders: LoaderChoice,
+  peek: { dataset: DatasetDescriptor | null; count: number; files: number },
+): Promise<RunOutcome> {
+  if (!loaders.loaders.includes("torch") && options.axes.pinMemory.includes(true)) {
+    throw new UsageError(
+      `--pin-memory true sets the torch loader's DataLoader(pin_memory=True), but this sweep runs gpuprof's harness alone (${loaders.reason}); add --loader torch`,
+    );
+  }
+  const plan = buildPlan({ ...options.axes, loaders: loaders.loaders });
+  const estimatedS = planEstimate(plan, options, peek.files);
+  const harness = loaders.loaders.includes("harness");
   if (options.dryRun) {
     validate(options, peek.count, hooks.say);
-    const choice = await chooseConsumer(consumerOptions(options), options.env);
+    const choice = harness ? await chooseConsumer(consumerOptions(options), options.env) : null;
+    const torchConsumer = loaders.torch ? torchConsumerChoice(options.consumer, loaders.torch.ready, options.device) : null;
     return {
       kind: "dry-run",
       plan,
@@ -144,7 +187,10 @@ export async function run(options: RunOptions, hooks: RunHooks): Promise<RunOutc
       settings: options.settings,
       datasetLabel: peek.dataset?.label ?? `synthetic ${options.dataset.synthetic.format} (${options.dataset.synthetic.count} samples)`,
       datasetReady: peek.dataset !== null,
-      consumer: { kind: choice.kind, reason: choice.selection.reason },
+      consumer: choice
+        ? { kind: choice.kind, reason: choice.selection.reason }
+        : { kind: torchConsumer!.kind, reason: torchConsumer!.selection.reason },
+      loader: { loaders: loaders.loaders, reason: loaders.reason },
     };
   }
   const notes = validate(options, peek.count, hooks.say);
@@ -153,12 +199,18 @@ export async function run(options: RunOptions, hooks: RunHooks): Promise<RunOutc
   // --cold needs a tool that drops pages: without one the run stops here, before anything starts.
   const evictor = options.settings.cold ? await findPageCacheEvictor({ env: options.env, say: hooks.say }) : undefined;
   // A GPU that cannot work stops the run here, before any data is generated or any worker starts.
-  const choice = await chooseConsumer(consumerOptions(options), options.env);
+  const choice = harness ? await chooseConsumer(consumerOptions(options), options.env) : null;
+  const torchChoice = loaders.torch ? torchConsumerChoice(options.consumer, loaders.torch.ready, options.device) : null;
   // Without a GPU to drive, one short line; the reason (a Vulkan install hint, say) is in results.json and --verbose.
-  hooks.say(
-    choice.kind === "sim" && choice.brief && !options.verbose ? choice.brief : `consumer: ${choice.kind} (${choice.selection.reason})`,
-  );
-  if (choice.kind === "webgpu" && options.h2dGiven) {
+  if (choice) {
+    hooks.say(
+      choice.kind === "sim" && choice.brief && !options.verbose ? choice.brief : `consumer: ${choice.kind} (${choice.selection.reason})`,
+    );
+  }
+  if (torchChoice && (torchChoice.kind === "cuda" || options.verbose || !choice)) {
+    hooks.say(`torch consumer: ${torchChoice.kind} (${torchChoice.selection.reason})`);
+  }
+  if (choice?.kind === "webgpu" && options.h2dGiven) {
     notes.push("--h2d-gbps sets the sim consumer's modelled copy speed; the webgpu consumer measures its copies, so it was not used");
   }
   const startedAt = new Date();
@@ -176,7 +228,10 @@ export async function run(options: RunOptions, hooks: RunHooks): Promise<RunOutc
 
   let prepared: { dataset: DatasetDescriptor; generated: boolean };
   try {
-    prepared = await prepareDataset(options.dataset, hooks.say, hooks.signal);
+    prepared =
+      peek.dataset?.kind === "python"
+        ? { dataset: peek.dataset, generated: false }
+        : await prepareDataset(options.dataset, hooks.say, hooks.signal);
   } catch (err) {
     // Nothing was measured: leave no empty folder behind.
     removeEmptyFoldersUpTo(outDir, created);
@@ -203,24 +258,29 @@ export async function run(options: RunOptions, hooks: RunHooks): Promise<RunOutc
   sampler.start();
   const perfOffset = performance.now() - sampler.nowMs();
   const calibrationStart = sampler.nowMs();
-  let consumer: Consumer;
+  let consumer: Consumer | null = null;
+  let torchInfo: ConsumerInfo | null = null;
   try {
-    consumer = await openConsumer(
-      choice,
-      consumerOptions(options),
-      { batch: options.settings.batch, sampleShape: dataset.sampleShape, sampleBytes: dataset.sampleBytes, dtypes: options.axes.dtypes },
-      options.env,
-      hooks.say,
-    );
+    if (choice) {
+      consumer = await openConsumer(
+        choice,
+        consumerOptions(options),
+        { batch: options.settings.batch, sampleShape: dataset.sampleShape, sampleBytes: dataset.sampleBytes, dtypes: options.axes.dtypes },
+        options.env,
+        hooks.say,
+      );
+    }
+    if (loaders.torch && torchChoice) torchInfo = await openTorchConsumer(loaders.torch, torchChoice, options, hooks.say);
   } catch (err) {
     // Nothing was measured: leave no folder behind (a user's own --out is never removed).
+    await consumer?.close();
     sampler.stop();
     files.discardPartialSamples();
     removeEmptyFoldersUpTo(outDir, created);
     throw err;
   }
   const calibrationWindow = { startMs: calibrationStart, endMs: sampler.nowMs() };
-  const info = consumer.describe();
+  const info = consumer?.describe() ?? torchInfo!;
   if (info.kind === "webgpu") {
     info.calibration.window = { startMs: round1(calibrationWindow.startMs), endMs: round1(calibrationWindow.endMs) };
     const c = info.calibration;
@@ -249,7 +309,12 @@ export async function run(options: RunOptions, hooks: RunHooks): Promise<RunOutc
       label: dataset.label,
       origin: dataset.origin,
       kind: dataset.kind,
-      location: dataset.kind === "npy" || dataset.kind === "h5" ? dataset.path : dataset.root,
+      location:
+        dataset.kind === "npy" || dataset.kind === "h5"
+          ? dataset.path
+          : dataset.kind === "python"
+            ? `${dataset.file}:${dataset.function}`
+            : dataset.root,
       count: dataset.count,
       sampleShape: dataset.sampleShape,
       sampleBytes: dataset.sampleBytes,
@@ -262,6 +327,7 @@ export async function run(options: RunOptions, hooks: RunHooks): Promise<RunOutc
         : {}),
     },
     consumer: info,
+    loader: loaderInfo(options.loader, loaders, torchInfo),
     settings: options.settings,
     plan: { trials: plan, estimatedS: Math.round(estimatedS * 10) / 10 },
     trials: [],
@@ -281,7 +347,16 @@ export async function run(options: RunOptions, hooks: RunHooks): Promise<RunOutc
       hooks.progress.trialStarted(spec);
       let result: TrialResult;
       try {
-        const measured = await runTrial(spec, { dataset, settings: options.settings, consumer, signal: hooks.signal, evictor });
+        const measured =
+          spec.loader === "torch"
+            ? await runTorchTrial(loaders.torch!, spec, {
+                dataset,
+                settings: options.settings,
+                decoder: options.loader.decoder,
+                signal: hooks.signal,
+                evictor,
+              })
+            : await runTrial(spec, { dataset, settings: options.settings, consumer: consumer!, signal: hooks.signal, evictor });
         // The sample that covers the window's last moments lands one interval later.
         await sleep(options.intervalMs + 20);
         const window = { startMs: round1(measured.window.startMs - perfOffset), endMs: round1(measured.window.endMs - perfOffset) };
@@ -306,7 +381,7 @@ export async function run(options: RunOptions, hooks: RunHooks): Promise<RunOutc
     }
   } finally {
     hooks.progress.stop();
-    await consumer.close();
+    await consumer?.close();
     const { samples, notes: telemetryNotes, gpus } = sampler.stop();
     if (info.kind === "webgpu") info.physicalGpu = identifyPhysicalGpu(info.adapter.name, gpus, samples, calibrationWindow);
     results.interrupted = hooks.signal.aborted;

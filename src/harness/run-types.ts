@@ -27,5 +27,7 @@ export interface DryRun {
   settings: TrialSettings;
   datasetLabel: string;
   datasetReady: boolean;
-  consumer: { kind: ConsumerChoice["kind"]; reason: string };
+  consumer: { kind: ConsumerChoice["kind"] | "cuda"; reason: string };
+  /** The loaders the plan runs, and why (auto's choice). */
+  loader: { loaders: readonly ("harness" | "torch")[]; reason: string };
 }

@@ -9,7 +9,7 @@ import { InlineLoader } from "./inline-loader.js";
 import { findPageCacheEvictor, selfIo, type PageCacheEvictor } from "./page-cache.js";
 import type { TrialSettings } from "./plan.js";
 import { settleMemory } from "./settle-memory.js";
-import { summarize } from "./stats.js";
+import { emptyBatchRecords, metricsFromRecords } from "./trial-metrics.js";
 import { ThreadLoader } from "./thread-loader.js";
 
 export interface TrialContext {
@@ -110,18 +110,7 @@ export async function runTrial(spec: TrialSpec, ctx: TrialContext): Promise<Tria
     let stepsSoFar = 0;
     let windowStart: number | null = null;
     let cpuAtWindow: NodeJS.CpuUsage | null = null;
-    const waits: number[] = [];
-    let waitedMs = 0;
-    const loads: number[] = [];
-    const transports: number[] = [];
-    let batches = 0;
-    let freshSamples = 0;
-    let consumedSamples = 0;
-    let bytesCopied = 0;
-    let bytesDelivered = 0;
-    let busyMs = 0;
-    let h2dMs = 0;
-    let h2dBytes = 0;
+    const records = emptyBatchRecords();
     let windowSteps = 0;
     for (;;) {
       const batch = await Promise.race([loader.next(), aborted]);
@@ -145,19 +134,18 @@ export async function runTrial(spec: TrialSpec, ctx: TrialContext): Promise<Tria
       stepsSoFar += steps.length;
       peakRss = Math.max(peakRss, process.memoryUsage.rss());
       if (windowStart === null) continue;
-      batches++;
       windowSteps += steps.length;
-      freshSamples += batch.indices.length;
-      consumedSamples += steps.reduce((sum, s) => sum + s.length, 0);
-      waits.push(wait, ...steps.slice(1).map(() => 0));
-      waitedMs += wait;
-      loads.push(batch.loadMs);
-      transports.push(batch.transportMs);
-      bytesCopied += batch.bytesCopied;
-      bytesDelivered += batchByteLength;
-      busyMs += work.busyMs;
-      h2dMs += work.h2dMs;
-      h2dBytes += work.h2dBytes;
+      records.waitMs.push(wait);
+      records.loadMs.push(batch.loadMs);
+      records.transportMs.push(batch.transportMs);
+      records.freshSamples.push(batch.indices.length);
+      records.steps.push(steps.length);
+      records.consumedSamples.push(steps.reduce((sum, s) => sum + s.length, 0));
+      records.bytesDelivered.push(batchByteLength);
+      records.bytesCopied.push(batch.bytesCopied);
+      records.busyMs.push(work.busyMs);
+      records.h2dMs.push(work.h2dMs);
+      records.h2dBytes.push(work.h2dBytes);
       const windowMs = deviceFreeAt - windowStart;
       const done = settings.steps !== null ? windowSteps >= settings.steps : windowMs >= (settings.durationS ?? 0) * 1000;
       if (!done) continue;
@@ -169,43 +157,17 @@ export async function runTrial(spec: TrialSpec, ctx: TrialContext): Promise<Tria
           "--cold: no reads reached storage; the page cache eviction had no effect here (a filesystem that ignores posix_fadvise?)",
         );
       }
-      const windowS = windowMs / 1000;
-      const modelled = consumer.describe().kind === "sim";
-      // A real device's idle time also holds the consumer's own host work: only the waits for a batch are stall.
-      const stall = modelled ? Math.max(0, 1 - busyMs / windowMs) : Math.min(1, waitedMs / windowMs);
-      const perS = (v: number): number => Math.round((v / windowS) * 100) / 100;
-      const r4 = (v: number): number => Math.round(v * 10000) / 10000;
       return {
         window: { startMs: windowStart, endMs: deviceFreeAt },
         notes,
-        metrics: {
-          windowS: Math.round(windowS * 1000) / 1000,
-          steps: windowSteps,
-          batches,
-          freshSamples,
-          consumedSamples,
-          samplesPerS: perS(freshSamples),
-          stepsPerS: perS(windowSteps),
-          consumedSamplesPerS: perS(consumedSamples),
-          au: r4(busyMs / windowMs),
-          stallFraction: r4(stall),
-          ...(modelled ? {} : { hostOverheadFraction: r4(Math.max(0, 1 - busyMs / windowMs - stall)) }),
-          waitMs: summarize(waits),
-          loadMsPerBatch: summarize(loads),
-          transport: { msPerBatch: summarize(transports), bytesCopied, bytesDelivered, deliveredMBPerS: perS(bytesDelivered / 1e6) },
+        metrics: metricsFromRecords(records, {
+          windowMs,
+          modelled: consumer.describe().kind === "sim",
           ...(cpuAtWindow ? { processCpu: cpuSince(cpuAtWindow) } : {}),
           peakRssMiB: Math.round((peakRss / MIB) * 10) / 10,
           startRssMiB: Math.round((startRss / MIB) * 10) / 10,
           reads,
-          device: {
-            basis: modelled ? "modelled" : "measured",
-            deviceBusyS: Math.round(busyMs) / 1000,
-            h2dMsPerBatch: Math.round((h2dMs / batches) * 1000) / 1000,
-            deviceMsPerStep: Math.round(((busyMs - h2dMs) / windowSteps) * 1000) / 1000,
-            h2dBytes,
-            h2dGBPerS: h2dMs > 0 ? Math.round((h2dBytes / (h2dMs * 1e6)) * 100) / 100 : 0,
-          },
-        },
+        }),
       };
     }
   } finally {

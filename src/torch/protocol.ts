@@ -180,6 +180,8 @@ export const FromPythonSchema = z.discriminatedUnion("type", [
     window: z.object({ startNs: z.number(), endNs: z.number() }),
     /** The first batch after iter(): worker start-up, kept apart from the window. */
     firstBatchMs: z.number(),
+    /** The main process's resident memory when the trial began. */
+    startRssMiB: z.number().optional(),
     batches: BatchRecordsSchema,
     deviceBasis: z.enum(["modelled", "measured"]),
     processes: z.array(ProcessUseSchema),

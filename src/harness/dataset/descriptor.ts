@@ -51,9 +51,22 @@ export interface H5Dataset extends DatasetBase {
   cache: { nbytes: number; nslots: number; w0: number };
 }
 
-export type DatasetDescriptor = NpyDataset | RawFilesDataset | ImageFilesDataset | H5Dataset;
+/** The user's own torch Dataset (--dataset-factory): only the torch loader reads it, in Python. */
+export interface PythonDataset extends DatasetBase {
+  kind: "python";
+  /** The module file and the function in it that returns the Dataset (or the Dataset and a collate_fn). */
+  file: string;
+  function: string;
+  datasetClass: string;
+  /** An IterableDataset: no sampler, so --order does not apply. */
+  iterable: boolean;
+  sampleDtype: string;
+}
+
+export type DatasetDescriptor = NpyDataset | RawFilesDataset | ImageFilesDataset | H5Dataset | PythonDataset;
 
 /** The files a cold trial must evict from the page cache. */
 export function datasetFiles(dataset: DatasetDescriptor): string[] {
+  if (dataset.kind === "python") return [];
   return dataset.kind === "npy" || dataset.kind === "h5" ? [dataset.path] : dataset.files;
 }

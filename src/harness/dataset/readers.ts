@@ -19,6 +19,8 @@ export async function openSampleReader(dataset: DatasetDescriptor): Promise<Samp
       return new RawFileReader(dataset);
     case "image-files":
       return new ImageFileReader(dataset);
+    case "python":
+      throw new SampleReadError(`${dataset.file}:${dataset.function} is a torch Dataset: only the torch loader reads it`);
   }
 }
 
