@@ -163,6 +163,7 @@ const dry = (over: Partial<DryRun["settings"]>, plan = mixed.plan.trials, ready 
   datasetLabel: "synthetic npy",
   datasetReady: ready,
   consumer: { kind: "sim", reason: "no GPU" },
+  loader: { loaders: ["harness"], reason: "--loader harness" },
 });
 
 const comparison = (over: Partial<Comparison>): Comparison => ({
