@@ -7,6 +7,7 @@ import { fileURLToPath } from "node:url";
 export const root = join(dirname(fileURLToPath(import.meta.url)), "..");
 export const fakeNvidiaSmi = join(root, "test", "fake-nvidia-smi.mjs");
 export const missingNvidiaSmi = join(root, "test", "no-such-nvidia-smi");
+export const missingPython = join(root, "test", "no-such-python");
 
 export function fixture(...parts: string[]): string {
   return readFileSync(join(root, "fixtures", ...parts), "utf8");
@@ -59,7 +60,8 @@ export function runCli(args: string[], options: CliOptions = {}): Promise<CliRun
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, [join(root, "bin", "gpuprof.js"), ...args], {
       cwd: options.cwd ?? tempDir(),
-      env: { ...process.env, NO_COLOR: "1", GPUPROF_NVIDIA_SMI: missingNvidiaSmi, ...options.env },
+      // No Python for --loader auto unless a test gives one: every run measures the harness, wherever torch is installed.
+      env: { ...process.env, NO_COLOR: "1", GPUPROF_NVIDIA_SMI: missingNvidiaSmi, GPUPROF_PYTHON: missingPython, ...options.env },
       stdio: ["ignore", "pipe", "pipe"],
       detached: options.detached ?? false,
     });

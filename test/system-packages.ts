@@ -61,3 +61,15 @@ export function describeNeeding(pkg: SystemPackage, name: string, body: () => vo
     describe.skip(name, body);
   }
 }
+
+/** Debian's interpreter, where apt's python3-torch, python3-h5py and python3-pil go (python3 on PATH may be another). */
+export const DEBIAN_PYTHON = "/usr/bin/python3";
+
+const debianPythonHas = (modules: string): boolean =>
+  existsSync(DEBIAN_PYTHON) && spawnSync(DEBIAN_PYTHON, ["-c", `import ${modules}`], { stdio: "ignore", timeout: 60_000 }).status === 0;
+
+export const PYTHON_TORCH: SystemPackage = {
+  what: "PyTorch, h5py and Pillow for Debian's /usr/bin/python3 (python3-torch, python3-h5py, python3-pil)",
+  install: "apt-get install -y python3-torch python3-h5py python3-pil",
+  present: debianPythonHas("torch, h5py, PIL, numpy"),
+};

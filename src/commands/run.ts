@@ -154,7 +154,7 @@ export async function run(options: RunOptions, hooks: RunHooks): Promise<RunOutc
   );
   try {
     if (loaders.torch) hooks.say(`loader: ${loaders.loaders.join(", ")} (${loaders.reason})`);
-    else if (options.loader.requested.includes("auto") && options.verbose) hooks.say(`loader: harness (${loaders.reason})`);
+    else if (loaders.brief !== undefined) hooks.say(options.verbose ? `loader: harness (${loaders.reason})` : loaders.brief);
     const peek = peeked ?? (await describeFactory(loaders.torch!, options.loader.factory!));
     return await sweep(options, hooks, loaders, peek);
   } finally {

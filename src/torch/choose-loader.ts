@@ -11,6 +11,8 @@ export interface LoaderChoice {
   loaders: Loader[];
   /** Why these loaders: said on the terminal and kept in results.json. */
   reason: string;
+  /** auto's fallback to the harness in one short line, said instead of the reason unless --verbose. */
+  brief?: string;
   torch: TorchLoader | null;
 }
 
@@ -35,13 +37,20 @@ function olderThan(version: string, minimum: string): boolean {
 }
 
 /** Starts the interpreter and says in one line why it cannot run the torch loader, or returns it. */
-async function startTorch(interpreter: { path: string; from: string }, env: NodeJS.ProcessEnv): Promise<TorchLoader | string> {
+async function startTorch(
+  interpreter: { path: string; from: string },
+  env: NodeJS.ProcessEnv,
+): Promise<TorchLoader | { why: string; short: string }> {
   let torch: TorchLoader;
   try {
     torch = await TorchLoader.start(interpreter.path, env);
   } catch (err) {
     if (!(err instanceof PythonSideGone)) throw err;
-    return `${interpreter.path} (${interpreter.from}) could not be started: ${err.message}`;
+    // Not started at all (not found, not executable), or it exited before it answered.
+    const what = /^(was not found|is not executable|could not be started)/.test(err.message)
+      ? err.message
+      : `could not be started: it ${err.message}`;
+    return { why: `${interpreter.path} (${interpreter.from}) ${what}`, short: `${interpreter.path} ${what.replace(/ \(E[A-Z]+\)$/, "")}` };
   }
   const { ready } = torch;
   const who = `${interpreter.path} (${interpreter.from}; ${ready.python.executable}, Python ${ready.python.version})`;
@@ -53,7 +62,7 @@ async function startTorch(interpreter: { path: string; from: string }, env: Node
         : null;
   if (why === null) return torch;
   await torch.close();
-  return `${who} ${why}`;
+  return { why: `${who} ${why}`, short: `${interpreter.path} ${ready.torch === null ? "cannot import torch" : why}` };
 }
 
 /**
@@ -79,16 +88,17 @@ export async function chooseLoaders(
     const loaders = LOADERS.filter((l) => requested.includes(l));
     if (!loaders.includes("torch")) return { loaders, reason: "--loader harness: gpuprof's own loader", torch: null };
     const torch = await startTorch(interpreter, env);
-    if (typeof torch === "string") throw new EnvironmentError(`--loader torch: ${torch}; give one that has torch: ${FIX}`);
+    if (!(torch instanceof TorchLoader)) throw new EnvironmentError(`--loader torch: ${torch.why}; give one that has torch: ${FIX}`);
     const versions = `torch ${torch.ready.torch!.version}, Python ${torch.ready.python.version}`;
     return { loaders, reason: `--loader ${loaders.join(",")}: your PyTorch DataLoader in ${interpreter.path} (${versions})`, torch };
   }
   const torch = await startTorch(interpreter, env);
-  if (typeof torch === "string") {
-    if (options.factory) throw new EnvironmentError(`--dataset-factory needs the torch loader, but ${torch}; ${FIX}`);
+  if (!(torch instanceof TorchLoader)) {
+    if (options.factory) throw new EnvironmentError(`--dataset-factory needs the torch loader, but ${torch.why}; ${FIX}`);
     return {
       loaders: ["harness"],
-      reason: `auto: ${torch}, so gpuprof's own loader measures; to measure your PyTorch DataLoader give ${FIX}`,
+      reason: `auto: ${torch.why}, so gpuprof's own loader measures; to measure your PyTorch DataLoader give ${FIX}`,
+      brief: `loader: gpuprof's harness (${torch.short}; --python /path/to/python measures your PyTorch DataLoader)`,
       torch: null,
     };
   }

@@ -63,7 +63,14 @@ export class PythonSide {
     fromPython.setEncoding("utf8").on("data", (chunk: string) => this.receive(chunk));
     this.child.on("error", (e) => {
       this.spawnError = e;
-      this.gone(`could not start ${interpreter} (${(e as NodeJS.ErrnoException).code ?? e.message})`);
+      const code = (e as NodeJS.ErrnoException).code;
+      this.gone(
+        code === "ENOENT"
+          ? "was not found (ENOENT)"
+          : code === "EACCES"
+            ? "is not executable (EACCES)"
+            : `could not be started (${code ?? e.message})`,
+      );
     });
     this.child.on("exit", (code, signal) => this.gone(signal ? `ended by ${signal}` : `exited with code ${code}`));
     // gpuprof must not wait for its Python side to end before it can exit itself.
