@@ -1,0 +1,341 @@
+import { chmodSync, existsSync, readFileSync, readdirSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { beforeAll, expect, it } from "vitest";
+import { ensureSyntheticH5 } from "../../src/h5/synthetic-h5.js";
+import { RunResultsSchema, type RunResults, type TrialResult } from "../../src/store/results-schema.js";
+import { runCli, tempDir, type CliOptions } from "../helpers.js";
+import { DEBIAN_PYTHON, PYTHON_TORCH, describeNeeding } from "../system-packages.js";
+
+// Small data and step-counted windows: these tests check behaviour, not speed.
+const SMALL = ["--samples", "64", "--shape", "3,16,16", "--batch", "8", "--step-ms", "2", "--warmup", "2", "--steps", "6"];
+const TORCH = ["--loader", "torch", "--python", DEBIAN_PYTHON];
+let cacheDir: string;
+
+function gpuprofRun(args: string[], options: CliOptions = {}) {
+  return runCli(["run", ...args], { timeoutMs: 120_000, ...options, env: { GPUPROF_CACHE_DIR: cacheDir, ...options.env } });
+}
+
+function results(cwd: string): RunResults {
+  const [dir] = readdirSync(join(cwd, "reports")).filter((d) => d.endsWith("-run"));
+  return RunResultsSchema.parse(JSON.parse(readFileSync(join(cwd, "reports", dir!, "results.json"), "utf8")));
+}
+
+type Ok = Extract<TrialResult, { status: "ok" }>;
+const ok = (r: RunResults): Ok[] => r.trials.filter((t): t is Ok => t.status === "ok");
+
+/** A Python file of the user's, written for the test. */
+function userFile(name: string, source: string): string {
+  const path = join(tempDir(), name);
+  writeFileSync(path, source);
+  return path;
+}
+
+beforeAll(() => {
+  cacheDir = tempDir();
+});
+
+describeNeeding(PYTHON_TORCH, "gpuprof run --loader torch", () => {
+  it("measures PyTorch's DataLoader on .npy: workers 0 and 2, both dtypes, pin memory off and on", async () => {
+    const cwd = tempDir();
+    const run = await gpuprofRun([...SMALL, ...TORCH, "--workers", "0,2", "--dtype", "uint8,float32", "--pin-memory", "false,true"], {
+      cwd,
+    });
+    expect(run.stderr).not.toContain("internal error");
+    expect(run.code).toBe(0);
+    expect(run.stderr).toMatch(/loader: torch \(--loader torch: your PyTorch DataLoader in \/usr\/bin\/python3 \(torch [\d.]+/);
+    const r = results(cwd);
+    expect(r.loader?.torch?.torchVersion).toMatch(/^\d+\.\d+/);
+    expect(r.loader?.torch?.interpreter).toMatch(/python/);
+    expect(r.consumer.kind).toBe("sim");
+    expect(r.trials).toHaveLength(8);
+    const trials = ok(r);
+    expect(trials).toHaveLength(8);
+    for (const t of trials) {
+      expect(t.spec.loader).toBe("torch");
+      expect(t.spec.transport).toBe("none");
+      // One main process, and a process per worker.
+      expect(t.metrics.processes).toHaveLength(1 + t.spec.workers);
+      expect(t.metrics.processes!.filter((p) => p.role === "worker")).toHaveLength(t.spec.workers);
+      expect(t.metrics.processes!.every((p) => p.peakRssMiB > 0)).toBe(true);
+      expect(t.metrics.firstBatchMs).toBeGreaterThan(0);
+      expect(t.metrics.samplesPerS).toBeGreaterThan(0);
+      expect(t.metrics.steps).toBeGreaterThanOrEqual(6);
+      // The batch's bytes, as the DataLoader delivered them: 8 samples of 3x16x16, 1 or 4 bytes a value.
+      const perBatch = 8 * 3 * 16 * 16 * (t.spec.dtype === "float32" ? 4 : 1);
+      expect(t.metrics.transport.bytesDelivered).toBe(perBatch * t.metrics.batches);
+      // pin_memory copies every batch into pinned memory; without it nothing gpuprof can see is copied.
+      expect(t.metrics.transport.bytesCopied).toBe(t.spec.pinMemory ? perBatch * t.metrics.batches : 0);
+      expect(t.window.endMs).toBeGreaterThan(t.window.startMs);
+      expect(t.metrics.device.basis).toBe("modelled");
+    }
+    expect(run.stdout).toMatch(/^Best: torch, workers \d/m);
+  });
+
+  it("puts the harness and torch side by side on JPEGs, raw files and HDF5, reading the same files", async () => {
+    const { path: h5 } = await ensureSyntheticH5(
+      { count: 32, shape: [3, 16, 16], chunk: [8, 3, 16, 16], compression: "none", seed: 0 },
+      tempDir(),
+    );
+    for (const data of [
+      ["--synthetic", "jpeg"],
+      ["--synthetic", "raw"],
+      ["--data", h5, "--cache", "64KiB", "--slots", "101"],
+    ]) {
+      const cwd = tempDir();
+      const run = await gpuprofRun(
+        [
+          ...SMALL,
+          ...(data[0] === "--data" ? [] : []),
+          ...data,
+          "--loader",
+          "harness,torch",
+          "--python",
+          DEBIAN_PYTHON,
+          "--workers",
+          "0,2",
+          "--dtype",
+          "uint8",
+        ],
+        { cwd },
+      );
+      expect(run.stderr, data.join(" ")).not.toContain("internal error");
+      expect(run.code, `${data.join(" ")}: ${run.stderr}`).toBe(0);
+      const r = results(cwd);
+      const trials = ok(r);
+      expect(trials.map((t) => `${t.spec.loader} ${t.spec.workers}`)).toEqual(["harness 0", "torch 0", "harness 2", "torch 2"]);
+      // Both loaders deliver the same bytes a batch: the same samples, the same layout.
+      const perBatch = (t: Ok): number => t.metrics.transport.bytesDelivered / t.metrics.batches;
+      expect(new Set(trials.map(perBatch))).toEqual(new Set([8 * 3 * 16 * 16]));
+    }
+  });
+
+  it("echoes and splits batches in the consumer loop as the harness does", async () => {
+    const cwd = tempDir();
+    const run = await gpuprofRun([...SMALL, ...TORCH, "--workers", "1", "--dtype", "uint8", "--echo", "1,2", "--echo-split", "2"], { cwd });
+    expect(run.code, run.stderr).toBe(0);
+    const [once, twice] = ok(results(cwd));
+    expect(once!.metrics.consumedSamples).toBe(once!.metrics.freshSamples);
+    expect(once!.metrics.steps).toBe(2 * once!.metrics.batches);
+    expect(twice!.metrics.consumedSamples).toBe(2 * twice!.metrics.freshSamples);
+    expect(twice!.metrics.steps).toBe(4 * twice!.metrics.batches);
+  });
+
+  it("runs the user's own Dataset from --dataset-factory, with its collate_fn, and refuses axes that are its own", async () => {
+    const factory = userFile(
+      "my_data.py",
+      [
+        "import torch",
+        "from torch.utils.data import Dataset",
+        "class Squares(Dataset):",
+        "    def __len__(self): return 48",
+        "    def __getitem__(self, i): return torch.full((2, 5), float(i))",
+        "def collate(samples): return torch.stack(samples) * 2",
+        "def make_dataset(): return Squares(), collate",
+        "",
+      ].join("\n"),
+    );
+    const cwd = tempDir();
+    const run = await gpuprofRun(
+      [
+        "--batch",
+        "8",
+        "--step-ms",
+        "2",
+        "--warmup",
+        "2",
+        "--steps",
+        "6",
+        "--workers",
+        "0,1",
+        "--dataset-factory",
+        `${factory}:make_dataset`,
+        "--python",
+        DEBIAN_PYTHON,
+      ],
+      { cwd },
+    );
+    expect(run.stderr).not.toContain("internal error");
+    expect(run.code, run.stderr).toBe(0);
+    const r = results(cwd);
+    expect(r.dataset).toMatchObject({ kind: "python", origin: "user", count: 48, sampleShape: [2, 5] });
+    const trials = ok(r);
+    expect(trials.map((t) => [t.spec.loader, t.spec.dtype, t.spec.workers])).toEqual([
+      ["torch", "dataset", 0],
+      ["torch", "dataset", 1],
+    ]);
+    // float32 samples of 2x5, 8 to a batch.
+    expect(trials[0]!.metrics.transport.bytesDelivered / trials[0]!.metrics.batches).toBe(8 * 2 * 5 * 4);
+
+    const refused = await gpuprofRun(["--dataset-factory", `${factory}:make_dataset`, "--dtype", "float32", "--python", DEBIAN_PYTHON]);
+    expect(refused.code).toBe(2);
+    expect(refused.stderr.trim()).toBe(
+      "gpuprof: --dtype does not apply to --dataset-factory: your Dataset reads its own data and returns its own dtype; drop it",
+    );
+  });
+
+  it("says in one line what is wrong with a --dataset-factory: no file, no function, not a Dataset", async () => {
+    const notDataset = userFile("not_data.py", "def make(): return [1, 2, 3]\n");
+    const cases: [string, RegExp][] = [
+      [join(tempDir(), "missing.py:make"), /^gpuprof: --dataset-factory: no file .*missing\.py; give the Python file that defines make/],
+      [`${notDataset}:nope`, /^gpuprof: .*not_data\.py has no function nope/],
+      [`${notDataset}:make`, /^gpuprof: .*not_data\.py:make returned .*list.*not a torch Dataset/],
+    ];
+    for (const [factory, expected] of cases) {
+      const run = await gpuprofRun(["--dataset-factory", factory, "--python", DEBIAN_PYTHON, "--steps", "5"]);
+      expect(run.code, run.stderr).toBe(2);
+      expect(run.stderr.trim().split("\n"), run.stderr).toHaveLength(1);
+      expect(run.stderr.trim()).toMatch(expected);
+    }
+  });
+
+  it("fails a trial whose Dataset raises, with the file and line, and a trial whose worker is killed; the sweep goes on", async () => {
+    const factory = userFile(
+      "faulty.py",
+      [
+        "import os, torch",
+        "from torch.utils.data import Dataset, get_worker_info",
+        "class Faulty(Dataset):",
+        "    def __init__(self, mode): self.mode = mode",
+        "    def __len__(self): return 64",
+        "    def __getitem__(self, i):",
+        "        if i == 20 and self.mode == 'raise':",
+        "            raise ValueError(f'sample {i} is corrupt')",
+        "        if i == 20 and self.mode == 'kill' and get_worker_info() is not None:",
+        "            os.kill(os.getpid(), 9)",
+        "        return torch.zeros(3, 4, 4, dtype=torch.uint8)",
+        "def raising(): return Faulty('raise')",
+        "def killing(): return Faulty('kill')",
+        "",
+      ].join("\n"),
+    );
+    const base = ["--batch", "8", "--step-ms", "1", "--warmup", "0", "--steps", "40", "--order", "sequential", "--python", DEBIAN_PYTHON];
+    const raising = await gpuprofRun([...base, "--workers", "0,2", "--dataset-factory", `${factory}:raising`], { cwd: tempDir() });
+    expect(raising.stderr).not.toContain("internal error");
+    expect(raising.code).toBe(1);
+    const cwd = tempDir();
+    const killing = await gpuprofRun([...base, "--workers", "2", "--dataset-factory", `${factory}:killing`], { cwd, timeoutMs: 90_000 });
+    expect(killing.stderr).not.toContain("internal error");
+    const [killed] = results(cwd).trials;
+    expect(killed!.status).toBe("failed");
+    expect(killed!.status === "failed" && killed!.reason).toMatch(/worker.*killed|exited unexpectedly/i);
+  });
+
+  it("keeps failed trials apart from ok ones: the Dataset's error names its file and line", async () => {
+    const factory = userFile(
+      "half.py",
+      [
+        "import torch",
+        "from torch.utils.data import Dataset",
+        "class Half(Dataset):",
+        "    def __init__(self, fail): self.fail = fail",
+        "    def __len__(self): return 64",
+        "    def __getitem__(self, i):",
+        "        if self.fail and i >= 16:",
+        "            raise KeyError(f'no sample {i}')",
+        "        return torch.zeros(3, 4, 4, dtype=torch.uint8)",
+        "def make(): return Half(True)",
+        "",
+      ].join("\n"),
+    );
+    const cwd = tempDir();
+    const run = await gpuprofRun(
+      [
+        "--batch",
+        "8",
+        "--step-ms",
+        "1",
+        "--warmup",
+        "0",
+        "--steps",
+        "20",
+        "--order",
+        "sequential",
+        "--workers",
+        "0,1",
+        "--dataset-factory",
+        `${factory}:make`,
+        "--python",
+        DEBIAN_PYTHON,
+      ],
+      { cwd },
+    );
+    expect(run.code).toBe(1);
+    const trials = results(cwd).trials;
+    expect(trials).toHaveLength(2);
+    for (const t of trials) {
+      expect(t.status).toBe("failed");
+      expect(t.status === "failed" && t.reason).toMatch(/KeyError: .*no sample 16/);
+      expect(t.status === "failed" && t.reason).toMatch(/half\.py:8/);
+    }
+  });
+
+  it("Ctrl-C ends the interpreter and every DataLoader worker: no process is left", async () => {
+    const cwd = tempDir();
+    const seen = new Set<number>();
+    let gpuprofPid = 0;
+    const tree = (root: number): number[] => {
+      const children = new Map<number, number[]>();
+      for (const entry of readdirSync("/proc")) {
+        if (!/^\d+$/.test(entry)) continue;
+        try {
+          const stat = readFileSync(`/proc/${entry}/stat`, "utf8");
+          const ppid = Number(stat.slice(stat.lastIndexOf(")") + 2).split(" ")[1]);
+          children.set(ppid, [...(children.get(ppid) ?? []), Number(entry)]);
+        } catch {
+          // Gone while we looked.
+        }
+      }
+      const out: number[] = [];
+      const walk = (pid: number): void => {
+        for (const c of children.get(pid) ?? []) {
+          out.push(c);
+          walk(c);
+        }
+      };
+      walk(root);
+      return out;
+    };
+    let signalled = false;
+    const run = await gpuprofRun([...SMALL.slice(0, -2), "--duration", "30", ...TORCH, "--workers", "2", "--dtype", "uint8"], {
+      cwd,
+      detached: true,
+      onStart: (pid) => (gpuprofPid = pid),
+      onStderr: (stderr) => {
+        if (signalled || !stderr.includes("[1/1]")) return;
+        // Give the DataLoader a moment to fork its workers, then look at the whole tree and interrupt.
+        setTimeout(() => {
+          for (const pid of tree(gpuprofPid)) seen.add(pid);
+          signalled = true;
+          process.kill(gpuprofPid, "SIGINT");
+        }, 3000);
+      },
+    });
+    expect(run.code).toBe(130);
+    // The interpreter and its two workers at least.
+    expect(seen.size).toBeGreaterThanOrEqual(3);
+    const alive = [...seen].filter((pid) => existsSync(`/proc/${pid}`));
+    expect(alive).toEqual([]);
+  });
+
+  it("says in one line which interpreter could not import torch, and how to give one; auto falls back to the harness", async () => {
+    // Debian's interpreter without its site packages: a Python that cannot import torch.
+    const noTorch = join(tempDir(), "python-without-torch");
+    writeFileSync(noTorch, `#!/bin/sh\nexec ${DEBIAN_PYTHON} -S "$@"\n`);
+    chmodSync(noTorch, 0o755);
+    const refused = await gpuprofRun([...SMALL, "--loader", "torch", "--python", noTorch]);
+    expect(refused.code).toBe(1);
+    expect(refused.stderr.trim().split("\n")).toHaveLength(1);
+    expect(refused.stderr).toMatch(
+      /^gpuprof: --loader torch: .*python-without-torch \(--python; .*, Python 3\.\d+\.\d+\) cannot import torch \(No module named 'torch'\); give one that has torch: --python \/path\/to\/venv\/bin\/python/,
+    );
+    const cwd = tempDir();
+    const auto = await gpuprofRun([...SMALL, "--workers", "0", "--dtype", "uint8"], { cwd, env: { GPUPROF_PYTHON: noTorch } });
+    expect(auto.code).toBe(0);
+    expect(auto.stderr).toContain("loader: gpuprof's harness (");
+    expect(auto.stderr).toContain("cannot import torch; --python /path/to/python measures your PyTorch DataLoader)");
+    const r = results(cwd);
+    expect(r.loader?.requested).toEqual(["auto"]);
+    expect(r.loader?.torch).toBeNull();
+    expect(ok(r).every((t) => t.spec.loader === "harness")).toBe(true);
+  });
+});
