@@ -14,6 +14,7 @@ export function detectWorkers(results: RunResults, t: Thresholds): Finding {
     x.spec.dtype === best.spec.dtype &&
     x.spec.echo === best.spec.echo &&
     x.spec.echoSplit === best.spec.echoSplit &&
+    x.spec.pinMemory === best.spec.pinMemory &&
     (x.spec.workers === 0 || x.spec.transport === best.spec.transport || best.spec.transport === "none");
   const group = realTrials(results).filter(sameOtherwise);
   const perWorkers = [...byConfig(group, (x) => String(x.spec.workers)).entries()]
