@@ -169,9 +169,9 @@ export const REPORT_MESSAGES = {
 
   // The torch loader: the run's loader line, PyTorch against the harness, the DataLoader's processes.
   "report.loader.torch":
-    "Loader: PyTorch's DataLoader{{beside}}, torch {{torch}} on Python {{python}} ({{interpreter}}){{decoder}}{{libraries}}. {{consumer}}",
-  "report.loader.beside": " beside gpuprof's own loader (the harness), the findings and the advice judging PyTorch's trials",
-  "report.loader.decoder": ", images decoded with {{decoder}}",
+    "Loader: PyTorch's DataLoader (torch {{torch}} on Python {{python}}, {{interpreter}}{{decoder}}{{libraries}}){{beside}}. {{consumer}}",
+  "report.loader.beside": ", beside gpuprof's own loader (the harness); the findings and the advice judge PyTorch's trials",
+  "report.loader.decoder": "; images decoded with {{decoder}}",
   "report.loader.libraries": "; {{list}}",
   "report.heading.loaders": "PyTorch against gpuprof's loader",
   "report.loaders.col.torch": "PyTorch configuration",

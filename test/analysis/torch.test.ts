@@ -95,8 +95,9 @@ describe("a run with torch trials is judged on them", () => {
     const analysis = analyseRun(results);
     expect(analysis.headline).not.toContain("modelled device");
     const md = renderRunMarkdown(results, analysis);
-    expect(md).toContain("Loader: PyTorch's DataLoader beside gpuprof's own loader");
-    expect(md).toContain("torch 2.3.1 on Python 3.11.9 (/usr/bin/python3), images decoded with pil; numpy 1.26.4, Pillow 10.3.0.");
+    expect(md).toContain(
+      "Loader: PyTorch's DataLoader (torch 2.3.1 on Python 3.11.9, /usr/bin/python3; images decoded with pil; numpy 1.26.4, Pillow 10.3.0), beside gpuprof's own loader (the harness); the findings and the advice judge PyTorch's trials.",
+    );
     expect(md).toContain("The torch loader's cuda consumer on 'NVIDIA H100 80GB HBM3'");
   });
 });

@@ -21,7 +21,7 @@ export function detectWorkers(results: RunResults, t: Thresholds): Finding {
     .map(([w, g]) => ({
       workers: Number(w),
       rate: mean(g.map((x) => x.metrics.samplesPerS)),
-      rss: mean(g.map((x) => x.metrics.peakRssMiB)),
+      rss: mean(g.map(loaderRssMiB)),
       trials: g.map((x) => x.spec.id),
     }))
     .sort((a, b) => a.workers - b.workers);
@@ -113,6 +113,12 @@ export function detectWorkers(results: RunResults, t: Thresholds): Finding {
             },
           ],
   };
+}
+
+/** The loader's resident memory: for the torch loader, its processes' peaks summed (each worker's copy-on-read growth counts). */
+function loaderRssMiB(x: OkTrial): number {
+  const processes = x.metrics.processes;
+  return processes && processes.length > 0 ? processes.reduce((s, p) => s + p.peakRssMiB, 0) : x.metrics.peakRssMiB;
 }
 
 /** What the sweep says about going past the recommended count: only what it measured. */
