@@ -1,6 +1,7 @@
-import type { RunAnswer, Thresholds } from "../store/analysis-schema.js";
+import type { LoaderPair, RunAnswer, Thresholds } from "../store/analysis-schema.js";
 import type { RunResults } from "../store/results-schema.js";
 import { bestTrial, configKey } from "./best.js";
+import { judgedLoader } from "./loaders.js";
 import { partialCount } from "./partial.js";
 import { repeatSpread } from "./repeats.js";
 import type { OkTrial } from "./trials.js";
@@ -21,8 +22,15 @@ function sibling(trials: OkTrial[], base: OkTrial, change: Partial<OkTrial["spec
 /**
  * The run's answer: the best configuration and the evidence for each lever the sweep varied. `perConfig`
  * holds one trial per configuration (repeats collapsed to their mean), as every finding judges them.
+ * `results` is what the findings judge (a run's torch trials when it has any); `whole`, the whole run,
+ * gives the configurations and levels the tables and charts show, and the loaders side by side.
  */
-export function runAnswer(results: RunResults, perConfig: RunResults, t: Thresholds): RunAnswer {
+export function runAnswer(
+  results: RunResults,
+  perConfig: RunResults,
+  t: Thresholds,
+  whole: { results: RunResults; perConfig: RunResults; pairs: LoaderPair[] } = { results, perConfig, pairs: [] },
+): RunAnswer {
   const ok = okTrials(perConfig);
   const real = ok.filter((x) => !x.spec.baseline);
   const best = bestTrial(perConfig.trials, t.tie);
@@ -46,8 +54,10 @@ export function runAnswer(results: RunResults, perConfig: RunResults, t: Thresho
     worst: null,
     ceiling: null,
     reads,
-    configurations: configurations(results, ok),
-    trialLevels: okTrials(results).map((x) => ({ trialId: x.spec.id, level: stallLevel(x.metrics.stallFraction, t) })),
+    configurations: configurations(whole.results, okTrials(whole.perConfig)),
+    trialLevels: okTrials(whole.results).map((x) => ({ trialId: x.spec.id, level: stallLevel(x.metrics.stallFraction, t) })),
+    judged: judgedLoader(whole.results),
+    loaderPairs: whole.pairs,
   };
   if (!best) return answer;
   const m = best.metrics;

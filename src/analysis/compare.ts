@@ -2,6 +2,8 @@ import { configKey } from "./best.js";
 import { trialLabel } from "../harness/plan.js";
 import type { RunResults, TrialResult } from "../store/results-schema.js";
 import { byConfig, mean, realTrials } from "./trials.js";
+import { loadersOf } from "./loaders.js";
+import { message } from "../messages/catalogue.js";
 import type { Comparison, TrialDelta } from "../store/comparison.js";
 
 export type { Comparison, TrialDelta } from "../store/comparison.js";
@@ -24,9 +26,22 @@ function stepText(r: RunResults): string {
   return `${r.consumer.kind} consumer, step ${m.kind === "preset" ? m.name : `${m.msPerBatch} ms per batch of ${m.batch}`}`;
 }
 
+/** The loaders whose trials a run holds: configurations of one never match the other's. */
+function loaderText(r: RunResults): string {
+  const loaders = loadersOf(r);
+  return message(
+    loaders.length === 2
+      ? "report.compare.loader.both"
+      : loaders[0] === "torch"
+        ? "report.compare.loader.torch"
+        : "report.compare.loader.harness",
+  );
+}
+
 /** Everything besides the swept axes that makes two runs' numbers comparable. */
 export function runDifferences(base: RunResults, head: RunResults): string[] {
   const facets: [string, (r: RunResults) => string][] = [
+    ["loader", loaderText],
     ["dataset", (r) => `${r.dataset.label} (${r.dataset.count} x ${r.dataset.sampleShape.join("x")})`],
     ["batch", (r) => String(r.settings.batch)],
     ["prefetch", (r) => String(r.settings.prefetch)],

@@ -17,6 +17,8 @@ export const ADVICE_MESSAGES = {
     "**Feed the device faster.** The best configuration reached AU {{au}} against a target of {{target}}. Work down the levers this report measures below: workers, uint8 transfer, zero-copy transport, then batch echoing.",
   "advice.io-bound":
     "**The loader waits on storage** (system + iowait {{kernel}} against user {{user}}; {{storage}} of reads from storage). {{levers}}",
+  "advice.measure-torch":
+    "**These numbers come from gpuprof's own loader, not from PyTorch**: its worker threads stand in for your `DataLoader`'s worker processes, whose decoding, per-sample Python and copies between processes may cost more. Measure your `DataLoader` itself with `gpuprof run --loader torch` (your other options as before), or `--loader harness,torch` for both side by side.",
   "advice.periodic-stalls":
     "**The GPU stalls every {{period}}** ({{dips}} times in this run): the loader delivers in bursts and its prefetch queue runs dry in between. Raise `prefetch_factor` (batches in flight per worker) and `num_workers` until the queue outlasts a burst, and set `persistent_workers=True` so workers are not started again at every epoch (a stall at each epoch boundary is that restart). Keep an eye on memory: each batch in flight is held in RAM.",
   "advice.uint8":

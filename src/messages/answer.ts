@@ -27,6 +27,8 @@ export const ANSWER_MESSAGES = {
   "answer.worst": "worst: {{label}}: AU {{au}}, {{level}} (wait p95 {{wait}} ms per step)",
   "answer.ceiling":
     "harness ceiling (no reading, no transforms) at these settings: {{rate}} samples/s; the best configuration reaches {{share}} of it",
+  "answer.ceiling.torch":
+    "the DataLoader's ceiling (no reading, no transforms) at these settings: {{rate}} samples/s; the best configuration reaches {{share}} of it",
   "answer.ceiling.device": " (here the ceiling is the device step; --step-ms 0 shows the harness's own limit)",
   "answer.ratio.none": "n/a",
   "answer.dataset":

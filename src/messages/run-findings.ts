@@ -23,12 +23,15 @@ export const RUN_FINDING_MESSAGES = {
   "cpu-or-io.summary.cpu":
     "The stalled trials are CPU-bound: {{why}}; user {{user}}% of the host against system + iowait {{kernel}}%, and {{storage}} of the bytes read came from storage (the rest from the page cache).",
   "cpu-or-io.busy.process": "{{cores}} cores busy in user mode in gpuprof's own threads for {{threads}}",
+  "cpu-or-io.busy.torch": "{{cores}} cores busy in user mode in the DataLoader's processes for {{threads}}",
   "cpu-or-io.busy.host": "{{cores}} cores busy in user mode on the host for {{threads}}",
   "cpu-or-io.threads.one": "{{n}} loading thread",
   "cpu-or-io.threads.many": "{{n}} loading threads",
   "cpu-or-io.threads.average": "{{n}} loading threads on average",
   "cpu-or-io.why.process":
     "user CPU for {{share}}% of the time spent loading (gpuprof's own threads; {{cores}} cores busy on average, loading taking only part of the window)",
+  "cpu-or-io.why.torch":
+    "user CPU for {{share}}% of the time spent loading (the DataLoader's processes; {{cores}} cores busy on average, loading taking only part of the window)",
   "cpu-or-io.why.host":
     "user CPU for {{share}}% of the time spent loading (host CPU; {{cores}} cores busy on average, loading taking only part of the window)",
   "cpu-or-io.levers.h5": "HDF5 with chunks of many samples and a chunk cache (`gpuprof h5` sizes them)",
@@ -172,4 +175,39 @@ export const RUN_FINDING_MESSAGES = {
     "nvidia-smi shows the GPU busier than gpuprof's kernels kept it: utilization.gpu counts a period as busy if any kernel ran in it, so gaps shorter than its 1/6-1 s period vanish, and another process on the GPU counts too. Trust AU for input stalls.",
   "au-vs-smi.why.idler":
     "nvidia-smi shows the GPU idler than the measured kernel time: its periods are coarse against short trials, or the driver reports utilisation late; lengthen --duration before trusting either.",
+
+  // loader: PyTorch's DataLoader against gpuprof's own loader at the settings both measured.
+  "loader.title": "PyTorch against gpuprof's loader",
+  "loader.summary.harness-only":
+    "Only gpuprof's own loader ran ({{trials}}), not your PyTorch DataLoader, so nothing in this run was measured on PyTorch{{why}}.",
+  "loader.trials.one": "{{n}} trial",
+  "loader.trials.many": "{{n}} trials",
+  "loader.why": " (--loader {{requested}}: {{reason}})",
+  "loader.summary.unpaired":
+    "Both loaders ran, but at no setting in common (the same workers, dtype and echo), so PyTorch was not compared with gpuprof's loader; sweep both at the same --workers and --dtype.",
+  "loader.summary": "{{at}}{{verdict}}{{detail}}.{{others}}",
+  "loader.at":
+    "At {{label}}{{best}}, PyTorch's DataLoader reaches {{share}} of the samples/s of gpuprof's loader at the same settings ({{torch}} against {{harness}}, trial {{harnessId}}{{transport}})",
+  "loader.at.best": " (the best PyTorch configuration)",
+  "loader.at.transport": ", {{transport}}",
+  "loader.verdict.load":
+    ": most of the difference is the loading in the workers, {{ratio}}x the harness's time per sample (decoding and PyTorch's per-sample Python overhead)",
+  "loader.verdict.transport":
+    ": most of the difference is moving batches from the workers to the main process (the copy into shared memory and the unpickling)",
+  "loader.verdict.main":
+    ": neither the workers' loading nor the transport explains the difference, so the time goes in the main process between batches (collating, pinning, the Python loop)",
+  "loader.verdict.same": ": as fast, within {{tie}}",
+  "loader.verdict.faster":
+    ": PyTorch is faster than the harness here, so the harness is no ceiling at these settings; its figures understate what this machine can load",
+  "loader.detail":
+    "; per sample the load takes {{loadT}} against {{loadH}}, the transport {{transT}} against {{transH}} ms a batch, and the main process waits {{waitT}} against {{waitH}} ms before each step",
+  "loader.others":
+    " Over all {{n}} PyTorch configurations measured beside gpuprof's loader at their settings, PyTorch reaches {{min}} to {{max}} of it{{faster}}.",
+  "loader.others.faster": "; at {{count}} of them PyTorch is faster, and there the harness is no ceiling",
+  "loader.advice.knob": "gpuprof run --loader",
+  "loader.advice.value": "torch (or harness,torch for both side by side)",
+
+  // transport in a run judged on PyTorch: the transport axis is the harness's.
+  "transport.summary.torch":
+    "PyTorch's DataLoader moves batches its own way (tensors in shared memory, the rest pickled through a queue), so --transport, an axis of gpuprof's loader, does not apply to its trials; the time it takes is the transport column of the sweep table.",
 } as const;

@@ -5,6 +5,7 @@ import type { RunResults, TrialResult } from "../store/results-schema.js";
 import type { Sample } from "../telemetry/types.js";
 import type { TimelineSpan } from "../store/timeline-schema.js";
 import { message } from "../messages/catalogue.js";
+import { judgedConsumer } from "./torch-text.js";
 
 /**
  * Chart.js configurations built from saved results: plain data, no callbacks, so the same spec can
@@ -32,9 +33,13 @@ function workerSeries(results: RunResults, analysis: Pick<RunAnalysis, "answer">
     .filter((t) => t.spec !== undefined && !t.spec.baseline);
   type OkTrial = (typeof ok)[number];
   const echoPart = (t: OkTrial): string => (t.spec.echo > 1 ? message("report.chart.throughput.echo", { echo: String(t.spec.echo) }) : "");
-  const seriesKey = (t: OkTrial): string => `${t.spec.dtype}${t.spec.transport === "none" ? "" : `, ${t.spec.transport}`}${echoPart(t)}`;
-  // workers 0 has no transport: it belongs to every transport's line of the same dtype and echo.
-  const inlineKey = (t: OkTrial): string => `${t.spec.dtype}${echoPart(t)}`;
+  // A run with both loaders draws PyTorch's lines beside the harness's: torch, then pinned, name them.
+  const torchPart = (t: OkTrial): string => (t.spec.loader === "torch" ? message("report.chart.throughput.torch") : "");
+  const pinPart = (t: OkTrial): string => (t.spec.pinMemory ? message("report.chart.throughput.pinned") : "");
+  const seriesKey = (t: OkTrial): string =>
+    `${torchPart(t)}${t.spec.dtype}${t.spec.transport === "none" ? "" : `, ${t.spec.transport}`}${pinPart(t)}${echoPart(t)}`;
+  // workers 0 has no transport: it belongs to every transport's line of the same loader, dtype and echo.
+  const inlineKey = (t: OkTrial): string => `${torchPart(t)}${t.spec.dtype}${pinPart(t)}${echoPart(t)}`;
   const keys = [...new Set(ok.filter((t) => t.spec.workers > 0).map(seriesKey))];
   const lines = keys.length > 0 ? keys : [...new Set(ok.map(seriesKey))];
   const series = lines.map((key, i) => {
@@ -115,7 +120,9 @@ export function throughputChart(results: RunResults, analysis: Pick<RunAnalysis,
 /** AU against workers, the same series and colours as the throughput chart, on an axis of its own (0 to 100%). */
 export function auChart(results: RunResults, analysis: Pick<RunAnalysis, "answer">): ChartSpec | null {
   const basis =
-    results.consumer.kind === "sim" ? message("report.chart.throughput.y1.modelled") : message("report.chart.throughput.y1.measured");
+    judgedConsumer(results).kind === "sim"
+      ? message("report.chart.throughput.y1.modelled")
+      : message("report.chart.throughput.y1.measured");
   return workersChart(results, analysis, {
     id: "au",
     title: message("report.chart.au.title"),
@@ -123,6 +130,49 @@ export function auChart(results: RunResults, analysis: Pick<RunAnalysis, "answer
     y: (t) => Math.round(t.metrics.au * 1000) / 10,
     yAxis: { type: "linear", min: 0, max: 100, title: { display: true, text: message("report.chart.au.y", { basis }) } },
   });
+}
+
+/**
+ * PyTorch against gpuprof's loader, bars side by side per setting both measured (the harness at its
+ * fastest transport there); null unless the run has both loaders at a common setting.
+ */
+export function loadersChart(results: RunResults, analysis: Pick<RunAnalysis, "answer">): ChartSpec | null {
+  const pairs = analysis.answer.loaderPairs;
+  if (pairs.length === 0) return null;
+  const spec = new Map(results.trials.map((t) => [t.spec.id, t.spec]));
+  const labelOf = (id: number): string => {
+    const s = spec.get(id);
+    return s ? trialLabel(s) : message("report.trial.fallback", { id: String(id) });
+  };
+  const title = message("report.chart.loaders.title");
+  return {
+    id: "loaders",
+    title,
+    height: Math.max(300, 120 + 40 * pairs.length),
+    config: {
+      type: "bar",
+      data: {
+        labels: pairs.map((p) => `${p.torchTrialId}: ${labelOf(p.torchTrialId)}`),
+        datasets: [
+          {
+            label: message("report.chart.loaders.torch"),
+            data: pairs.map((p) => Math.round(p.torchSamplesPerS)),
+            backgroundColor: "#d62728",
+          },
+          {
+            label: message("report.chart.loaders.harness"),
+            data: pairs.map((p) => Math.round(p.harnessSamplesPerS)),
+            backgroundColor: "#1f77b4",
+          },
+        ],
+      },
+      options: {
+        indexAxis: "y",
+        scales: { x: { beginAtZero: true, title: { display: true, text: message("report.chart.throughput.y") } } },
+        plugins: { title: { display: true, text: title }, subtitle: { display: true, text: message("report.chart.loaders.subtitle") } },
+      },
+    },
+  };
 }
 
 const LEVEL_COLOURS: Record<StallLevel, string> = { high: "#d62728", moderate: "#ff7f0e", low: "#2ca02c" };
@@ -161,7 +211,9 @@ export function stallChart(results: RunResults, analysis: Pick<RunAnalysis, "ans
               display: true,
               text: message("report.chart.stall.x", {
                 basis:
-                  results.consumer.kind === "sim" ? message("report.chart.stall.x.modelled") : message("report.chart.stall.x.measured"),
+                  judgedConsumer(results).kind === "sim"
+                    ? message("report.chart.stall.x.modelled")
+                    : message("report.chart.stall.x.measured"),
               }),
             },
           },

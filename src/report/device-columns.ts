@@ -1,5 +1,6 @@
 import { message } from "../messages/catalogue.js";
 import type { RunResults, TrialResult } from "../store/results-schema.js";
+import { judgedConsumer } from "./torch-text.js";
 
 type OkTrial = Extract<TrialResult, { status: "ok" }>;
 
@@ -19,10 +20,10 @@ function smiUtil(t: OkTrial, index: number | null): string {
  * when gpuprof knows which it is), and the measured copy speed and step time on a real GPU.
  */
 export function deviceColumns(results: RunResults): DeviceColumns {
-  const c = results.consumer;
+  const c = judgedConsumer(results);
   const withGpu = results.host.gpus.length > 0;
-  const measured = c.kind === "webgpu";
-  const driven = c.kind === "webgpu" ? (c.physicalGpu?.index ?? null) : null;
+  const measured = c.kind !== "sim";
+  const driven = c.kind === "webgpu" ? (c.physicalGpu?.index ?? null) : c.kind === "cuda" ? c.device.index : null;
   return {
     head: [
       ...(withGpu ? [message("report.col.gpu-util")] : []),

@@ -1,6 +1,7 @@
 import { message, renderMessage, type MessageId } from "../messages/catalogue.js";
 import type { Finding } from "../store/analysis-schema.js";
 import type { RunResults } from "../store/results-schema.js";
+import { judgedConsumer } from "./torch-text.js";
 
 /** The abbreviations' definitions: the glossary's messages without placeholders. */
 type GlossaryId = Exclude<Extract<MessageId, `glossary.${string}`>, "glossary.line">;
@@ -18,7 +19,7 @@ export function runGlossaryIds(results: RunResults): GlossaryId[] {
     "glossary.p95",
     "glossary.us-sy-wa",
     "glossary.rss",
-    ...(results.consumer.kind === "webgpu" ? (["glossary.h2d"] as const) : []),
+    ...(judgedConsumer(results).kind !== "sim" ? (["glossary.h2d"] as const) : []),
     ...(results.host.gpus.length > 0 ? (["glossary.smi"] as const) : []),
   ];
 }

@@ -9,6 +9,7 @@ import { adviceList, escapeHtml, findingsList, htmlTable, renderHtmlPage } from 
 import { trialNotes } from "./run-text.js";
 import { message } from "../messages/catalogue.js";
 import { glossaryLine, runGlossaryIds } from "./glossary-text.js";
+import { judgedConsumer, loaderLine, loaderPairTable, processTable } from "./torch-text.js";
 
 export { escapeHtml } from "./html-page.js";
 
@@ -62,7 +63,7 @@ export function renderRunHtml(results: RunResults, analysis: Analysis, charts: C
   });
   const host = results.host;
   const d = results.dataset;
-  const c = results.consumer;
+  const c = judgedConsumer(results);
   const notes = [
     ...results.notes,
     ...[...trialNotes(results)].map(([note, ids]) =>
@@ -105,6 +106,11 @@ export function renderRunHtml(results: RunResults, analysis: Analysis, charts: C
     webgpu: c.kind === "webgpu" ? message("report.method.webgpu") : "",
     modelled: c.modelled.map(escapeHtml).join("; "),
   });
+  // The analysis's best: in a run with torch trials, PyTorch's.
+  const bestId = analysis.answer.best?.trialId ?? results.bestTrialId;
+  const pairs = loaderPairTable(results, analysis.answer);
+  const processes = processTable(results);
+  const loader = loaderLine(results);
   const sections = [
     {
       heading: message("report.heading.what-to-change"),
@@ -113,12 +119,34 @@ export function renderRunHtml(results: RunResults, analysis: Analysis, charts: C
     { heading: message("report.heading.findings"), html: findingsList(analysis.findings) },
     {
       heading: message("report.heading.sweep"),
-      html: htmlTable(head, rows, (i) => (results.trials[i]!.spec.id === results.bestTrialId ? "best" : "")),
+      html: htmlTable(head, rows, (i) => (results.trials[i]!.spec.id === bestId ? "best" : "")),
     },
+    ...(pairs
+      ? [
+          {
+            heading: message("report.heading.loaders"),
+            html: htmlTable(
+              pairs.head,
+              pairs.rows.map((r) => r.map(escapeHtml)),
+            ),
+          },
+        ]
+      : []),
+    ...(processes
+      ? [
+          {
+            heading: message("report.heading.processes"),
+            html: `<p>${escapeHtml(message("report.processes.intro"))}</p>\n${htmlTable(
+              processes.head,
+              processes.rows.map((r) => r.map(escapeHtml)),
+            )}`,
+          },
+        ]
+      : []),
     ...(notes.length > 0
       ? [{ heading: message("report.heading.notes"), html: `<ul>${notes.map((n) => `<li>${escapeHtml(n)}</li>`).join("\n")}</ul>` }]
       : []),
-    { heading: message("report.heading.host"), html: `<p>${hostLine}</p>` },
+    { heading: message("report.heading.host"), html: `<p>${hostLine}</p>` + (loader ? `\n<p>${escapeHtml(loader)}</p>` : "") },
     {
       heading: message("report.heading.method"),
       html: (c.kind === "webgpu" ? `<p>${escapeHtml(consumerText(c))}</p>\n` : "") + `<p>${method}</p>`,

@@ -8,6 +8,12 @@ import { trialNotes } from "./run-text.js";
 import { deviceColumns } from "./device-columns.js";
 import { message } from "../messages/catalogue.js";
 import { findingState, glossaryLine, runGlossaryIds } from "./glossary-text.js";
+import { judgedConsumer, loaderLine, loaderPairTable, processTable } from "./torch-text.js";
+
+/** A Markdown table of already-formatted cells. */
+function table(t: { head: string[]; rows: string[][] }): string[] {
+  return [`| ${t.head.join(" | ")} |`, `|${t.head.map(() => "---").join("|")}|`, ...t.rows.map((r) => `| ${r.map(cell).join(" | ")} |`)];
+}
 
 /** summary.md: for a pull-request comment. Verdict, advice, the sweep, the evidence, the method. */
 export function renderRunMarkdown(results: RunResults, analysis: Analysis, pngs: readonly string[] = []): string {
@@ -29,6 +35,8 @@ export function renderRunMarkdown(results: RunResults, analysis: Analysis, pngs:
     glossaryLine(runGlossaryIds(results)),
     "",
   );
+  const loader = loaderLine(results);
+  if (loader) out.push(cell(loader), "");
   if (analysis.recommendations.length > 0) {
     out.push(`## ${message("report.heading.what-to-change")}`, "");
     analysis.recommendations.forEach((r, i) =>
@@ -37,6 +45,8 @@ export function renderRunMarkdown(results: RunResults, analysis: Analysis, pngs:
     out.push("");
   }
   const device = deviceColumns(results);
+  // The analysis's best: in a run with torch trials, PyTorch's.
+  const bestId = analysis.answer.best?.trialId ?? results.bestTrialId;
   const repeated = results.plan.trials.some((p) => p.repeat > 1);
   const extra = (cells: string[]): string => cells.map((c) => ` ${c} |`).join("");
   out.push(
@@ -46,7 +56,7 @@ export function renderRunMarkdown(results: RunResults, analysis: Analysis, pngs:
     `|---:|---|---:|---:|---:|${extra(device.head.map(() => "---:"))}---:|---:|---|`,
   );
   for (const t of results.trials) {
-    const best = t.spec.id === results.bestTrialId ? ` **(${message("report.md.best")})**` : "";
+    const best = t.spec.id === bestId ? ` **(${message("report.md.best")})**` : "";
     if (t.status === "failed")
       out.push(
         `| ${t.spec.id} | ${trialLabel(t.spec)}${repeatSuffix(t.spec, repeated)} | | | |${extra(device.head.map(() => ""))} | | ${message("report.trial.failed", { reason: cell(t.reason) })} |`,
@@ -56,6 +66,10 @@ export function renderRunMarkdown(results: RunResults, analysis: Analysis, pngs:
         `| ${t.spec.id} | ${trialLabel(t.spec)}${repeatSuffix(t.spec, repeated)}${best} | ${n0(t.metrics.samplesPerS)} | ${t.metrics.stepsPerS.toFixed(1)} | ${pct(t.metrics.au)} |${extra(device.cells(t))} ${pct(t.metrics.stallFraction)} | ${t.metrics.waitMs.p95.toFixed(1)} | ${message("report.md.status-ok")} |`,
       );
   }
+  const pairs = loaderPairTable(results, analysis.answer);
+  if (pairs) out.push("", `## ${message("report.heading.loaders")}`, "", ...table(pairs));
+  const processes = processTable(results);
+  if (processes) out.push("", `## ${message("report.heading.processes")}`, "", message("report.processes.intro"), "", ...table(processes));
   const charts = pngs.filter((p) => p !== "summary.png");
   if (charts.length > 0)
     out.push("", message("report.md.charts", { links: charts.map((p) => `[${p.replace(/\.png$/, "")}](${p})`).join(", ") }));
@@ -70,7 +84,7 @@ export function renderRunMarkdown(results: RunResults, analysis: Analysis, pngs:
     ),
   ];
   if (notes.length > 0) out.push("", `## ${message("report.heading.notes")}`, "", ...notes.map((n) => `- ${cell(n)}`));
-  const c = results.consumer;
+  const c = judgedConsumer(results);
   out.push("", `## ${message("report.heading.method")}`, "");
   if (c.kind === "webgpu") out.push(cell(consumerText(c)), "");
   out.push(

@@ -4,8 +4,9 @@ import type { RunFiles } from "../store/run-files.js";
 import type { RunResults } from "../store/results-schema.js";
 import type { TimelineSpan } from "../store/timeline-schema.js";
 import type { Sample } from "../telemetry/types.js";
-import { auChart, stallChart, throughputChart, timelineChart, waitChart, type ChartSpec } from "./chart-specs.js";
+import { auChart, loadersChart, stallChart, throughputChart, timelineChart, waitChart, type ChartSpec } from "./chart-specs.js";
 import { chartPng, runCard, summaryCardPng } from "./png.js";
+import { judgedConsumer } from "./torch-text.js";
 
 /** The charts of a run, in the order reports show them. */
 export function runCharts(
@@ -16,6 +17,7 @@ export function runCharts(
   return [
     throughputChart(results, analysis),
     auChart(results, analysis),
+    loadersChart(results, analysis),
     stallChart(results, analysis),
     waitChart(results),
     timeline ? timelineChart(timeline.samples, timeline.spans) : null,
@@ -24,7 +26,7 @@ export function runCharts(
 
 /** The summary card's line under the verdict: what ran, on what, and whether the device was modelled. */
 export function runCardSubtitle(results: RunResults): string {
-  const c = results.consumer;
+  const c = judgedConsumer(results);
   return message("report.card.subtitle", {
     trials: String(results.trials.length),
     dataset: results.dataset.label,
@@ -60,6 +62,8 @@ export async function writeRunPngs(
   if (throughput) await save("throughput.png", chartPng(throughput));
   const au = chart("au");
   if (au) await save("au.png", chartPng(au));
+  const loaders = chart("loaders");
+  if (loaders) await save("loaders.png", chartPng(loaders));
   const stall = chart("stall");
   if (stall) await save("stall.png", chartPng(stall));
   const waits = chart("waits");

@@ -13,6 +13,7 @@ import { consumerText, modelledText } from "./consumer-text.js";
 import { deviceColumns } from "./device-columns.js";
 import { glossaryLine, runGlossaryIds } from "./glossary-text.js";
 import { adviceLines, diagnosisLine, findingLines, findingTitles } from "./analysis-text.js";
+import { judgedConsumer, loaderLine, loaderPairLines, processLines } from "./torch-text.js";
 import { FULL_LAYOUT, fitTable, wrapToWidth, type TableColumn, type TableRow, type TerminalLayout } from "./terminal-layout.js";
 
 type OkTrial = Extract<TrialResult, { status: "ok" }>;
@@ -30,7 +31,13 @@ function cpuCell(t: OkTrial): string {
   return `${f(c.userPct)}/${f(c.systemPct)}/${f(c.iowaitPct)}`;
 }
 
-export function renderRunTable(results: RunResults, chalk: ChalkInstance, layout: TerminalLayout = FULL_LAYOUT): string {
+export function renderRunTable(
+  results: RunResults,
+  chalk: ChalkInstance,
+  layout: TerminalLayout = FULL_LAYOUT,
+  /** The analysis's best (PyTorch's in a run with torch trials); results.bestTrialId when not given. */
+  bestId: number | null = results.bestTrialId,
+): string {
   // Interrupted before the first trial ended: the answer below says so; an empty table says nothing.
   if (results.trials.length === 0) return "";
   const device = deviceColumns(results);
@@ -52,7 +59,7 @@ export function renderRunTable(results: RunResults, chalk: ChalkInstance, layout
   ];
   const rows: TableRow[] = [];
   for (const t of results.trials) {
-    const best = t.spec.id === results.bestTrialId;
+    const best = t.spec.id === bestId;
     const mark = (s: string): string => (best ? chalk.bold.green(s) : s);
     const label = (best ? "* " : "") + trialLabel(t.spec) + (results.plan.trials.some((p) => p.repeat > 1) ? ` #${t.spec.repeat}` : "");
     if (t.status === "failed") {
@@ -131,7 +138,13 @@ export function renderRunTerminal(
     answer.saved,
     ...(layout.verbose ? [] : [message("terminal.more.run", { report: moreReport(outDir, cwd) })]),
   ].join("\n");
-  return wrapToWidth(text, layout.width) + "\n" + renderRunTable(results, chalk, layout) + wrapToWidth(after, layout.width) + "\n";
+  return (
+    wrapToWidth(text, layout.width) +
+    "\n" +
+    renderRunTable(results, chalk, layout, analysis.answer.best?.trialId ?? results.bestTrialId) +
+    wrapToWidth(after, layout.width) +
+    "\n"
+  );
 }
 
 /** Where the rest is: report.html or summary.md in the run folder, or `gpuprof report` on it. */
@@ -185,7 +198,7 @@ function runAnswerParts(results: RunResults, analysis: Analysis, outDir: string,
         ? message("answer.best.limit.host-overhead", { overhead: pct0(best.hostOverheadFraction ?? 0) })
         : best.limit === "device"
           ? message("answer.best.limit.device", {
-              basis: results.consumer.kind === "sim" ? message("answer.basis.modelled") : message("answer.basis.measured"),
+              basis: judgedConsumer(results).kind === "sim" ? message("answer.basis.modelled") : message("answer.basis.measured"),
             })
           : best.limit === "loading-at-cores"
             ? message("answer.best.limit.loading-at-cores", { usable: String(results.host.usableCores) })
@@ -255,13 +268,17 @@ function runAnswerParts(results: RunResults, analysis: Analysis, outDir: string,
     }
     if (a.ceiling) {
       const c = a.ceiling;
+      const values = { rate: n0(c.samplesPerS), share: pct0(c.shareReached) };
       lines.push(
         "  " +
-          message("answer.ceiling", { rate: n0(c.samplesPerS), share: pct0(c.shareReached) }) +
+          (a.judged === "torch" ? message("answer.ceiling.torch", values) : message("answer.ceiling", values)) +
           (c.deviceLimited ? message("answer.ceiling.device") : ""),
       );
     }
   }
+  lines.push(...loaderPairLines(results, a).map((l) => "  " + l), ...processLines(results).map((l) => "  " + l));
+  const consumer = judgedConsumer(results);
+  const loader = loaderLine(results);
   const notes = results.notes.map((note) => chalk.yellow(message("answer.note", { note })));
   for (const [note, ids] of trialNotes(results))
     notes.push(chalk.yellow(message(ids.length === 1 ? "answer.trial-note" : "answer.trials-note", { ids: ids.join(", "), note })));
@@ -269,7 +286,7 @@ function runAnswerParts(results: RunResults, analysis: Analysis, outDir: string,
     best: head,
     comparisons: lines,
     dataset: datasetLine(results, a),
-    modelled: [...(results.consumer.kind === "webgpu" ? [consumerText(results.consumer)] : []), modelledText(results.consumer)],
+    modelled: [...(loader ? [loader] : []), ...(consumer.kind === "webgpu" ? [consumerText(consumer)] : []), modelledText(consumer)],
     notes,
     partial: a.partial
       ? [chalk.yellow(message("answer.interrupted", { finished: String(a.partial.finished), planned: String(a.partial.planned) }))]

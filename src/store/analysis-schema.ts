@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { ToolSchema } from "./timeline-schema.js";
+import { LOADERS } from "./trial-axes.js";
 
 /**
  * 1: one artifact for run, h5 and watch (before it, analysis.json had three shapes and no header).
@@ -66,6 +67,31 @@ export const StallLevelSchema = z.enum(["high", "moderate", "low"]);
 const Ratio = z.number().nullable();
 
 /**
+ * PyTorch's DataLoader against gpuprof's loader at one setting both measured (same workers, dtype,
+ * echo, split and baseline; the harness at its fastest transport there): the share of the harness's
+ * samples/s PyTorch reached, and the per-trial times that say where the rest went.
+ */
+export const LoaderPairSchema = z.object({
+  torchTrialId: z.number().int(),
+  harnessTrialId: z.number().int(),
+  /** torch samples/s over the harness's. */
+  share: z.number(),
+  torchSamplesPerS: z.number(),
+  harnessSamplesPerS: z.number(),
+  /** Load time per sample where the loading ran (the workers, or the main process at workers 0), ms. */
+  torchLoadMsPerSample: z.number(),
+  harnessLoadMsPerSample: z.number(),
+  /** Worker to main process per batch, ms (0 at workers 0). */
+  torchTransportMs: z.number(),
+  harnessTransportMs: z.number(),
+  /** The main process's mean wait for a batch before each step, ms. */
+  torchWaitMs: z.number(),
+  harnessWaitMs: z.number(),
+  /** Where PyTorch's extra time goes; "faster" and "same" where it has none. */
+  cause: z.enum(["load", "transport", "main", "same", "faster"]),
+});
+
+/**
  * The run's answer, decided once by the analysis: which configuration is best and the comparisons
  * behind it, each with the trial ids it rests on (a configuration with repeats is named by its first).
  */
@@ -129,6 +155,13 @@ export const RunAnswerSchema = z.object({
   ),
   /** The stall level of every finished trial, for tables and charts. */
   trialLevels: z.array(z.object({ trialId: z.number().int(), level: StallLevelSchema })),
+  /**
+   * Whose trials the findings and the answer judge: torch whenever the run has torch trials (the advice
+   * quotes what was measured on PyTorch), else the harness. configurations and trialLevels cover both.
+   */
+  judged: z.enum(LOADERS).default("harness"),
+  /** Runs with both loaders: PyTorch against the harness at each setting both measured. */
+  loaderPairs: z.array(LoaderPairSchema).default([]),
 });
 
 /** analysis.json for run, h5 and watch alike. */
@@ -157,6 +190,7 @@ export type Recommendation = z.infer<typeof RecommendationSchema>;
 export type Thresholds = z.infer<typeof ThresholdsSchema>;
 export type StallLevel = z.infer<typeof StallLevelSchema>;
 export type RunAnswer = z.infer<typeof RunAnswerSchema>;
+export type LoaderPair = z.infer<typeof LoaderPairSchema>;
 export type AnalysisFile = z.infer<typeof AnalysisFileSchema>;
 /** A run's analysis: the artifact with the parts a run always has. */
 export type RunAnalysis = AnalysisFile & { source: "run"; thresholds: Thresholds; answer: RunAnswer };

@@ -5,12 +5,14 @@ import { detectCpuOrIo } from "../../src/analysis/detectors/cpu-or-io.js";
 import { detectDtype } from "../../src/analysis/detectors/dtype.js";
 import { detectEcho } from "../../src/analysis/detectors/echo.js";
 import { detectInputBound } from "../../src/analysis/detectors/input-bound.js";
+import { detectLoader } from "../../src/analysis/detectors/loader.js";
+import { judgedView, loaderPairs } from "../../src/analysis/loaders.js";
 import { detectPageCache } from "../../src/analysis/detectors/page-cache.js";
 import { detectTransport } from "../../src/analysis/detectors/transport.js";
 import { detectWorkers } from "../../src/analysis/detectors/workers.js";
 import { DEFAULT_THRESHOLDS as T, type Finding } from "../../src/analysis/types.js";
 import type { RunResults } from "../../src/store/results-schema.js";
-import { SYNTHETIC_GPU, syntheticRun, webgpuConsumer, type TrialShape } from "./synthetic-results.js";
+import { SYNTHETIC_GPU, syntheticRun, webgpuConsumer, withTorchLoader, type TrialShape } from "./synthetic-results.js";
 
 const GPU = SYNTHETIC_GPU;
 const stats = (mean: number, coverage = 1) => ({ mean, min: mean, max: mean, p5: mean, p95: mean, coverage });
@@ -64,9 +66,48 @@ const mixed = run([
   { workers: 2, dtype: "float32", samplesPerS: 400, au: 0.4, userPct: 95, loadMs: 180 },
   { workers: 2, transport: "clone", samplesPerS: 420, au: 0.42, userPct: 92, loadMs: 120 },
 ]);
-const fine = { workers: 2, samplesPerS: 1000, au: 0.99 };
+const fine: TrialShape = { workers: 2, samplesPerS: 1000, au: 0.99 };
+/** The shape back from a synthetic trial, for a run made of some of another's trials. */
+const shapeOf = (t: RunResults["trials"][number]): TrialShape => {
+  if (t.status !== "ok") throw new Error("a finished trial");
+  const m = t.metrics;
+  return {
+    loader: t.spec.loader,
+    pinMemory: t.spec.pinMemory,
+    workers: t.spec.workers,
+    samplesPerS: m.samplesPerS,
+    au: m.au,
+    loadMs: m.loadMsPerBatch.mean,
+    transportMs: m.transport.msPerBatch.mean,
+    waitMs: m.waitMs.mean,
+  };
+};
 const disk = { workers: 2, samplesPerS: 200, au: 0.3, userPct: 10, kernelPct: 60, storageShare: 0.9 };
 const idle = { samplesPerS: 200, au: 0.3, userPct: 2, kernelPct: 1, loadMs: 100 };
+
+/** The loader finding as analyseRun makes it: the whole run, its torch trials judged. */
+export function loaderFinding(r: RunResults): Finding | null {
+  return detectLoader(r, judgedView(r), loaderPairs(r, T), T);
+}
+
+const torch = (shape: TrialShape): TrialShape => ({ ...shape, loader: "torch" });
+/**
+ * torch at 60% of the harness at 2 workers, its per-sample load 2.5x the harness's (its best); pinned at
+ * 50%, its extra time in the transport; faster than the harness at workers 0.
+ */
+export const torchSlowerLoad = withTorchLoader(
+  run([
+    { workers: 0, samplesPerS: 400, au: 0.24, loadMs: 160 },
+    torch({ workers: 0, samplesPerS: 500, au: 0.3, loadMs: 128 }),
+    { workers: 2, samplesPerS: 1000, au: 0.6, loadMs: 100, transportMs: 0.3, waitMs: 20 },
+    torch({ workers: 2, samplesPerS: 600, au: 0.36, loadMs: 250, transportMs: 1.5, waitMs: 60 }),
+    torch({ workers: 2, pinMemory: true, samplesPerS: 500, au: 0.3, loadMs: 100, transportMs: 80, waitMs: 50 }),
+  ]),
+);
+/** torch faster than the harness at every setting both measured. */
+export const torchFaster = withTorchLoader(
+  run([{ workers: 2, samplesPerS: 1000, au: 0.6, loadMs: 100 }, torch({ workers: 2, samplesPerS: 1400, au: 0.8, loadMs: 70 })]),
+);
 
 /** Per detector, runs that reach each of its verdicts and clauses. */
 export const CASES: Record<string, (() => Finding)[]> = {
@@ -91,6 +132,9 @@ export const CASES: Record<string, (() => Finding)[]> = {
       const r = run([disk]);
       return detectCpuOrIo({ ...r, dataset: { ...r.dataset, kind: "image-files" } }, T);
     },
+    // The torch loader's processes: busy cores, then user CPU per second spent loading.
+    () => detectCpuOrIo(run([torch({ ...fine, au: 0.5, samplesPerS: 500 })]), T),
+    () => detectCpuOrIo(run([torch({ workers: 8, samplesPerS: 200, au: 0.3, userPct: 2, kernelPct: 1, loadMs: 30, workerUserS: 0.3 })]), T),
   ],
   workers: [
     () => detectWorkers(lone, T),
@@ -274,6 +318,7 @@ export const CASES: Record<string, (() => Finding)[]> = {
   ],
   transport: [
     () => detectTransport(lone, T),
+    () => detectTransport(run([torch({ workers: 2, samplesPerS: 600, au: 0.6 })]), T),
     () =>
       detectTransport(
         run([
@@ -291,6 +336,35 @@ export const CASES: Record<string, (() => Finding)[]> = {
         ]),
         T,
       ),
+  ],
+  loader: [
+    // Harness only: from an old file, then where --loader auto fell back to the harness.
+    () => loaderFinding(lone)!,
+    () => loaderFinding(withTorchLoader(run([{ workers: 0, samplesPerS: 300, au: 0.3 }, fine]), { requested: ["auto"] }))!,
+    // Both, at no setting in common.
+    () => loaderFinding(withTorchLoader(run([fine, torch({ ...fine, workers: 4 })])))!,
+    // torch slower, its load the cause; at the best configuration, with others faster.
+    () => loaderFinding(torchSlowerLoad)!,
+    () => loaderFinding(withTorchLoader(run([torchSlowerLoad.trials[2]!, torchSlowerLoad.trials[3]!].map(shapeOf))))!,
+    // The transport, the main process, as fast, faster.
+    () =>
+      loaderFinding(
+        withTorchLoader(
+          run([
+            { workers: 2, samplesPerS: 1000, au: 0.6, loadMs: 100, transportMs: 0.3 },
+            torch({ workers: 2, samplesPerS: 500, au: 0.3, loadMs: 100, transportMs: 60 }),
+          ]),
+        ),
+      )!,
+    () =>
+      loaderFinding(
+        withTorchLoader(
+          run([{ workers: 0, samplesPerS: 1000, au: 0.6, loadMs: 100 }, torch({ workers: 0, samplesPerS: 500, au: 0.3, loadMs: 100 })]),
+        ),
+      )!,
+    () =>
+      loaderFinding(withTorchLoader(run([{ workers: 2, samplesPerS: 1000, au: 0.6 }, torch({ workers: 2, samplesPerS: 990, au: 0.6 })])))!,
+    () => loaderFinding(torchFaster)!,
   ],
   "au-vs-smi": [
     () => detectAuVsSmi(lone, T),

@@ -2,7 +2,7 @@
 // numbers a scenario asks for, plus multiplicative noise.
 import { uniformInt } from "pure-rand/distribution/uniformInt";
 import { xoroshiro128plus } from "pure-rand/generator/xoroshiro128plus";
-import type { RunResults, TrialResult, TrialSpec } from "../../src/store/results-schema.js";
+import type { RunResults, TrialMetrics, TrialResult, TrialSpec } from "../../src/store/results-schema.js";
 
 export interface TrialShape {
   loader?: TrialSpec["loader"];
@@ -23,6 +23,13 @@ export interface TrialShape {
   hostOverhead?: number;
   /** gpuprof's own user CPU seconds over the window (metrics.processCpu); absent in older results. */
   processUserS?: number;
+  /** Worker to main per batch, ms (default 30 for clone, else 0.3). */
+  transportMs?: number;
+  waitMs?: number;
+  /** torch trials: the first batch after iter(), ms (default 900), and each worker's peak RSS (default 400 MiB). */
+  firstBatchMs?: number;
+  workerRssMiB?: number;
+  workerUserS?: number;
 }
 
 const stats = (mean: number) => ({ mean, min: mean, max: mean, p5: mean, p95: mean, coverage: 1 });
@@ -68,15 +75,16 @@ export function syntheticRun(
         au,
         stallFraction: Math.max(0, 1 - au - (s.hostOverhead ?? 0)),
         ...(s.hostOverhead !== undefined ? { hostOverheadFraction: s.hostOverhead } : {}),
-        waitMs: z,
+        waitMs: s.waitMs === undefined ? z : { ...z, mean: s.waitMs },
         loadMsPerBatch: { ...z, mean: s.loadMs ?? 10 },
         transport: {
-          msPerBatch: { ...z, mean: s.transport === "clone" ? 30 : 0.3 },
+          msPerBatch: { ...z, mean: s.transportMs ?? (s.transport === "clone" ? 30 : 0.3) },
           bytesCopied: s.transport === "clone" ? bytesPerBatch * batches : 0,
           bytesDelivered: bytesPerBatch * batches,
           deliveredMBPerS: 0,
         },
         ...(s.processUserS !== undefined ? { processCpu: { userS: s.processUserS, systemS: 0.1 } } : {}),
+        ...(s.loader === "torch" ? torchProcesses(s, i) : {}),
         peakRssMiB: s.rssMiB ?? 100 + 150 * s.workers,
         startRssMiB: 90,
         reads: { allBytes: all, storageBytes: Math.round(all * (s.storageShare ?? 0)) },
@@ -161,6 +169,66 @@ export function syntheticRun(
     bestTrialId: null,
     notes: [],
     telemetryNotes: [],
+  };
+}
+
+/** A torch trial's processes: the main process and one per worker, the workers' CPU and memory growing with their count. */
+function torchProcesses(s: TrialShape, i: number): Pick<TrialMetrics, "firstBatchMs" | "processes"> {
+  const reads = { allBytes: 5e8, storageBytes: 0 };
+  const workers = Array.from({ length: s.workers }, (_, w) => ({
+    role: "worker" as const,
+    pid: 2000 + 100 * i + w,
+    userS: s.workerUserS ?? 2.4,
+    systemS: 0.2,
+    peakRssMiB: (s.workerRssMiB ?? 400) + 10 * w,
+    reads,
+  }));
+  return {
+    firstBatchMs: s.firstBatchMs ?? 900,
+    processes: [
+      { role: "main", pid: 1000 + i, userS: 1.1, systemS: 0.3, peakRssMiB: 900, reads: s.workers === 0 ? reads : null },
+      ...workers,
+    ],
+  };
+}
+
+/** A torch loader as results.json records it: the interpreter, its versions and its consumer (the run's own when none is given). */
+export function withTorchLoader(
+  run: RunResults,
+  options: {
+    consumer?: RunResults["consumer"];
+    requested?: NonNullable<RunResults["loader"]>["requested"];
+    decoder?: "pil" | "torchvision" | null;
+  } = {},
+): RunResults {
+  return {
+    ...run,
+    loader: {
+      requested: options.requested ?? ["harness", "torch"],
+      reason: "asked for with --loader",
+      torch: {
+        interpreter: "/usr/bin/python3",
+        pythonVersion: "3.11.9",
+        torchVersion: "2.3.1",
+        numpyVersion: "1.26.4",
+        h5pyVersion: null,
+        pilVersion: "10.3.0",
+        torchvisionVersion: null,
+        decoder: options.decoder === undefined ? "pil" : options.decoder,
+        consumer: options.consumer ?? run.consumer,
+      },
+    },
+  };
+}
+
+/** A CUDA consumer of the torch loader, as results.json records it. */
+export function cudaConsumer(): Extract<RunResults["consumer"], { kind: "cuda" }> {
+  return {
+    kind: "cuda",
+    stepModel: { kind: "fixed", msPerBatch: 36, batch: 64 },
+    device: { index: 3, name: "NVIDIA H100 80GB HBM3", capability: "9.0", totalMiB: 81559 },
+    calibration: { targetMsPerBatch: 36, batch: 64, matrixN: 4096, matmulsPerBatch: 40, achievedMsPerBatch: 36.2, tflopsPerS: 190 },
+    modelled: ["what the GPU computes"],
   };
 }
 

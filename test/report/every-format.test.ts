@@ -18,7 +18,7 @@ import { renderRunAnswer } from "../../src/report/run-text.js";
 import { AnalysisFileSchema } from "../../src/store/analysis-schema.js";
 import type { RunResults, TrialResult } from "../../src/store/results-schema.js";
 import { CASES, onWebgpu } from "../analysis/run-finding-cases.js";
-import { syntheticRun, type TrialShape } from "../analysis/synthetic-results.js";
+import { syntheticRun, withTorchLoader, type TrialShape } from "../analysis/synthetic-results.js";
 import { tempDir } from "../helpers.js";
 
 const plain = new Chalk({ level: 0 });
@@ -156,6 +156,15 @@ const ANSWERS: Record<string, () => RunResults> = {
       { workers: 0, samplesPerS: 0, au: 0 },
       { workers: 2, samplesPerS: 500, au: 0.99 },
     ]),
+  "the DataLoader's ceiling at a torch configuration": () =>
+    withTorchLoader(
+      variant(sweep([{ loader: "torch", workers: 2, samplesPerS: 500, au: 0.5 }]), 0, (t) => ({
+        ...t,
+        spec: { ...t.spec, baseline: true },
+        metrics: { ...t.metrics, samplesPerS: 2000, au: 0.8 },
+      })),
+      { requested: ["torch"] },
+    ),
   "nothing finished": () => ({ ...base, trials: [] }),
   "nothing finished, a trial failed": () => ({
     ...base,

@@ -32,7 +32,7 @@ import type { H5Results } from "../../src/store/h5-results-schema.js";
 import type { InfoResult } from "../../src/store/info-schema.js";
 import type { ConsumerInfo, RunResults, TrialResult } from "../../src/store/results-schema.js";
 import { h5Cases, h5Config, h5Study, watchCases, watchSamples } from "../analysis/study-cases.js";
-import { SYNTHETIC_GPU, syntheticRun, webgpuConsumer } from "../analysis/synthetic-results.js";
+import { SYNTHETIC_GPU, cudaConsumer, syntheticRun, webgpuConsumer, withTorchLoader } from "../analysis/synthetic-results.js";
 
 const chalk = new Chalk({ level: 0 });
 const GPU = SYNTHETIC_GPU;
@@ -98,7 +98,32 @@ const interrupted: RunResults = {
   dataset: { ...mixed.dataset, fitsInPageCache: null },
 };
 
+/** PyTorch beside the harness, its extra time in each place by turns: faster, load, transport, as fast, the main process. */
+const torchBeside = withTorchLoader(
+  syntheticRun([
+    { workers: 0, samplesPerS: 400, au: 0.24, loadMs: 160 },
+    { loader: "torch", workers: 0, samplesPerS: 500, au: 0.3, loadMs: 128 },
+    { workers: 2, samplesPerS: 1000, au: 0.6, loadMs: 100, transportMs: 0.3 },
+    { loader: "torch", workers: 2, samplesPerS: 600, au: 0.36, loadMs: 250, transportMs: 1.5 },
+    { loader: "torch", workers: 2, pinMemory: true, samplesPerS: 500, au: 0.3, loadMs: 100, transportMs: 80 },
+    { workers: 4, samplesPerS: 1500, au: 0.9 },
+    { loader: "torch", workers: 4, samplesPerS: 1480, au: 0.89 },
+    { workers: 6, samplesPerS: 2000, au: 0.95, loadMs: 100 },
+    { loader: "torch", workers: 6, samplesPerS: 1000, au: 0.5, loadMs: 100 },
+  ]),
+  { consumer: cudaConsumer() },
+);
+const torchOnly = withTorchLoader(
+  syntheticRun([
+    { loader: "torch", workers: 0, samplesPerS: 300, au: 0.3 },
+    { loader: "torch", workers: 2, samplesPerS: 600, au: 0.6 },
+  ]),
+  { requested: ["torch"], decoder: null },
+);
+
 const RUNS: Record<string, RunResults> = {
+  "torch beside the harness": torchBeside,
+  "torch only": torchOnly,
   mixed,
   fine,
   notes: withNotes,
@@ -287,6 +312,7 @@ describe("the report renderers' messages", () => {
     const head = RUNS["failed trial"]!;
     keep("compare: two runs", renderComparison(compareRuns(base, head, 0.05)));
     keep("compare: a run with itself", renderComparison(compareRuns(base, base, 0.05)));
+    keep("compare: torch against both loaders", renderComparison(compareRuns(torchOnly, torchBeside, 0.05)));
     keep(
       "compare: regressions",
       renderComparison(

@@ -167,18 +167,29 @@ function loadingThreads(n: number): string {
 function cpuBusy(
   results: RunResults,
   trials: OkTrial[],
-): { busyCores: number; loaderCores: number; cpuPerLoadS: number; source: "process" | "host" } {
+): { busyCores: number; loaderCores: number; cpuPerLoadS: number; source: "process" | "torch" | "host" } {
   const cores = results.host.logicalCores;
   const usable = Math.max(1, results.host.usableCores);
   const softwareDevice = results.consumer.kind === "webgpu" && results.consumer.adapter.software;
-  const own = !softwareDevice && trials.every((x) => x.metrics.processCpu !== undefined);
+  // The torch loader's trials count every process of the DataLoader (main and workers).
+  const torch = trials.every((x) => x.metrics.processes !== undefined && x.metrics.processes.length > 0);
+  const own = !softwareDevice && (torch || trials.every((x) => x.metrics.processCpu !== undefined));
   const userS = (x: OkTrial): number =>
-    own ? x.metrics.processCpu!.userS : (x.telemetry.cpu.userPct!.mean / 100) * cores * x.metrics.windowS;
+    torch
+      ? x.metrics.processes!.reduce((s, p) => s + p.userS, 0)
+      : own
+        ? x.metrics.processCpu!.userS
+        : (x.telemetry.cpu.userPct!.mean / 100) * cores * x.metrics.windowS;
   const busyCores = mean(trials.map((x) => userS(x) / x.metrics.windowS));
   const loaderCores = mean(trials.map((x) => Math.min(Math.max(1, x.spec.workers), usable)));
   const userCpuS = trials.reduce((s, x) => s + userS(x), 0);
   const loadingS = trials.reduce((s, x) => s + (x.metrics.loadMsPerBatch.mean * x.metrics.batches) / 1000, 0);
-  return { busyCores, loaderCores, cpuPerLoadS: loadingS > 0 ? userCpuS / loadingS : 0, source: own ? "process" : "host" };
+  return {
+    busyCores,
+    loaderCores,
+    cpuPerLoadS: loadingS > 0 ? userCpuS / loadingS : 0,
+    source: torch && !softwareDevice ? "torch" : own ? "process" : "host",
+  };
 }
 
 /** Which of the two CPU rules fired, in words, with its number. */

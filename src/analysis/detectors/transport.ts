@@ -18,9 +18,11 @@ export function detectTransport(results: RunResults, t: Thresholds): Finding {
       ...base,
       verdict: "insufficient-data",
       summary: message(
-        new Set(trials.filter((x) => x.spec.transport !== "none").map((x) => x.spec.transport)).size <= 1
-          ? "transport.summary.one-transport"
-          : "transport.summary.unpaired",
+        trials.some((x) => x.spec.loader === "torch")
+          ? "transport.summary.torch"
+          : new Set(trials.filter((x) => x.spec.transport !== "none").map((x) => x.spec.transport)).size <= 1
+            ? "transport.summary.one-transport"
+            : "transport.summary.unpaired",
       ),
       evidence: {},
       trials: [],

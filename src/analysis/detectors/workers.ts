@@ -14,13 +14,14 @@ export function detectWorkers(results: RunResults, t: Thresholds): Finding {
     x.spec.dtype === best.spec.dtype &&
     x.spec.echo === best.spec.echo &&
     x.spec.echoSplit === best.spec.echoSplit &&
+    x.spec.pinMemory === best.spec.pinMemory &&
     (x.spec.workers === 0 || x.spec.transport === best.spec.transport || best.spec.transport === "none");
   const group = realTrials(results).filter(sameOtherwise);
   const perWorkers = [...byConfig(group, (x) => String(x.spec.workers)).entries()]
     .map(([w, g]) => ({
       workers: Number(w),
       rate: mean(g.map((x) => x.metrics.samplesPerS)),
-      rss: mean(g.map((x) => x.metrics.peakRssMiB)),
+      rss: mean(g.map(loaderRssMiB)),
       trials: g.map((x) => x.spec.id),
     }))
     .sort((a, b) => a.workers - b.workers);
@@ -112,6 +113,12 @@ export function detectWorkers(results: RunResults, t: Thresholds): Finding {
             },
           ],
   };
+}
+
+/** The loader's resident memory: for the torch loader, its processes' peaks summed (each worker's copy-on-read growth counts). */
+function loaderRssMiB(x: OkTrial): number {
+  const processes = x.metrics.processes;
+  return processes && processes.length > 0 ? processes.reduce((s, p) => s + p.peakRssMiB, 0) : x.metrics.peakRssMiB;
 }
 
 /** What the sweep says about going past the recommended count: only what it measured. */
