@@ -8,6 +8,7 @@ import { analyseRun, type Analysis } from "../analysis/analyse.js";
 import { DEFAULT_THRESHOLDS } from "../analysis/types.js";
 import type { Sample } from "../telemetry/types.js";
 import { bestTrial } from "../analysis/best.js";
+import { judgedView } from "../analysis/loaders.js";
 import { ConsumerFailure, type Consumer } from "../harness/consumer.js";
 import type { DatasetDescriptor } from "../harness/dataset/descriptor.js";
 import { buildPlan, estimateTrialS, type SweepAxes, type TrialSettings } from "../harness/plan.js";
@@ -388,7 +389,8 @@ async function sweep(
     results.finishedAt = new Date().toISOString();
     results.host.gpus = gpus;
     results.telemetryNotes = telemetryNotes;
-    results.bestTrialId = bestTrial(results.trials)?.spec.id ?? null;
+    // The configuration the advice names: with torch trials, the best of PyTorch's.
+    results.bestTrialId = bestTrial(judgedView(results).trials)?.spec.id ?? null;
     for (const trial of results.trials) {
       if (trial.status === "ok")
         trial.telemetry = windowTelemetry(
