@@ -73,6 +73,8 @@ class CudaConsumer(object):
     through an origin event recorded when each trial starts."""
 
     basis = "measured"
+    # Candidate matrix sizes, largest first (calibration picks one).
+    MATRIX_SIZES = (4096, 2048, 1024, 512, 256)
 
     def __init__(self, request):
         import torch
@@ -90,7 +92,7 @@ class CudaConsumer(object):
             raise UsageProblem("--device %d: torch sees %d CUDA device%s (0..%d)" % (index, count, "" if count == 1 else "s", count - 1))
         self.torch = torch
         self.index = index
-        self.device = torch.device("cuda:%d" % index)
+        self.device = self._device(index)
         torch.cuda.set_device(self.device)
         props = torch.cuda.get_device_properties(index)
         self.device_info = {
@@ -106,6 +108,9 @@ class CudaConsumer(object):
         self._origin = None
         self._t0_ms = None
         self._calibrate()
+
+    def _device(self, index):
+        return self.torch.device("cuda:%d" % index)
 
     # -- calibration ---------------------------------------------------------------------------
 
@@ -138,7 +143,7 @@ class CudaConsumer(object):
         per_matmul = None
         # The largest N whose one multiply is at most a tenth of a batch's step (K >= ~10 keeps
         # sub-batches of echo / split close to their share); the smallest N otherwise.
-        for n in (4096, 2048, 1024, 512, 256):
+        for n in self.MATRIX_SIZES:
             self._matrices(n)
             self._time_matmuls(n, 3)  # warm-up: cuBLAS picks its kernel
             ms = self._time_matmuls(n, 10) / 10.0

@@ -91,7 +91,7 @@ def describe_exception(err, user_file=None):
         kind, message, frames = parse_traceback_text(text)
     else:
         kind = type(err).__name__
-        message = str(err.args[0]) if isinstance(err, KeyError) and len(err.args) == 1 else str(err)
+        message = str(err)  # as a traceback prints it (KeyError quotes its key)
         frames = [(f.filename, f.lineno) for f in traceback.extract_tb(err.__traceback__)]
     message = _one_line(message)
     if kind in _PLAIN_TYPES and message:

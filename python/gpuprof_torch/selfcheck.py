@@ -44,9 +44,94 @@ def check():
     return problems
 
 
+def cuda_dry_check():
+    """Runs CudaConsumer on the CPU with torch.cuda's calls faked (events on the host clock), so
+    its code paths run where there is no GPU. Returns a list of problems."""
+    import time
+    import types
+
+    import torch
+
+    from . import consumers
+
+    class FakeEvent(object):
+        def __init__(self, enable_timing=False):
+            self.t = None
+
+        def record(self, stream=None):
+            self.t = time.monotonic_ns() / 1e6
+
+        def synchronize(self):
+            pass
+
+        def elapsed_time(self, other):
+            return other.t - self.t
+
+    class Props(object):
+        name = "Fake GPU"
+        major, minor = 9, 0
+        total_memory = 80 * 1024 ** 3
+
+    fake = types.SimpleNamespace(
+        is_available=lambda: True,
+        device_count=lambda: 1,
+        set_device=lambda d: None,
+        get_device_properties=lambda i: Props(),
+        synchronize=lambda d=None: None,
+        Event=FakeEvent,
+    )
+
+    class DryCuda(consumers.CudaConsumer):
+        MATRIX_SIZES = (128, 64)
+
+        def _device(self, index):
+            return torch.device("cpu")
+
+    problems = []
+    real = torch.cuda
+    torch.cuda = fake
+    try:
+        model = {"kind": "fixed", "msPerBatch": 20.0, "batch": 8}
+        c = DryCuda({"kind": "cuda", "stepModel": model, "h2dGBPerS": 0, "device": None, "batch": 8})
+        info = c.info()
+        cal = info["calibration"]
+        if info["device"]["capability"] != "9.0" or cal["matmulsPerBatch"] < 1 or cal["achievedMsPerBatch"] <= 0:
+            problems.append("cuda dry check: odd info %s" % info)
+        c.begin_trial(False)
+        batch = torch.randint(0, 255, (8, 3, 16, 16), dtype=torch.uint8)
+        start_at = time.monotonic_ns() / 1e6
+        work = c.process(batch, "uint8", [4, 4], start_at, None)
+        if not (work.end_at >= start_at and work.busy_ms > 0 and work.h2d_bytes == batch.numel()):
+            problems.append("cuda dry check: odd work end=%s busy=%s bytes=%s" % (work.end_at - start_at, work.busy_ms, work.h2d_bytes))
+        y = c._normalise(batch.clone())
+        want = (batch.float() / 255 - torch.tensor([0.485, 0.456, 0.406]).view(1, 3, 1, 1)) / torch.tensor([0.229, 0.224, 0.225]).view(1, 3, 1, 1)
+        if not torch.allclose(y, want, atol=1e-5):
+            problems.append("cuda dry check: normalisation differs")
+        work = c.process({"image": batch, "label": torch.arange(8)}, "dataset", [8], time.monotonic_ns() / 1e6, None)
+        if work.h2d_bytes != batch.numel() + 8 * 8:
+            problems.append("cuda dry check: dict batch bytes %s" % work.h2d_bytes)
+        c.close()
+    except Exception as err:  # the point of the check is to see these
+        import traceback
+
+        problems.append("cuda dry check raised: %s" % traceback.format_exc())
+    finally:
+        torch.cuda = real
+    return problems
+
+
 if __name__ == "__main__":
     found = check()
-    for line in found:
-        print(line)
     print("order self-check: %s" % ("FAILED" if found else "ok"))
-    sys.exit(1 if found else 0)
+    cuda_problems = []
+    if "--no-cuda-dry" not in sys.argv:
+        try:
+            import torch  # noqa: F401
+        except ImportError:
+            print("cuda dry check: skipped (no torch)")
+        else:
+            cuda_problems = cuda_dry_check()
+            print("cuda dry check: %s" % ("FAILED" if cuda_problems else "ok"))
+    for line in found + cuda_problems:
+        print(line)
+    sys.exit(1 if found or cuda_problems else 0)
