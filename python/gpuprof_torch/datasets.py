@@ -245,6 +245,18 @@ class TimedMapDataset(Dataset):
         timing.mark()
         return self.inner[index]
 
+class TimedBatchedMapDataset(TimedMapDataset):
+    """For a Dataset with __getitems__ (torch >= 2 fetches a whole batch with it)."""
+
+    def __getitems__(self, indices):
+        timing.mark()
+        return self.inner.__getitems__(indices)
+
+
+def timed_map_dataset(inner):
+    return TimedBatchedMapDataset(inner) if getattr(inner, "__getitems__", None) else TimedMapDataset(inner)
+
+
 class TimedIterableDataset(IterableDataset):
     def __init__(self, inner):
         self.inner = inner

@@ -69,7 +69,7 @@ class _Source(object):
             self.count = ds_mod.count_of(inner)
             if self.count is None:
                 raise TrialFailure("the Dataset has no __len__; a map-style Dataset needs one (or make it an IterableDataset)")
-            self.dataset = ds_mod.TimedMapDataset(inner)
+            self.dataset = ds_mod.timed_map_dataset(inner)
         self.collate = timing.TimedCollate(collate_fn or default_collate)
 
 
@@ -128,12 +128,14 @@ class TrialRunner(object):
         self.send = send
         self.stop = stop
         self.current = None
+        self.source = None
 
     def run(self, trial, consumer, ordinal):
         trial_id = trial["id"]
         it = None
         loader = None
         user_file = trial["dataset"].get("file") if trial["dataset"]["kind"] == "factory" else None
+        self.source = None
         try:
             try:
                 reply = self._run(trial, consumer, ordinal)
@@ -142,6 +144,7 @@ class TrialRunner(object):
                 self.current = None
                 shutdown_iterator(it)
                 timing.reset()
+                self._close_source()
             return reply
         except Stopped:
             return protocol.trial_stopped(trial_id)
@@ -153,11 +156,22 @@ class TrialRunner(object):
             reason, where = describe_exception(err, user_file)
             return protocol.trial_failed(trial_id, reason, where)
 
+    def _close_source(self):
+        """Closes the main process's handle of a built-in dataset (workers' go with them)."""
+        source, self.source = self.source, None
+        close = getattr(getattr(source, "inner", None), "close", None)
+        if close is not None and isinstance(source.inner, ds_mod._PerProcess):
+            try:
+                close()
+            except Exception:
+                pass
+
     def _run(self, trial, consumer, ordinal):
         stop = self.stop
         trial_id = trial["id"]
         notes = []
         source = _Source(trial)
+        self.source = source
         plan = None
         if not source.iterable:
             try:
