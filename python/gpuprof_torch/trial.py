@@ -8,7 +8,6 @@ after iter() is worker start-up: timed apart (firstBatchMs) and always part of t
 import os
 import time
 
-import torch
 from torch.utils.data import DataLoader
 from torch.utils.data.dataloader import default_collate
 
