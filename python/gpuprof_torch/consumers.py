@@ -3,7 +3,7 @@ SimConsumer does; `cuda` copies each batch to a real GPU and runs a calibrated m
 
 import time
 
-from .datasets import UsageProblem, image_dims, nbytes, normalisation_constants, tensors_in
+from .datasets import UsageProblem, image_dims, nbytes, normalisation_constants
 
 
 def step_ms(model, samples):

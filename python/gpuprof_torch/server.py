@@ -77,12 +77,21 @@ class Replies(object):
                 view = view[n:]
 
 
+_live_workers = lambda: []  # noqa: E731 - set by main(): the pids of the live DataLoader's workers
+
+
 def die():
-    """Kills our process group (DataLoader workers included) when we lead it, else just us."""
+    """Kills our process group (DataLoader workers included) when we lead it, as gpuprof starts
+    us; otherwise the live DataLoader's workers, then us."""
     try:
         if os.getpgid(0) == os.getpid():
             os.killpg(0, signal.SIGKILL)
     except OSError:
+        pass
+    try:
+        for pid in _live_workers():
+            os.kill(pid, signal.SIGKILL)
+    except Exception:
         pass
     os._exit(1)
 
@@ -293,7 +302,7 @@ class Server(object):
             self.send(protocol.trial_failed(trial["id"], problem, None))
             return
         if self.consumer is None:
-            self.send(protocol.error("trial %s before open-consumer: open a consumer first" % trial.get("id"), False))
+            self.send(protocol.trial_failed(trial["id"], "no consumer: gpuprof sent the trial before open-consumer", None))
             return
         from .trial import TrialRunner
 
@@ -371,7 +380,7 @@ _stop = None
 
 
 def main():
-    global _server_pid, _stop
+    global _server_pid, _stop, _live_workers
     _server_pid = os.getpid()
     for fd in (REQUEST_FD, REPLY_FD):
         try:
@@ -392,6 +401,14 @@ def main():
     reader = threading.Thread(target=_reader, args=(requests, _stop), name="gpuprof-requests", daemon=True)
     reader.start()
     server = Server(replies, _stop)
+
+    def live_workers():
+        from .trial import worker_pids
+
+        runner = server.runner
+        return worker_pids(runner.current) if runner is not None and runner.current is not None else []
+
+    _live_workers = live_workers
     try:
         server.serve(requests)
     except SystemExit:

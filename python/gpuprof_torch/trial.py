@@ -8,7 +8,6 @@ after iter() is worker start-up: timed apart (firstBatchMs) and always part of t
 import os
 import time
 
-import torch
 from torch.utils.data import DataLoader
 from torch.utils.data.dataloader import default_collate
 
@@ -213,6 +212,7 @@ class TrialRunner(object):
         while True:
             if stop.requested(ordinal):
                 raise Stopped()
+            asked_ns = time.monotonic_ns()
             stop.interruptible = True
             try:
                 item = next(it)
@@ -247,7 +247,10 @@ class TrialRunner(object):
             sizes = [len(s) for s in steps]
             work = consumer.process(batch, trial["dtype"], sizes, start_at, stop.event)
             delivered = ds_mod.nbytes(batch)
-            transport = 0.0 if pid == main_pid else max(0.0, (ready_ns - done_ns) / 1e6)
+            # From the end of collate in the worker to the batch in main's hand, less any time the
+            # batch sat waiting for main to ask (the harness's main thread receives a batch as it
+            # arrives; torch's hands it over only inside next()).
+            transport = 0.0 if pid == main_pid else max(0.0, (ready_ns - max(done_ns, asked_ns)) / 1e6)
             del batch, item
             device_free_at = work.end_at
             steps_so_far += len(steps)
