@@ -154,9 +154,10 @@ export async function run(options: RunOptions, hooks: RunHooks): Promise<RunOutc
     options.env,
   );
   try {
+    // A Dataset of the user's that cannot be made is said alone, before anything about the sweep.
+    const peek = peeked ?? (await describeFactory(loaders.torch!, options.loader.factory!));
     if (loaders.torch) hooks.say(`loader: ${loaders.loaders.join(", ")} (${loaders.reason})`);
     else if (loaders.brief !== undefined) hooks.say(options.verbose ? `loader: harness (${loaders.reason})` : loaders.brief);
-    const peek = peeked ?? (await describeFactory(loaders.torch!, options.loader.factory!));
     return await sweep(options, hooks, loaders, peek);
   } finally {
     await loaders.torch?.close();

@@ -1,15 +1,17 @@
 import { chmodSync, existsSync, readFileSync, readdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { beforeAll, expect, it } from "vitest";
+import { beforeAll, expect, it, vi } from "vitest";
 import { ensureSyntheticH5 } from "../../src/h5/synthetic-h5.js";
 import { RunResultsSchema, type RunResults, type TrialResult } from "../../src/store/results-schema.js";
-import { runCli, tempDir, type CliOptions } from "../helpers.js";
+import { runCli, tempDir, unwrapped, type CliOptions } from "../helpers.js";
 import { DEBIAN_PYTHON, PYTHON_TORCH, describeNeeding } from "../system-packages.js";
 
 // Small data and step-counted windows: these tests check behaviour, not speed.
 const SMALL = ["--samples", "64", "--shape", "3,16,16", "--batch", "8", "--step-ms", "2", "--warmup", "2", "--steps", "6"];
 const TORCH = ["--loader", "torch", "--python", DEBIAN_PYTHON];
 let cacheDir: string;
+// Each test starts an interpreter that imports torch (seconds on 2 cores) and forks DataLoader workers.
+vi.setConfig({ testTimeout: 120_000 });
 
 function gpuprofRun(args: string[], options: CliOptions = {}) {
   return runCli(["run", ...args], { timeoutMs: 120_000, ...options, env: { GPUPROF_CACHE_DIR: cacheDir, ...options.env } });
@@ -19,6 +21,14 @@ function results(cwd: string): RunResults {
   const [dir] = readdirSync(join(cwd, "reports")).filter((d) => d.endsWith("-run"));
   return RunResultsSchema.parse(JSON.parse(readFileSync(join(cwd, "reports", dir!, "results.json"), "utf8")));
 }
+
+const readOr = (path: string): string => {
+  try {
+    return readFileSync(path, "utf8");
+  } catch {
+    return "";
+  }
+};
 
 type Ok = Extract<TrialResult, { status: "ok" }>;
 const ok = (r: RunResults): Ok[] => r.trials.filter((t): t is Ok => t.status === "ok");
@@ -177,8 +187,14 @@ describeNeeding(PYTHON_TORCH, "gpuprof run --loader torch", () => {
     const notDataset = userFile("not_data.py", "def make(): return [1, 2, 3]\n");
     const cases: [string, RegExp][] = [
       [join(tempDir(), "missing.py:make"), /^gpuprof: --dataset-factory: no file .*missing\.py; give the Python file that defines make/],
-      [`${notDataset}:nope`, /^gpuprof: .*not_data\.py has no function nope/],
-      [`${notDataset}:make`, /^gpuprof: .*not_data\.py:make returned .*list.*not a torch Dataset/],
+      [
+        `${notDataset}:nope`,
+        /^gpuprof: --dataset-factory .*not_data\.py: no function nope; define `def nope\(\):` returning a torch Dataset/,
+      ],
+      [
+        `${notDataset}:make`,
+        /^gpuprof: --dataset-factory .*not_data\.py: make\(\) returned a list, not a torch\.utils\.data\.Dataset; return a Dataset/,
+      ],
     ];
     for (const [factory, expected] of cases) {
       const run = await gpuprofRun(["--dataset-factory", factory, "--python", DEBIAN_PYTHON, "--steps", "5"]);
@@ -296,20 +312,25 @@ describeNeeding(PYTHON_TORCH, "gpuprof run --loader torch", () => {
       return out;
     };
     let signalled = false;
+    let poll: NodeJS.Timeout | undefined;
     const run = await gpuprofRun([...SMALL.slice(0, -2), "--duration", "30", ...TORCH, "--workers", "2", "--dtype", "uint8"], {
       cwd,
       detached: true,
-      onStart: (pid) => (gpuprofPid = pid),
-      onStderr: (stderr) => {
-        if (signalled || !stderr.includes("[1/1]")) return;
-        // Give the DataLoader a moment to fork its workers, then look at the whole tree and interrupt.
-        setTimeout(() => {
-          for (const pid of tree(gpuprofPid)) seen.add(pid);
+      onStart: (pid) => {
+        gpuprofPid = pid;
+        // Interrupt once the interpreter has forked both DataLoader workers: the trial is running.
+        poll = setInterval(() => {
+          const pids = tree(gpuprofPid);
+          const python = pids.find((p) => readOr(`/proc/${p}/cmdline`).includes("gpuprof_torch"));
+          if (signalled || python === undefined || tree(python).length < 2) return;
+          for (const p of pids) seen.add(p);
           signalled = true;
+          clearInterval(poll);
           process.kill(gpuprofPid, "SIGINT");
-        }, 3000);
+        }, 200);
       },
     });
+    clearInterval(poll);
     expect(run.code).toBe(130);
     // The interpreter and its two workers at least.
     expect(seen.size).toBeGreaterThanOrEqual(3);
@@ -331,8 +352,9 @@ describeNeeding(PYTHON_TORCH, "gpuprof run --loader torch", () => {
     const cwd = tempDir();
     const auto = await gpuprofRun([...SMALL, "--workers", "0", "--dtype", "uint8"], { cwd, env: { GPUPROF_PYTHON: noTorch } });
     expect(auto.code).toBe(0);
-    expect(auto.stderr).toContain("loader: gpuprof's harness (");
-    expect(auto.stderr).toContain("cannot import torch; --python /path/to/python measures your PyTorch DataLoader)");
+    expect(unwrapped(auto.stderr)).toMatch(
+      /loader: gpuprof's harness \(.*python-without-torch cannot import torch; --python \/path\/to\/python measures your PyTorch DataLoader\)/,
+    );
     const r = results(cwd);
     expect(r.loader?.requested).toEqual(["auto"]);
     expect(r.loader?.torch).toBeNull();
