@@ -47,6 +47,28 @@ export function checkLoaderOptions(loader: LoaderOptions, dataset: DatasetChoice
   }
 }
 
+/** What the interpreter must have for this data: h5py for HDF5, Pillow or torchvision for images. */
+export function checkTorchFits(loader: LoaderOptions, torch: TorchLoader, dataset: DatasetDescriptor | null): void {
+  const { ready } = torch;
+  const where = `${ready.python.executable} (Python ${ready.python.version})`;
+  if (loader.decoder === "torchvision" && ready.torchvision === null) {
+    throw new EnvironmentError(
+      `--decoder torchvision: torchvision is not installed for ${where}; install it there (pip install torchvision, or apt-get install python3-torchvision), or use --decoder pil`,
+    );
+  }
+  // A synthetic dataset still to generate is known by its format only: the checks below need its kind.
+  if (dataset?.kind === "h5" && ready.h5py === null) {
+    throw new EnvironmentError(
+      `the torch loader reads HDF5 with h5py, which ${where} cannot import; install it there (pip install h5py, or apt-get install python3-h5py)`,
+    );
+  }
+  if (dataset?.kind === "image-files" && loader.decoder === "pil" && ready.pil === null) {
+    throw new EnvironmentError(
+      `the torch loader decodes images with Pillow, as torchvision's ImageFolder does, which ${where} cannot import; install it there (pip install pillow, or apt-get install python3-pil)`,
+    );
+  }
+}
+
 /** The user's Dataset, opened in Python: its length and what one sample is. */
 export async function describeFactory(
   torch: TorchLoader,
@@ -173,7 +195,12 @@ export async function runTorchTrial(
 type Versions = Pick<Extract<FromPython, { type: "ready" }>, "numpy" | "h5py" | "pil" | "torchvision">;
 
 /** results.json's loader block: what was asked, why these loaders, and the interpreter with its versions. */
-export function loaderInfo(options: LoaderOptions, loaders: LoaderChoice, torchConsumer: ConsumerInfo | null): LoaderInfo {
+export function loaderInfo(
+  options: LoaderOptions,
+  loaders: LoaderChoice,
+  torchConsumer: ConsumerInfo | null,
+  dataset: DatasetDescriptor,
+): LoaderInfo {
   const torch = loaders.torch;
   const ready = torch?.ready;
   const versions: Versions | undefined = ready;
@@ -190,7 +217,7 @@ export function loaderInfo(options: LoaderOptions, loaders: LoaderChoice, torchC
             h5pyVersion: versions?.h5py ?? null,
             pilVersion: versions?.pil ?? null,
             torchvisionVersion: versions?.torchvision ?? null,
-            decoder: null,
+            decoder: dataset.kind === "image-files" ? options.decoder : null,
             consumer: torchConsumer,
           }
         : null,

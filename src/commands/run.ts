@@ -36,6 +36,7 @@ import { identifyPhysicalGpu } from "../webgpu/physical-gpu.js";
 import { chooseLoaders, type LoaderChoice } from "../torch/choose-loader.js";
 import {
   checkLoaderOptions,
+  checkTorchFits,
   describeFactory,
   loaderInfo,
   openTorchConsumer,
@@ -156,6 +157,7 @@ export async function run(options: RunOptions, hooks: RunHooks): Promise<RunOutc
   try {
     // A Dataset of the user's that cannot be made is said alone, before anything about the sweep.
     const peek = peeked ?? (await describeFactory(loaders.torch!, options.loader.factory!));
+    if (loaders.torch) checkTorchFits(options.loader, loaders.torch, peek.dataset);
     if (loaders.torch) hooks.say(`loader: ${loaders.loaders.join(", ")} (${loaders.reason})`);
     else if (loaders.brief !== undefined) hooks.say(options.verbose ? `loader: harness (${loaders.reason})` : loaders.brief);
     return await sweep(options, hooks, loaders, peek);
@@ -329,7 +331,7 @@ async function sweep(
         : {}),
     },
     consumer: info,
-    loader: loaderInfo(options.loader, loaders, torchInfo),
+    loader: loaderInfo(options.loader, loaders, torchInfo, dataset),
     settings: options.settings,
     plan: { trials: plan, estimatedS: Math.round(estimatedS * 10) / 10 },
     trials: [],

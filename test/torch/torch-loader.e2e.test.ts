@@ -1,4 +1,4 @@
-import { chmodSync, existsSync, readFileSync, readdirSync, writeFileSync } from "node:fs";
+import { chmodSync, existsSync, mkdirSync, readFileSync, readdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { beforeAll, expect, it, vi } from "vitest";
 import { ensureSyntheticH5 } from "../../src/h5/synthetic-h5.js";
@@ -93,29 +93,27 @@ describeNeeding(PYTHON_TORCH, "gpuprof run --loader torch", () => {
     ]) {
       const cwd = tempDir();
       const run = await gpuprofRun(
-        [
-          ...SMALL,
-          ...(data[0] === "--data" ? [] : []),
-          ...data,
-          "--loader",
-          "harness,torch",
-          "--python",
-          DEBIAN_PYTHON,
-          "--workers",
-          "0,2",
-          "--dtype",
-          "uint8",
-        ],
+        [...SMALL, ...data, "--loader", "harness,torch", "--python", DEBIAN_PYTHON, "--workers", "0,2", "--dtype", "uint8,float32"],
         { cwd },
       );
       expect(run.stderr, data.join(" ")).not.toContain("internal error");
       expect(run.code, `${data.join(" ")}: ${run.stderr}`).toBe(0);
       const r = results(cwd);
       const trials = ok(r);
-      expect(trials.map((t) => `${t.spec.loader} ${t.spec.workers}`)).toEqual(["harness 0", "torch 0", "harness 2", "torch 2"]);
-      // Both loaders deliver the same bytes a batch: the same samples, the same layout.
+      expect(trials.map((t) => `${t.spec.loader} ${t.spec.workers} ${t.spec.dtype}`)).toEqual([
+        "harness 0 uint8",
+        "torch 0 uint8",
+        "harness 0 float32",
+        "torch 0 float32",
+        "harness 2 uint8",
+        "torch 2 uint8",
+        "harness 2 float32",
+        "torch 2 float32",
+      ]);
+      // Both loaders deliver the same bytes a batch: the same samples, the same layout, the same dtype.
       const perBatch = (t: Ok): number => t.metrics.transport.bytesDelivered / t.metrics.batches;
-      expect(new Set(trials.map(perBatch))).toEqual(new Set([8 * 3 * 16 * 16]));
+      for (const t of trials) expect(perBatch(t)).toBe(8 * 3 * 16 * 16 * (t.spec.dtype === "float32" ? 4 : 1));
+      expect(r.loader?.torch?.decoder).toBe(data[1] === "jpeg" ? "pil" : null);
     }
   });
 
@@ -349,6 +347,31 @@ describeNeeding(PYTHON_TORCH, "gpuprof run --loader torch", () => {
     expect(refused.stderr).toMatch(
       /^gpuprof: --loader torch: .*python-without-torch \(--python; .*, Python 3\.\d+\.\d+\) cannot import torch \(No module named 'torch'\); give one that has torch: --python \/path\/to\/venv\/bin\/python/,
     );
+    const missing = await gpuprofRun([...SMALL, "--loader", "torch", "--python", "/no/such/python3"]);
+    expect(missing.code).toBe(1);
+    expect(missing.stderr.trim()).toBe(
+      "gpuprof: --loader torch: /no/such/python3 (--python) was not found (ENOENT); give one that has torch: --python /path/to/venv/bin/python (or GPUPROF_PYTHON)",
+    );
+    // A torch that reports an old version, ahead of the real one on the path.
+    const fake = tempDir();
+    mkdirSync(join(fake, "torch"));
+    writeFileSync(join(fake, "torch", "__init__.py"), '__version__ = "1.4.0"\n');
+    const oldTorch = join(fake, "python-with-old-torch");
+    writeFileSync(oldTorch, `#!/bin/sh\nPYTHONPATH=${fake}:$PYTHONPATH exec ${DEBIAN_PYTHON} "$@"\n`);
+    chmodSync(oldTorch, 0o755);
+    const old = await gpuprofRun([...SMALL, "--loader", "torch", "--python", oldTorch]);
+    expect(old.code).toBe(1);
+    expect(old.stderr.trim()).toMatch(
+      /^gpuprof: --loader torch: .*python-with-old-torch .* has torch 1\.4\.0, older than the 1\.8 the torch loader needs; give one/,
+    );
+    const torchvision = await gpuprofRun([...SMALL, ...TORCH, "--synthetic", "jpeg", "--decoder", "torchvision"]);
+    // Where torchvision is installed the run decodes with it; where it is not, one line says how to get it.
+    if (torchvision.stderr.includes("torchvision is not installed")) {
+      expect(torchvision.code).toBe(1);
+      expect(torchvision.stderr.trim()).toMatch(
+        /^gpuprof: --decoder torchvision: torchvision is not installed for .*; install it there .*, or use --decoder pil$/,
+      );
+    } else expect(torchvision.code, torchvision.stderr).toBe(0);
     const cwd = tempDir();
     const auto = await gpuprofRun([...SMALL, "--workers", "0", "--dtype", "uint8"], { cwd, env: { GPUPROF_PYTHON: noTorch } });
     expect(auto.code).toBe(0);
