@@ -158,8 +158,6 @@ export async function run(options: RunOptions, hooks: RunHooks): Promise<RunOutc
     // A Dataset of the user's that cannot be made is said alone, before anything about the sweep.
     const peek = peeked ?? (await describeFactory(loaders.torch!, options.loader.factory!));
     if (loaders.torch) checkTorchFits(options.loader, loaders.torch, peek.dataset);
-    if (loaders.torch) hooks.say(`loader: ${loaders.loaders.join(", ")} (${loaders.reason})`);
-    else if (loaders.brief !== undefined) hooks.say(options.verbose ? `loader: harness (${loaders.reason})` : loaders.brief);
     return await sweep(options, hooks, loaders, peek);
   } finally {
     await loaders.torch?.close();
@@ -205,6 +203,9 @@ async function sweep(
   // A GPU that cannot work stops the run here, before any data is generated or any worker starts.
   const choice = harness ? await chooseConsumer(consumerOptions(options), options.env) : null;
   const torchChoice = loaders.torch ? torchConsumerChoice(options.consumer, loaders.torch.ready, options.device) : null;
+  // Said once nothing more can be refused, beside the consumer: auto's fallback in one short line.
+  if (loaders.torch) hooks.say(`loader: ${loaders.loaders.join(", ")} (${loaders.reason})`);
+  else if (loaders.brief !== undefined) hooks.say(options.verbose ? `loader: harness (${loaders.reason})` : loaders.brief);
   // Without a GPU to drive, one short line; the reason (a Vulkan install hint, say) is in results.json and --verbose.
   if (choice) {
     hooks.say(
