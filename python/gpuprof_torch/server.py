@@ -21,6 +21,21 @@ REPLY_FD = 4
 _server_pid = None
 
 
+
+def _settle_allocator():
+    """Leaves glibc's malloc as a script that has loaded any data leaves it, before workers fork.
+
+    glibc raises its mmap and trim thresholds (from 128 KiB) the first time a large mmapped block
+    is freed. A training script has done that long before its DataLoader forks (a model, an array,
+    a file read whole); this process, which only imported modules and parsed JSON, may not have,
+    and then every worker gives its freed samples back to the kernel after each batch and faults
+    them in again for the next: measured on 3x218x178 uint8 .npy samples with 2 workers, 0.7x the
+    samples/s of the same DataLoader in a bare script. Freeing one 4 MiB block puts the thresholds
+    where the script's are; it changes nothing in the user's own code or settings.
+    """
+    block = bytearray(4 << 20)
+    del block
+
 class StopSignal(object):
     """`stop` requests, matched to the trial they were sent for.
 
@@ -182,6 +197,7 @@ class Server(object):
                 raise
             problem = "%s: %s" % (type(err).__name__, _one_line(err)) if not isinstance(err, ImportError) else _one_line(err)
             self.torch_problem = problem
+        _settle_allocator()
         pil = None
         try:
             import PIL
