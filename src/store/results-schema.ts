@@ -30,13 +30,24 @@ export const TrialSpecSchema = z.object({
 /** One point of the sweep. */
 export type TrialSpec = z.infer<typeof TrialSpecSchema>;
 
-const StepModelSchema = z.union([
+export const StepModelSchema = z.union([
   z.object({ kind: z.literal("preset"), name: z.string(), msPerSample: z.number(), source: z.string() }),
   z.object({ kind: z.literal("fixed"), msPerBatch: z.number(), batch: z.number().int() }),
 ]);
 
 /** How the consumer was picked: what was asked (--consumer) and why this one. */
 const SelectionSchema = z.object({ requested: z.enum(["auto", "sim", "webgpu", "cuda"]), reason: z.string() });
+
+/** The CUDA device torch drove, and the matrix-multiply load calibrated to the step model on it. */
+export const CudaDeviceSchema = z.object({ index: z.number().int(), name: z.string(), capability: z.string(), totalMiB: z.number() });
+export const CudaCalibrationSchema = z.object({
+  targetMsPerBatch: z.number(),
+  batch: z.number().int(),
+  matrixN: z.number().int(),
+  matmulsPerBatch: z.number().int(),
+  achievedMsPerBatch: z.number(),
+  tflopsPerS: z.number(),
+});
 
 export const ConsumerInfoSchema = z.discriminatedUnion("kind", [
   z.object({
@@ -92,22 +103,15 @@ export const ConsumerInfoSchema = z.discriminatedUnion("kind", [
   z.object({
     kind: z.literal("cuda"),
     stepModel: StepModelSchema,
-    device: z.object({ index: z.number().int(), name: z.string(), capability: z.string(), totalMiB: z.number() }),
-    calibration: z.object({
-      targetMsPerBatch: z.number(),
-      batch: z.number().int(),
-      matrixN: z.number().int(),
-      matmulsPerBatch: z.number().int(),
-      achievedMsPerBatch: z.number(),
-      tflopsPerS: z.number(),
-    }),
+    device: CudaDeviceSchema,
+    calibration: CudaCalibrationSchema,
     modelled: z.array(z.string()),
     selection: SelectionSchema.optional(),
   }),
 ]);
 
 /** One process of the torch loader's tree over a trial: the DataLoader's main process or one of its workers. */
-const ProcessUseSchema = z.object({
+export const ProcessUseSchema = z.object({
   role: z.enum(["main", "worker"]),
   pid: z.number().int(),
   userS: z.number(),

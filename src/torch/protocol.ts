@@ -5,16 +5,12 @@
  * python/gpuprof_torch/protocol.py defines the same messages on the Python side: change both.
  */
 import { z } from "zod";
+import { CudaCalibrationSchema, CudaDeviceSchema, ProcessUseSchema, StepModelSchema } from "../store/results-schema.js";
 
 export const PROTOCOL_VERSION = 1;
 
 /** The oldest torch whose DataLoader has every argument the sweep sets (prefetch_factor, persistent_workers). */
 export const MIN_TORCH = "1.8";
-
-const StepModelSchema = z.union([
-  z.object({ kind: z.literal("preset"), name: z.string(), msPerSample: z.number(), source: z.string() }),
-  z.object({ kind: z.literal("fixed"), msPerBatch: z.number(), batch: z.number().int() }),
-]);
 
 /** Where the samples come from, read the way PyTorch users read each kind. */
 export const TorchDatasetSchema = z.discriminatedUnion("kind", [
@@ -95,19 +91,6 @@ export const ToPythonSchema = z.discriminatedUnion("type", [
 ]);
 export type ToPython = z.infer<typeof ToPythonSchema>;
 
-const ProcessUseSchema = z.object({
-  role: z.enum(["main", "worker"]),
-  pid: z.number().int(),
-  /** CPU seconds in the measured window. */
-  userS: z.number(),
-  systemS: z.number(),
-  /** Peak resident memory over the trial (VmHWM; the main process's is reset when the trial starts). */
-  peakRssMiB: z.number(),
-  /** /proc/<pid>/io over the trial: every read, and reads that reached storage; null where unreadable. */
-  reads: z.object({ allBytes: z.number(), storageBytes: z.number() }).nullable(),
-});
-export type ProcessUse = z.infer<typeof ProcessUseSchema>;
-
 /** Per loaded batch in the measured window, in step order (all arrays have one entry per batch). */
 const BatchRecordsSchema = z.object({
   /** The device's wait for this batch: max(0, batch in hand - device free), ms. */
@@ -133,15 +116,8 @@ export const TorchConsumerInfoSchema = z.discriminatedUnion("kind", [
   z.object({ kind: z.literal("sim"), h2dGBPerS: z.number() }),
   z.object({
     kind: z.literal("cuda"),
-    device: z.object({ index: z.number().int(), name: z.string(), capability: z.string(), totalMiB: z.number() }),
-    calibration: z.object({
-      targetMsPerBatch: z.number(),
-      batch: z.number().int(),
-      matrixN: z.number().int(),
-      matmulsPerBatch: z.number().int(),
-      achievedMsPerBatch: z.number(),
-      tflopsPerS: z.number(),
-    }),
+    device: CudaDeviceSchema,
+    calibration: CudaCalibrationSchema,
   }),
 ]);
 export type TorchConsumerInfo = z.infer<typeof TorchConsumerInfoSchema>;
