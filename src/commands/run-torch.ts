@@ -76,26 +76,23 @@ export async function describeFactory(
 ): Promise<{ dataset: PythonDataset; count: number; files: number }> {
   const file = resolve(factory.file);
   const d = await torch.describe({ kind: "factory", file, function: factory.function });
-  if (d.count === null) {
-    throw new UsageError(
-      `--dataset-factory ${factory.file}:${factory.function} returned an IterableDataset (${d.datasetClass}) without a length; give it __len__ so trials know an epoch, or return a map-style Dataset`,
-    );
-  }
   const dataset: PythonDataset = {
     kind: "python",
-    label: `${factory.file}:${factory.function} (${d.datasetClass})`,
+    label: `${factory.file}:${factory.function} (${d.datasetClass}${d.count === null ? ", an IterableDataset of unknown length" : ""})`,
     origin: "user",
     file,
     function: factory.function,
     datasetClass: d.datasetClass,
     iterable: d.iterable,
     sampleDtype: d.sampleDtype,
-    count: d.count,
+    // An IterableDataset without __len__ runs epoch after epoch as a training loop would: its length is not known.
+    count: d.count ?? 0,
+    lengthKnown: d.count !== null,
     sampleShape: d.sampleShape,
     sampleBytes: d.sampleBytes,
     diskBytes: 0,
   };
-  return { dataset, count: d.count, files: 0 };
+  return { dataset, count: d.count ?? Number.POSITIVE_INFINITY, files: 0 };
 }
 
 export interface TorchConsumerChoice {

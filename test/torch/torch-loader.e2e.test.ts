@@ -181,6 +181,50 @@ describeNeeding(PYTHON_TORCH, "gpuprof run --loader torch", () => {
     );
   });
 
+  it("runs an IterableDataset without a length, epoch after epoch, as a training loop would", async () => {
+    const factory = userFile(
+      "stream.py",
+      [
+        "import torch",
+        "from torch.utils.data import IterableDataset",
+        "class Stream(IterableDataset):",
+        "    def __iter__(self):",
+        "        for i in range(20):",
+        "            yield torch.full((4,), i, dtype=torch.uint8)",
+        "def make(): return Stream()",
+        "",
+      ].join("\n"),
+    );
+    const cwd = tempDir();
+    const run = await gpuprofRun(
+      [
+        "--batch",
+        "4",
+        "--step-ms",
+        "1",
+        "--warmup",
+        "1",
+        "--steps",
+        "12",
+        "--workers",
+        "0",
+        "--dataset-factory",
+        `${factory}:make`,
+        "--python",
+        DEBIAN_PYTHON,
+      ],
+      { cwd },
+    );
+    expect(run.stderr).not.toContain("internal error");
+    expect(run.code, run.stderr).toBe(0);
+    const r = results(cwd);
+    expect(r.dataset.label).toContain("an IterableDataset of unknown length");
+    // 20 samples an epoch, 5 batches: 12 steps need more than two epochs.
+    const [trial] = ok(r);
+    expect(trial!.metrics.steps).toBeGreaterThanOrEqual(12);
+    expect(trial!.metrics.freshSamples).toBe(4 * trial!.metrics.batches);
+  });
+
   it("says in one line what is wrong with a --dataset-factory: no file, no function, not a Dataset", async () => {
     const notDataset = userFile("not_data.py", "def make(): return [1, 2, 3]\n");
     const cases: [string, RegExp][] = [

@@ -35,7 +35,7 @@ export async function datasetNotes(dataset: DatasetDescriptor, batch: number): P
     }
   }
   const needed = FEWEST_BATCHES * batch;
-  if (dataset.count < needed) {
+  if (dataset.count < needed && !(dataset.kind === "python" && !dataset.lengthKnown)) {
     notes.push(
       message("data.few-samples", {
         samples: String(dataset.count),

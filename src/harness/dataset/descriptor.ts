@@ -60,6 +60,8 @@ export interface PythonDataset extends DatasetBase {
   datasetClass: string;
   /** An IterableDataset: no sampler, so --order does not apply. */
   iterable: boolean;
+  /** False for an IterableDataset without __len__ (count is then 0). */
+  lengthKnown: boolean;
   sampleDtype: string;
 }
 
