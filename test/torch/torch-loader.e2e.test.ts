@@ -119,9 +119,18 @@ describeNeeding(PYTHON_TORCH, "gpuprof run --loader torch", () => {
 
   it("echoes and splits batches in the consumer loop as the harness does", async () => {
     const cwd = tempDir();
-    const run = await gpuprofRun([...SMALL, ...TORCH, "--workers", "1", "--dtype", "uint8", "--echo", "1,2", "--echo-split", "2"], { cwd });
+    const run = await gpuprofRun(
+      [...SMALL, ...TORCH, "--workers", "1", "--dtype", "uint8", "--echo", "1,2", "--echo-split", "2", "--baseline"],
+      {
+        cwd,
+      },
+    );
     expect(run.code, run.stderr).toBe(0);
-    const [once, twice] = ok(results(cwd));
+    const trials = ok(results(cwd));
+    const [once, twice] = trials.filter((t) => !t.spec.baseline);
+    // --baseline: workers that hand over a preallocated tensor, PyTorch's own ceiling; it delivers the same bytes.
+    const [baseline] = trials.filter((t) => t.spec.baseline);
+    expect(baseline!.metrics.transport.bytesDelivered / baseline!.metrics.batches).toBe(8 * 3 * 16 * 16);
     expect(once!.metrics.consumedSamples).toBe(once!.metrics.freshSamples);
     expect(once!.metrics.steps).toBe(2 * once!.metrics.batches);
     expect(twice!.metrics.consumedSamples).toBe(2 * twice!.metrics.freshSamples);
