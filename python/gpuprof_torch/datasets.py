@@ -124,6 +124,7 @@ class NpyDataset(_PerProcess):
 
     def __getitem__(self, index):
         arr = self._opened()
+        timing.count_mapped(arr[index].nbytes)
         if self.desc.get("layout") == "nhwc" and arr.ndim == 4:
             sample = np.ascontiguousarray(arr[index].transpose(2, 0, 1))
         else:

@@ -9,6 +9,14 @@ import os
 import time
 
 _started_ns = None
+# Bytes this process copied out of memory maps since its last batch: reads that /proc's rchar
+# never sees (a page fault is not a read()), so the process record adds them.
+_mapped_bytes = 0
+
+
+def count_mapped(nbytes):
+    global _mapped_bytes
+    _mapped_bytes += int(nbytes)
 
 
 def mark():
@@ -19,37 +27,41 @@ def mark():
 
 
 def reset():
-    global _started_ns
+    global _started_ns, _mapped_bytes
     _started_ns = None
+    _mapped_bytes = 0
 
 
 def take(now_ns):
-    """The batch's start (now_ns when nothing was fetched), and the next batch starts afresh."""
-    global _started_ns
+    """The batch's start (now_ns when nothing was fetched) and its mapped bytes; the next batch starts afresh."""
+    global _started_ns, _mapped_bytes
     started = _started_ns if _started_ns is not None else now_ns
+    mapped = _mapped_bytes
     _started_ns = None
-    return started
+    _mapped_bytes = 0
+    return started, mapped
 
 
 class TimedBatch(object):
     """A collated batch and where and when it was made. torch's pin_memory() calls our
     pin_memory(), which pins the batch inside, so the figures survive pinning untouched."""
 
-    __slots__ = ("batch", "load_ms", "done_ns", "pid")
+    __slots__ = ("batch", "load_ms", "done_ns", "pid", "mapped_bytes")
 
-    def __init__(self, batch, load_ms, done_ns, pid):
+    def __init__(self, batch, load_ms, done_ns, pid, mapped_bytes=0):
         self.batch = batch
         self.load_ms = load_ms
         self.done_ns = done_ns
         self.pid = pid
+        self.mapped_bytes = mapped_bytes
 
     def pin_memory(self, *args, **kwargs):
         from torch.utils.data._utils.pin_memory import pin_memory
 
-        return TimedBatch(pin_memory(self.batch, *args), self.load_ms, self.done_ns, self.pid)
+        return TimedBatch(pin_memory(self.batch, *args), self.load_ms, self.done_ns, self.pid, self.mapped_bytes)
 
     def __reduce__(self):
-        return (TimedBatch, (self.batch, self.load_ms, self.done_ns, self.pid))
+        return (TimedBatch, (self.batch, self.load_ms, self.done_ns, self.pid, self.mapped_bytes))
 
 
 class TimedCollate(object):
@@ -61,15 +73,15 @@ class TimedCollate(object):
     def __call__(self, samples):
         batch = self.collate_fn(samples)
         done = time.monotonic_ns()
-        started = take(done)
-        return TimedBatch(batch, (done - started) / 1e6, done, os.getpid())
+        started, mapped = take(done)
+        return TimedBatch(batch, (done - started) / 1e6, done, os.getpid(), mapped)
 
 
 def unwrap(item):
-    """(batch, load_ms, done_ns, pid) from what the DataLoader handed over."""
+    """(batch, load_ms, done_ns, pid, mapped_bytes) from what the DataLoader handed over."""
     if isinstance(item, TimedBatch):
-        return item.batch, item.load_ms, item.done_ns, item.pid
+        return item.batch, item.load_ms, item.done_ns, item.pid, item.mapped_bytes
     if isinstance(item, (tuple, list)) and len(item) == 2 and isinstance(item[1], dict) and "doneNs" in item[1]:
         meta = item[1]
-        return item[0], meta["loadMs"], meta["doneNs"], meta["pid"]
+        return item[0], meta["loadMs"], meta["doneNs"], meta["pid"], meta.get("mappedBytes", 0)
     raise TypeError("the DataLoader handed over %s, not a timed batch" % type(item).__name__)

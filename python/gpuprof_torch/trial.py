@@ -193,6 +193,7 @@ class TrialRunner(object):
         want_steps = trial["steps"]
         duration_ms = (trial["durationS"] or 0) * 1000.0
         records = protocol.empty_batch_records()
+        mapped_by_pid = {}
 
         if stop.requested(ordinal):
             raise Stopped()
@@ -231,7 +232,8 @@ class TrialRunner(object):
             yielded_this_pass += 1
             ready_ns = time.monotonic_ns()
             ready_at = ready_ns / 1e6
-            batch, load_ms, done_ns, pid = timing.unwrap(item)
+            batch, load_ms, done_ns, pid, mapped = timing.unwrap(item)
+            mapped_by_pid[pid] = mapped_by_pid.get(pid, 0) + mapped
             if first_batch_ms is None:
                 first_batch_ms = ready_at - t_iter
             if window_start is None and batch_id >= 1 and steps_so_far >= warmup:
@@ -279,7 +281,7 @@ class TrialRunner(object):
             done = window_steps >= want_steps if want_steps is not None else window_ms >= duration_ms
             if not done:
                 continue
-            processes = self._processes(main_pid, worker_pids(it), cpu_at_window, io_before)
+            processes = self._processes(main_pid, worker_pids(it), cpu_at_window, io_before, mapped_by_pid)
             return protocol.trial_done(
                 trial_id,
                 {"startNs": int(round(window_start * 1e6)), "endNs": int(round(device_free_at * 1e6))},
@@ -297,7 +299,7 @@ class TrialRunner(object):
             out[pid] = procstats.cpu_seconds(pid)
         return out
 
-    def _processes(self, main_pid, workers, cpu_at_window, io_before):
+    def _processes(self, main_pid, workers, cpu_at_window, io_before, mapped_by_pid):
         out = []
         for role, pid in [("main", main_pid)] + [("worker", p) for p in workers]:
             before = cpu_at_window.get(pid)
@@ -318,6 +320,12 @@ class TrialRunner(object):
             else:
                 # Workers start with this trial's DataLoader: their counters are the trial's.
                 reads = {"allBytes": io_now[0], "storageBytes": io_now[1]} if io_now is not None else None
+            if reads is not None:
+                # rchar counts read() calls only: add what was copied out of memory maps (np.load's
+                # mmap), and never say less was read than came from storage (a page fault that
+                # pulls in a mapped library or a user's own map reaches read_bytes, not rchar).
+                mapped = mapped_by_pid.get(pid, 0)
+                reads["allBytes"] = max(reads["allBytes"] + mapped, reads["storageBytes"])
             out.append(
                 {
                     "role": role,

@@ -38,6 +38,16 @@ function loaderText(r: RunResults): string {
   );
 }
 
+/** Why two runs matched no configuration, and what to sweep so that they do. */
+export function nothingComparedReason(base: RunResults, head: RunResults): string {
+  const b = loadersOf(base);
+  const h = loadersOf(head);
+  if (b.length > 0 && h.length > 0 && !b.some((l) => h.includes(l))) {
+    return message("compare.nothing.loaders", { base: b.join(","), head: h.join(",") });
+  }
+  return message("compare.nothing");
+}
+
 /** Everything besides the swept axes that makes two runs' numbers comparable. */
 export function runDifferences(base: RunResults, head: RunResults): string[] {
   const facets: [string, (r: RunResults) => string][] = [

@@ -1,7 +1,7 @@
 import { Command, CommanderError, Option } from "commander";
 import { run } from "../commands/run.js";
 import { loadRunResults, report, REPORT_FORMATS, type ReportFormat } from "../commands/report.js";
-import { compareRuns } from "../analysis/compare.js";
+import { compareRuns, nothingComparedReason } from "../analysis/compare.js";
 import { renderComparison } from "../report/compare-text.js";
 import { DTYPES, TRANSPORTS, type Dtype, type Transport } from "../store/trial-axes.js";
 import { SYNTHETIC_FORMATS, defaultCacheDir, type SyntheticFormat } from "../harness/dataset/synthetic.js";
@@ -208,15 +208,14 @@ function buildProgram(io: CliIo, setExit: (code: number) => void): Command {
         .default(["md"], "md"),
     )
     .action((basePath: string, headPath: string, opts: { maxRegression: number; format: ("md" | "json")[] }) => {
-      const comparison = compareRuns(loadRunResults(basePath).results, loadRunResults(headPath).results, opts.maxRegression);
+      const base = loadRunResults(basePath).results;
+      const head = loadRunResults(headPath).results;
+      const comparison = compareRuns(base, head, opts.maxRegression);
       // JSON on stdout must parse on its own, so a pipe to jq works with md,json too.
       const json = opts.format.includes("json");
       if (opts.format.includes("md")) (json ? io.stderr : io.stdout).write(renderComparison(comparison));
       if (json) io.stdout.write(JSON.stringify(comparison, null, 2) + "\n");
-      if (!comparison.comparable)
-        io.stderr.write(
-          "gpuprof: the runs share no configuration, so nothing was compared; sweep the same --workers/--dtype/--transport/--echo in both\n",
-        );
+      if (!comparison.comparable) io.stderr.write(`gpuprof: ${nothingComparedReason(base, head)}\n`);
       setExit(comparison.regressions > 0 || !comparison.comparable ? 1 : 0);
     });
   return program;
@@ -458,7 +457,7 @@ function addRunCommand(program: Command, io: CliIo, setExit: (code: number) => v
               python: opts.python,
               factory: opts.datasetFactory ?? null,
               decoder: opts.decoder,
-              datasetFlags: ["dtype", "synthetic", "samples", "shape", "layout", "dataset", "cache", "slots", "w0", "cold"]
+              datasetFlags: ["dtype", "synthetic", "samples", "shape", "layout", "dataset", "cache", "slots", "w0"]
                 .filter((k) => command.getOptionValueSource(k) === "cli")
                 .map((k) => `--${k}`),
             },

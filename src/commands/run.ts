@@ -145,6 +145,11 @@ function planEstimate(plan: TrialSpec[], options: RunOptions, datasetFiles: numb
 /** `gpuprof run`: the sweep. Library code: returns the outcome, never exits. */
 export async function run(options: RunOptions, hooks: RunHooks): Promise<RunOutcome> {
   checkLoaderOptions(options.loader, options.dataset);
+  if (options.loader.factory !== null && options.settings.cold) {
+    throw new UsageError(
+      "--cold does not apply to --dataset-factory: gpuprof cannot see which files your Dataset reads, so it cannot drop them from the page cache; drop them yourself before the run (as root: sync; echo 1 > /proc/sys/vm/drop_caches), or leave out --cold",
+    );
+  }
   // The user's data is checked (header, dtype, size) before anything is generated or started.
   const peeked = options.loader.factory === null ? await peekDataset(options.dataset) : null;
   // A run that could not save its results is refused before any probe, plan or trial.
@@ -250,7 +255,8 @@ async function sweep(
     hooks.say(`warning: ${line}`);
   }
   const memory = memoryMiB();
-  const fits = memory.availableMiB === null ? null : dataset.diskBytes < memory.availableMiB * 1024 * 1024;
+  // The user's Dataset reads files gpuprof does not see: whether they fit is not known.
+  const fits = memory.availableMiB === null || dataset.kind === "python" ? null : dataset.diskBytes < memory.availableMiB * 1024 * 1024;
   // A dataset that fits in RAM is said once, by the page-cache finding (its advice and the dataset line refer to it), not again as a note.
   const sampler = new Sampler({
     intervalMs: options.intervalMs,
@@ -327,6 +333,7 @@ async function sweep(
       memAvailableMiB: memory.availableMiB,
       fitsInPageCache: fits,
       generatedNow: prepared.generated,
+      ...(dataset.kind === "python" ? { sampleDtype: dataset.sampleDtype } : {}),
       ...(dataset.kind === "h5"
         ? { h5: { dataset: dataset.dataset, chunks: dataset.chunkShape, compressed: dataset.compressed, cache: dataset.cache } }
         : {}),

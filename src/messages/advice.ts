@@ -24,7 +24,7 @@ export const ADVICE_MESSAGES = {
   "advice.uint8":
     "**Keep batches as uint8 until they are on the GPU** and normalise there: `x = batch.cuda(non_blocking=True).float().div_(255).sub_(mean).div_(std)`. Measured here: {{ratio}} the samples/s of {{wide}} with {{bytes}} the bytes per batch.",
   "advice.workers":
-    "**Use `num_workers={{workers}}`** in your `DataLoader` ({{gain}}). {{beyond}}; keep it at or below the {{usable}} usable cores, since the training process needs CPU too. Keep `prefetch_factor=2` unless the wait per step stays high, and set `pin_memory=True` for faster host-to-device copies.",
+    "**Use `num_workers={{workers}}`** in your `DataLoader` ({{gain}}). {{beyond}}; keep it at or below the {{usable}} usable cores, since the training process needs CPU too. Keep `prefetch_factor=2` unless the wait per step stays high{{pin}}.",
   "advice.zero-copy":
     "**Avoid copying batches between processes.** Copies (as pickling does) cost {{lost}} of throughput here. In PyTorch, return tensors (shared memory) rather than Python objects or NumPy arrays from `__getitem__`, and avoid large per-sample Python structures.",
 } as const;

@@ -216,6 +216,10 @@ export const REPORT_MESSAGES = {
   "report.compare.differences": "The runs differ in more than the swept settings, so their numbers may not compare: {{differences}}.",
   "report.compare.loader.harness": "gpuprof's loader",
   "report.compare.loader.torch": "PyTorch's DataLoader",
+  "compare.nothing":
+    "the runs share no configuration, so nothing was compared; sweep the same --workers/--dtype/--transport/--echo in both",
+  "compare.nothing.loaders":
+    "the runs measured different loaders (--loader {{base}} in base, {{head}} in head), and a configuration of one never matches the other's, so nothing was compared; run both with the same --loader (--loader harness,torch measures both)",
   "report.compare.loader.both": "gpuprof's loader and PyTorch's DataLoader",
   "report.compare.col.base": "samples/s base",
   "report.compare.col.head": "samples/s head",

@@ -67,6 +67,16 @@ export const RUN_FINDING_MESSAGES = {
   "workers.advice.knob": "num_workers",
   "workers.advice.gain": "{{gain}}x samples/s against num_workers=0 (measured)",
   "workers.advice.against-zero": "{{gain}}x the samples/s of num_workers=0",
+  "workers.pin.untried":
+    ", and try `pin_memory=True` for faster host-to-device copies (not measured here; --pin-memory false,true measures it)",
+  "workers.pin.untried.harness":
+    ", and try `pin_memory=True` for faster host-to-device copies (not measured: the harness does not pin memory; the torch loader's --pin-memory false,true measures it)",
+  "workers.pin.measured": "; `pin_memory=True` measured {{ratio}}x the samples/s of `pin_memory=False` here, so {{keep}}",
+  "workers.pin.measured.modelled":
+    "; `pin_memory=True` measured {{ratio}}x the samples/s of `pin_memory=False` here, the cost of pinning alone: the faster copy it buys on a GPU was modelled, not measured (--consumer cuda measures it)",
+  "workers.pin.keep.on": "set it",
+  "workers.pin.keep.off": "leave it off",
+  "workers.pin.keep.either": "either will do",
   "workers.advice.not-against-zero": "not measured against 0 workers",
 
   // dtype: uint8 against a wider dtype at otherwise equal settings.
@@ -74,6 +84,10 @@ export const RUN_FINDING_MESSAGES = {
   "dtype.summary.insufficient":
     "uint8 and a wider dtype (float32 or float16) were not both measured at the same settings; sweep --dtype uint8,float32.",
   "dtype.summary": "uint8 batches carry {{bytes}}x the bytes of {{wide}} and give {{ratio}}x the samples/s{{where}}{{verdict}}.",
+  "dtype.summary.user-dataset":
+    "Your Dataset returns {{dtype}} samples: it picks its own dtype, so --dtype cannot sweep uint8 against it. If they are images, return uint8 from __getitem__ and normalise on the GPU ({{ratio}}x the bytes a batch carries), then run again to measure what that gives.",
+  "dtype.summary.user-dataset.narrow":
+    "Your Dataset returns {{dtype}} samples, already the narrowest a pixel needs: nothing to gain from the dtype.",
   "dtype.where.best": " at the best configuration's settings ({{workers}}{{transport}}{{echo}}){{all}}",
   "dtype.where.best.workers.one": "{{workers}} worker",
   "dtype.where.best.workers.many": "{{workers}} workers",
@@ -141,6 +155,8 @@ export const RUN_FINDING_MESSAGES = {
     "--cold dropped the dataset from the page cache before each trial, yet none of the {{read}} read came from storage: the eviction had no effect here (a filesystem that ignores posix_fadvise, such as tmpfs), so these numbers still describe memory.",
   "page-cache.summary.cold": "{{share}} of the bytes read came from storage (--cold).",
   "page-cache.summary.larger": "{{share}} of the bytes read came from storage (the dataset is larger than free RAM).",
+  "page-cache.summary.user-dataset":
+    "Your Dataset reads its own data, which gpuprof does not see, so whether it fits in RAM cannot be said (nor can --cold drop it from the page cache): {{share}} of the {{read}} its processes read came from storage.",
   "page-cache.summary.in-ram":
     "The dataset ({{size}}) fits in RAM, so only {{share}} of the {{read}} read came from storage: the sweep measured memory, not the disk a bigger dataset would be read from.",
   "page-cache.advice.knob": "gpuprof run --cold",

@@ -249,6 +249,8 @@ export const RunResultsSchema = z.object({
     memAvailableMiB: z.number().nullable(),
     fitsInPageCache: z.boolean().nullable(),
     generatedNow: z.boolean(),
+    /** The user's Dataset (kind "python"): the dtype of a sample's largest tensor, as torch names it. */
+    sampleDtype: z.string().optional(),
     /** HDF5 data: the dataset, its chunking, and the chunk cache each worker held. */
     h5: z
       .object({

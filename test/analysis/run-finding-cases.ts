@@ -12,7 +12,7 @@ import { detectTransport } from "../../src/analysis/detectors/transport.js";
 import { detectWorkers } from "../../src/analysis/detectors/workers.js";
 import { DEFAULT_THRESHOLDS as T, type Finding } from "../../src/analysis/types.js";
 import type { RunResults } from "../../src/store/results-schema.js";
-import { SYNTHETIC_GPU, syntheticRun, webgpuConsumer, withTorchLoader, type TrialShape } from "./synthetic-results.js";
+import { SYNTHETIC_GPU, cudaConsumer, syntheticRun, webgpuConsumer, withTorchLoader, type TrialShape } from "./synthetic-results.js";
 
 const GPU = SYNTHETIC_GPU;
 const stats = (mean: number, coverage = 1) => ({ mean, min: mean, max: mean, p5: mean, p95: mean, coverage });
@@ -110,6 +110,22 @@ export const torchFaster = withTorchLoader(
 );
 
 /** Per detector, runs that reach each of its verdicts and clauses. */
+/** The user's own Dataset (--dataset-factory) returning `sampleDtype` samples. */
+function userDataset(r: RunResults, sampleDtype: string): RunResults {
+  return { ...r, dataset: { ...r.dataset, kind: "python", origin: "user", diskBytes: 0, fitsInPageCache: null, sampleDtype } };
+}
+
+/** PyTorch at 0 and 2 workers, each pinned and not (a full sweep), 2 workers pinned at `pinnedRate` against 600. */
+function pinned(pinnedRate: number, consumer?: RunResults["consumer"]): RunResults {
+  const r = run([
+    torch({ workers: 0, samplesPerS: 300, au: 0.3 }),
+    torch({ workers: 0, pinMemory: true, samplesPerS: pinnedRate / 2, au: 0.3 }),
+    torch({ workers: 2, samplesPerS: 600, au: 0.6 }),
+    torch({ workers: 2, pinMemory: true, samplesPerS: pinnedRate, au: 0.6 }),
+  ]);
+  return consumer ? { ...r, consumer } : r;
+}
+
 export const CASES: Record<string, (() => Finding)[]> = {
   "cpu-or-io": [
     () => detectCpuOrIo(noTrials, T),
@@ -138,6 +154,12 @@ export const CASES: Record<string, (() => Finding)[]> = {
   ],
   workers: [
     () => detectWorkers(lone, T),
+    // pin_memory swept: on the modelled device, then on a GPU where it helps, hurts, or ties.
+    () => detectWorkers(pinned(590), T),
+    () => detectWorkers(run([torch({ workers: 0, samplesPerS: 300, au: 0.3 }), torch({ workers: 2, samplesPerS: 600, au: 0.6 })]), T),
+    () => detectWorkers(pinned(700, cudaConsumer()), T),
+    () => detectWorkers(pinned(500, cudaConsumer()), T),
+    () => detectWorkers(pinned(605, cudaConsumer()), T),
     // One worker within the tie of two, not the fastest itself.
     () =>
       detectWorkers(
@@ -196,6 +218,8 @@ export const CASES: Record<string, (() => Finding)[]> = {
   ],
   dtype: [
     () => detectDtype(lone, T),
+    () => detectDtype(userDataset(run([torch({ workers: 2, dtype: "dataset", samplesPerS: 600, au: 0.6 })]), "float32"), T),
+    () => detectDtype(userDataset(run([torch({ workers: 2, dtype: "dataset", samplesPerS: 600, au: 0.6 })]), "uint8"), T),
     () => detectDtype(mixed, T),
     // At the best configuration's settings (4 workers, transfer), and over all pairs.
     () =>
@@ -315,6 +339,7 @@ export const CASES: Record<string, (() => Finding)[]> = {
     () => detectPageCache(run([{ workers: 1, samplesPerS: 100, au: 1, storageShare: 0.6 }], { cold: true })),
     () => detectPageCache(run([{ workers: 1, samplesPerS: 100, au: 1, storageShare: 0.6 }], { fits: false })),
     () => detectPageCache(mixed),
+    () => detectPageCache(userDataset(run([torch({ workers: 1, samplesPerS: 100, au: 1, storageShare: 0.2 })]), "float32")),
   ],
   transport: [
     () => detectTransport(lone, T),

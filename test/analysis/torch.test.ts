@@ -3,7 +3,7 @@
 import { Chalk } from "chalk";
 import { describe, expect, it } from "vitest";
 import { analyseRun } from "../../src/analysis/analyse.js";
-import { compareRuns } from "../../src/analysis/compare.js";
+import { compareRuns, nothingComparedReason } from "../../src/analysis/compare.js";
 import { renderComparison } from "../../src/report/compare-text.js";
 import { renderRunMarkdown } from "../../src/report/markdown.js";
 import { renderRunHtml } from "../../src/report/html.js";
@@ -71,6 +71,10 @@ describe("a run with torch trials is judged on them", () => {
     const workers = analysis.recommendations.find((r) => r.findingId === "workers")!;
     expect(workers.text).toContain("`num_workers=2`");
     expect(workers.text).toContain("2.67x the samples/s of num_workers=0");
+    // pin_memory was swept: the advice quotes it, and says the sim device cannot show its gain.
+    expect(workers.text).toContain(
+      "`pin_memory=True` measured 0.99x the samples/s of `pin_memory=False` here, the cost of pinning alone: the faster copy it buys on a GPU was modelled, not measured",
+    );
     expect(analysis.recommendations.map((r) => r.template)).not.toContain("advice.measure-torch");
     const text = terminal(results, false);
     expect(text).toContain("Best: torch, workers 2, uint8: 8,000 samples/s");
@@ -94,6 +98,8 @@ describe("a run with torch trials is judged on them", () => {
     const results = withTorchLoader(both(), { consumer: cudaConsumer() });
     const analysis = analyseRun(results);
     expect(analysis.headline).not.toContain("modelled device");
+    const workers = analysis.recommendations.find((r) => r.findingId === "workers")!;
+    expect(workers.text).toContain("`pin_memory=True` measured 0.99x the samples/s of `pin_memory=False` here, so either will do");
     const md = renderRunMarkdown(results, analysis);
     expect(md).toContain(
       "Loader: PyTorch's DataLoader (torch 2.3.1 on Python 3.11.9, /usr/bin/python3; images decoded with pil; numpy 1.26.4, Pillow 10.3.0), beside gpuprof's own loader (the harness); the findings and the advice judge PyTorch's trials.",
@@ -139,6 +145,9 @@ describe("a harness-only run", () => {
     ]);
     const analysis = analyseRun(results);
     expect(analysis.answer.judged).toBe("harness");
+    expect(analysis.recommendations.find((r) => r.findingId === "workers")!.text).toContain(
+      "try `pin_memory=True` for faster host-to-device copies (not measured: the harness does not pin memory; the torch loader's --pin-memory false,true measures it)",
+    );
     const notes = analysis.recommendations.filter((r) => r.template === "advice.measure-torch");
     expect(notes).toHaveLength(1);
     expect(notes[0]!.text).toContain("These numbers come from gpuprof's own loader, not from PyTorch");
@@ -159,6 +168,48 @@ describe("compare", () => {
     const text = renderComparison(c);
     expect(text).toContain("The runs differ in more than the swept settings");
     expect(text).toContain("Only in head (not compared): torch, workers 2, uint8");
+    expect(nothingComparedReason(harness, torchRun)).toBe(
+      "the runs measured different loaders (--loader harness in base, torch in head), and a configuration of one never matches the other's, so nothing was compared; run both with the same --loader (--loader harness,torch measures both)",
+    );
+    // Same loader, other axes: the general reason.
+    expect(nothingComparedReason(harness, syntheticRun([{ workers: 4, samplesPerS: 1000, au: 0.6 }]))).toMatch(
+      /^the runs share no configuration, so nothing was compared; sweep the same/,
+    );
+  });
+});
+
+describe("a run of the user's own Dataset (--dataset-factory)", () => {
+  const userRun = (sampleDtype: string): RunResults => {
+    const r = withTorchLoader(
+      syntheticRun(
+        [torch({ workers: 0, samplesPerS: 800, au: 0.5 }), torch({ workers: 2, samplesPerS: 1500, au: 0.8 })].map((t) => ({
+          ...t,
+          dtype: "dataset" as const,
+        })),
+      ),
+      { requested: ["torch"] },
+    );
+    return { ...r, dataset: { ...r.dataset, kind: "python", origin: "user", diskBytes: 0, fitsInPageCache: null, sampleDtype } };
+  };
+
+  it("says the page cache is the Dataset's own, without advising --cold it cannot apply", () => {
+    const analysis = analyseRun(userRun("float32"));
+    const f = analysis.findings.find((x) => x.id === "page-cache")!;
+    expect(f.verdict).toBe("insufficient-data");
+    expect(f.summary).toMatch(
+      /^Your Dataset reads its own data, which gpuprof does not see.*: \d+(\.\d)?% of the [\d.]+ \w?B its processes read came from storage\.$/,
+    );
+    expect(analysis.recommendations.map((r) => r.template)).not.toContain("advice.cold");
+  });
+
+  it("names the dtype the Dataset returns, and what uint8 would carry, without claiming a measured gain", () => {
+    const wide = analyseRun(userRun("float32")).findings.find((x) => x.id === "dtype")!;
+    expect(wide.verdict).toBe("insufficient-data");
+    expect(wide.summary).toContain("Your Dataset returns float32 samples: it picks its own dtype");
+    expect(wide.summary).toContain("(0.25x the bytes a batch carries), then run again to measure");
+    expect(wide.recommend).toEqual([]);
+    const narrow = analyseRun(userRun("uint8")).findings.find((x) => x.id === "dtype")!;
+    expect(narrow.summary).toBe("Your Dataset returns uint8 samples, already the narrowest a pixel needs: nothing to gain from the dtype.");
   });
 });
 

@@ -17,6 +17,11 @@ function gpuprofRun(args: string[], options: CliOptions = {}) {
   return runCli(["run", ...args], { timeoutMs: 120_000, ...options, env: { GPUPROF_CACHE_DIR: cacheDir, ...options.env } });
 }
 
+/** A run of the user's own Dataset (`file.py:function`) on Debian's python3. */
+function factoryRun(factory: string, args: string[], options: CliOptions = {}) {
+  return gpuprofRun([...args, "--dataset-factory", factory, "--python", DEBIAN_PYTHON], options);
+}
+
 function results(cwd: string): RunResults {
   const [dir] = readdirSync(join(cwd, "reports")).filter((d) => d.endsWith("-run"));
   return RunResultsSchema.parse(JSON.parse(readFileSync(join(cwd, "reports", dir!, "results.json"), "utf8")));
@@ -77,6 +82,13 @@ describeNeeding(PYTHON_TORCH, "gpuprof run --loader torch", () => {
       expect(t.metrics.transport.bytesCopied).toBe(t.spec.pinMemory ? perBatch * t.metrics.batches : 0);
       expect(t.window.endMs).toBeGreaterThan(t.window.startMs);
       expect(t.metrics.device.basis).toBe("modelled");
+      // np.load's memory map is read by page faults, which rchar never counts: the bytes copied out
+      // of the map are added, so at least every delivered sample's uint8 bytes were read, and
+      // never less than came from storage.
+      const reads = t.metrics.reads!;
+      expect(reads.allBytes).toBeGreaterThanOrEqual(8 * 3 * 16 * 16 * t.metrics.batches);
+      expect(reads.allBytes).toBeGreaterThanOrEqual(reads.storageBytes);
+      for (const p of t.metrics.processes!) expect(p.reads!.allBytes).toBeGreaterThanOrEqual(p.reads!.storageBytes);
     }
     expect(run.stdout).toMatch(/^Best: torch, workers \d/m);
   });
@@ -152,23 +164,9 @@ describeNeeding(PYTHON_TORCH, "gpuprof run --loader torch", () => {
       ].join("\n"),
     );
     const cwd = tempDir();
-    const run = await gpuprofRun(
-      [
-        "--batch",
-        "8",
-        "--step-ms",
-        "2",
-        "--warmup",
-        "2",
-        "--steps",
-        "6",
-        "--workers",
-        "0,1",
-        "--dataset-factory",
-        `${factory}:make_dataset`,
-        "--python",
-        DEBIAN_PYTHON,
-      ],
+    const run = await factoryRun(
+      `${factory}:make_dataset`,
+      ["--batch", "8", "--step-ms", "2", "--warmup", "2", "--steps", "6", "--workers", "0,1"],
       { cwd },
     );
     expect(run.stderr).not.toContain("internal error");
@@ -205,23 +203,9 @@ describeNeeding(PYTHON_TORCH, "gpuprof run --loader torch", () => {
       ].join("\n"),
     );
     const cwd = tempDir();
-    const run = await gpuprofRun(
-      [
-        "--batch",
-        "4",
-        "--step-ms",
-        "1",
-        "--warmup",
-        "1",
-        "--steps",
-        "12",
-        "--workers",
-        "0",
-        "--dataset-factory",
-        `${factory}:make`,
-        "--python",
-        DEBIAN_PYTHON,
-      ],
+    const run = await factoryRun(
+      `${factory}:make`,
+      ["--batch", "4", "--step-ms", "1", "--warmup", "1", "--steps", "12", "--workers", "0"],
       { cwd },
     );
     expect(run.stderr).not.toContain("internal error");
@@ -234,7 +218,7 @@ describeNeeding(PYTHON_TORCH, "gpuprof run --loader torch", () => {
     expect(trial!.metrics.freshSamples).toBe(4 * trial!.metrics.batches);
   });
 
-  it("says in one line what is wrong with a --dataset-factory: no file, no function, not a Dataset", async () => {
+  it("says in one line what is wrong with a --dataset-factory: no file, no function, not a Dataset, --cold", async () => {
     const notDataset = userFile("not_data.py", "def make(): return [1, 2, 3]\n");
     const cases: [string, RegExp][] = [
       [join(tempDir(), "missing.py:make"), /^gpuprof: --dataset-factory: no file .*missing\.py; give the Python file that defines make/],
@@ -247,8 +231,13 @@ describeNeeding(PYTHON_TORCH, "gpuprof run --loader torch", () => {
         /^gpuprof: --dataset-factory .*not_data\.py: make\(\) returned a list, not a torch\.utils\.data\.Dataset; return a Dataset/,
       ],
     ];
-    for (const [factory, expected] of cases) {
-      const run = await gpuprofRun(["--dataset-factory", factory, "--python", DEBIAN_PYTHON, "--steps", "5"]);
+    cases.push([
+      `${notDataset}:make --cold`,
+      /^gpuprof: --cold does not apply to --dataset-factory: gpuprof cannot see which files your Dataset reads/,
+    ]);
+    for (const [given, expected] of cases) {
+      const [factory, ...more] = given.split(" ");
+      const run = await gpuprofRun(["--dataset-factory", factory!, ...more, "--python", DEBIAN_PYTHON, "--steps", "5"]);
       expect(run.code, run.stderr).toBe(2);
       expect(run.stderr.trim().split("\n"), run.stderr).toHaveLength(1);
       expect(run.stderr.trim()).toMatch(expected);
@@ -305,25 +294,9 @@ describeNeeding(PYTHON_TORCH, "gpuprof run --loader torch", () => {
       ].join("\n"),
     );
     const cwd = tempDir();
-    const run = await gpuprofRun(
-      [
-        "--batch",
-        "8",
-        "--step-ms",
-        "1",
-        "--warmup",
-        "0",
-        "--steps",
-        "20",
-        "--order",
-        "sequential",
-        "--workers",
-        "0,1",
-        "--dataset-factory",
-        `${factory}:make`,
-        "--python",
-        DEBIAN_PYTHON,
-      ],
+    const run = await factoryRun(
+      `${factory}:make`,
+      ["--batch", "8", "--step-ms", "1", "--warmup", "0", "--steps", "20", "--order", "sequential", "--workers", "0,1"],
       { cwd },
     );
     expect(run.code).toBe(1);

@@ -21,7 +21,7 @@ export function detectDtype(results: RunResults, t: Thresholds): Finding {
     return {
       ...base,
       verdict: "insufficient-data",
-      summary: message("dtype.summary.insufficient"),
+      summary: insufficientSummary(results),
       evidence: {},
       trials: [],
       recommend: [],
@@ -42,7 +42,11 @@ export function detectDtype(results: RunResults, t: Thresholds): Finding {
           workers: message(best!.spec.workers === 1 ? "dtype.where.best.workers.one" : "dtype.where.best.workers.many", {
             workers: String(best!.spec.workers),
           }),
-          transport: best!.spec.workers > 0 ? message("dtype.where.best.transport", { transport: best!.spec.transport }) : "",
+          // PyTorch's DataLoader has no --transport: its trials all say "none".
+          transport:
+            best!.spec.workers > 0 && best!.spec.loader !== "torch"
+              ? message("dtype.where.best.transport", { transport: best!.spec.transport })
+              : "",
           echo: best!.spec.echo > 1 ? message("dtype.where.best.echo", { echo: String(best!.spec.echo) }) : "",
           all:
             pairs.length > atBest.length
@@ -100,4 +104,16 @@ export function detectDtype(results: RunResults, t: Thresholds): Finding {
           ]
         : [],
   };
+}
+
+/** Bytes per value of the dtypes a Dataset may return, as torch names them. */
+const DTYPE_BYTES: Record<string, number> = { float64: 8, float32: 4, float16: 2, bfloat16: 2, uint8: 1, int8: 1 };
+
+/** Without a matched pair: what to sweep, or, for the user's own Dataset (which picks its dtype), what it returns. */
+function insufficientSummary(results: RunResults): string {
+  const dtype = results.dataset.sampleDtype;
+  const width = dtype === undefined ? undefined : DTYPE_BYTES[dtype];
+  if (results.dataset.kind !== "python" || dtype === undefined || width === undefined) return message("dtype.summary.insufficient");
+  if (width === 1) return message("dtype.summary.user-dataset.narrow", { dtype });
+  return message("dtype.summary.user-dataset", { dtype, ratio: (1 / width).toFixed(2) });
 }

@@ -18,6 +18,16 @@ export function detectPageCache(results: RunResults): Finding {
     readBytes: all,
     storageBytes: storage,
   };
+  if (d.kind === "python" && trials.length > 0) {
+    return {
+      ...base,
+      verdict: "insufficient-data",
+      summary: message("page-cache.summary.user-dataset", { share: pct(all > 0 ? storage / all : 0), read: bytes(all) }),
+      evidence,
+      trials: trials.map((x) => x.spec.id),
+      recommend: [],
+    };
+  }
   if (d.fitsInPageCache === null || trials.length === 0) {
     return {
       ...base,

@@ -1,9 +1,11 @@
 import { bestTrial } from "../best.js";
+import { judgedLoader } from "../loaders.js";
 import { message } from "../../messages/catalogue.js";
 import type { RunResults } from "../../store/results-schema.js";
 import { byConfig, mean, n0, realTrials, type OkTrial } from "../trials.js";
 import type { Finding } from "../types.js";
 import type { Thresholds } from "../types.js";
+import { pairsDifferingIn } from "./pairs.js";
 
 /** The smallest worker count within `tie` of the best throughput, at the best configuration's other settings. */
 export function detectWorkers(results: RunResults, t: Thresholds): Finding {
@@ -109,6 +111,7 @@ export function detectWorkers(results: RunResults, t: Thresholds): Finding {
                     : message("workers.advice.against-zero", { gain: gain.toFixed(2) }),
                 usable: String(usable),
                 beyond: beyondText(enough.workers, last.workers, rssPerWorker),
+                pin: pinText(results, t),
               },
             },
           ],
@@ -125,4 +128,16 @@ function loaderRssMiB(x: OkTrial): number {
 function beyondText(recommended: number, largest: number, rssPerWorker: number | null): string {
   const rss = rssPerWorker === null ? "" : message("workers.beyond.rss", { mib: String(Math.max(0, Math.round(rssPerWorker))) });
   return message(recommended < largest ? "workers.beyond.tried" : "workers.beyond.untried", { largest: String(largest), rss });
+}
+
+/** pin_memory as measured by torch trials that differ in it alone; untried, a suggestion said to be one. */
+function pinText(results: RunResults, t: Thresholds): string {
+  const pairs = pairsDifferingIn(realTrials(results), "pinMemory", true, false);
+  if (pairs.length === 0) {
+    return message(judgedLoader(results) === "torch" ? "workers.pin.untried" : "workers.pin.untried.harness");
+  }
+  const ratio = mean(pairs.map(([pinned, plain]) => pinned.metrics.samplesPerS / plain.metrics.samplesPerS));
+  if (results.consumer.kind !== "cuda") return message("workers.pin.measured.modelled", { ratio: ratio.toFixed(2) });
+  const keep = ratio >= 1 + t.tie ? "workers.pin.keep.on" : ratio < 1 - t.tie ? "workers.pin.keep.off" : "workers.pin.keep.either";
+  return message("workers.pin.measured", { ratio: ratio.toFixed(2), keep: message(keep) });
 }
